@@ -1,0 +1,91 @@
+#include "dockerendpoint.h"
+
+#include <QDir>
+#include <QUrl>
+
+namespace cape {
+
+bool DockerEndpoint::parse(const QString &spec, DockerEndpoint *endpoint, QString *error)
+{
+    const QString trimmed = spec.trimmed();
+    DockerEndpoint result = *endpoint;
+    if (trimmed.startsWith(QLatin1Char('/')) || trimmed.startsWith(QStringLiteral("unix://"))) {
+        QString path = trimmed.startsWith(QLatin1Char('/')) ? trimmed : trimmed.mid(7);
+        if (path.isEmpty())
+            path = QString::fromLatin1(DefaultSocket);
+        if (!path.startsWith(QLatin1Char('/'))) {
+            *error = QStringLiteral("unix socket path must be absolute: %1").arg(spec);
+            return false;
+        }
+        result.transport = Transport::Unix;
+        result.socketPath = path;
+        result.host.clear();
+        result.port = 0;
+        result.tls = false;
+        *endpoint = result;
+        return true;
+    }
+    if (trimmed.startsWith(QStringLiteral("tcp://"))) {
+        const QUrl url(trimmed);
+        if (!url.isValid() || url.host().isEmpty()) {
+            *error = QStringLiteral("invalid tcp endpoint: %1").arg(spec);
+            return false;
+        }
+        if (!url.path().isEmpty() && url.path() != QStringLiteral("/")) {
+            *error = QStringLiteral("tcp endpoint must not have a path: %1").arg(spec);
+            return false;
+        }
+        result.transport = Transport::Tcp;
+        result.host = url.host();
+        // The docker CLI's defaults: 2376 with TLS, 2375 without.
+        result.port = quint16(url.port(result.tls ? 2376 : 2375));
+        result.socketPath.clear();
+        *endpoint = result;
+        return true;
+    }
+    const int scheme = trimmed.indexOf(QStringLiteral("://"));
+    *error = scheme > 0 ? QStringLiteral("unsupported endpoint scheme %1 in %2 (use unix:// or tcp://)")
+                              .arg(trimmed.left(scheme), spec)
+                        : QStringLiteral("invalid endpoint: %1").arg(spec);
+    return false;
+}
+
+bool DockerEndpoint::fromEnvironment(const QProcessEnvironment &env, DockerEndpoint *endpoint,
+                                     QString *error)
+{
+    DockerEndpoint result;
+    // The CLI turns TLS on when DOCKER_TLS_VERIFY is set to anything non-empty.
+    const bool verify = !env.value(QStringLiteral("DOCKER_TLS_VERIFY")).isEmpty();
+    if (verify) {
+        QString dir = env.value(QStringLiteral("DOCKER_CERT_PATH"));
+        if (dir.isEmpty())
+            dir = QDir::homePath() + QStringLiteral("/.docker");
+        result.useCertificateDirectory(dir, true);
+    }
+    const QString host = env.value(QStringLiteral("DOCKER_HOST"));
+    if (!parse(host.isEmpty() ? QString::fromLatin1(DefaultSocket) : host, &result, error))
+        return false;
+    *endpoint = result;
+    return true;
+}
+
+void DockerEndpoint::useCertificateDirectory(const QString &dir, bool verify)
+{
+    tls = true;
+    tlsVerify = verify;
+    caFile = dir + QStringLiteral("/ca.pem");
+    certFile = dir + QStringLiteral("/cert.pem");
+    keyFile = dir + QStringLiteral("/key.pem");
+    if (transport == Transport::Tcp && port == 2375)
+        port = 2376;
+}
+
+QString DockerEndpoint::toString() const
+{
+    if (transport == Transport::Unix)
+        return QStringLiteral("unix://") + socketPath;
+    const QString hostPart = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return QStringLiteral("tcp://%1:%2").arg(hostPart).arg(port);
+}
+
+} // namespace cape

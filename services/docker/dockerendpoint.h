@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QProcessEnvironment>
+#include <QString>
+
+namespace cape {
+
+// Where an engine listens, spelled as DOCKER_HOST spells it:
+//   unix:///var/run/docker.sock, tcp://10.0.0.1:2376 (+ TLS material).
+struct DockerEndpoint
+{
+    enum class Transport { Unix, Tcp };
+
+    Transport transport = Transport::Unix;
+    QString socketPath; // Unix
+    QString host;       // Tcp
+    quint16 port = 0;   // Tcp
+    bool tls = false;
+    bool tlsVerify = false; // verify the engine's certificate against caFile
+    QString caFile;         // ca.pem
+    QString certFile;       // cert.pem (client certificate)
+    QString keyFile;        // key.pem
+
+    static constexpr auto DefaultSocket = "/var/run/docker.sock";
+
+    // Parses "unix:///path", "tcp://host:port", "/path". On failure returns
+    // false and sets *error; the endpoint is then left unchanged.
+    static bool parse(const QString &spec, DockerEndpoint *endpoint, QString *error);
+
+    // DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, as the docker CLI
+    // reads them (default cert path ~/.docker, default socket DefaultSocket).
+    static bool fromEnvironment(const QProcessEnvironment &env, DockerEndpoint *endpoint, QString *error);
+
+    // Uses ca.pem, cert.pem and key.pem from dir; verify checks the engine.
+    void useCertificateDirectory(const QString &dir, bool verify);
+
+    QString toString() const;
+    bool operator==(const DockerEndpoint &other) const = default;
+};
+
+} // namespace cape

@@ -1,0 +1,73 @@
+#include "dockerreply.h"
+
+#include <QJsonParseError>
+#include <QPointer>
+
+namespace cape {
+
+DockerReply::DockerReply(DockerRequest request, QString endpoint, QObject *parent)
+    : DockerExchange(std::move(request), std::move(endpoint), parent)
+{
+}
+
+void DockerReply::then(QObject *context, std::function<void(DockerReply *)> handler)
+{
+    if (isFinished()) {
+        // Keep the promise of asynchrony: never call back from inside the call.
+        QMetaObject::invokeMethod(
+            context,
+            [self = QPointer<DockerReply>(this), handler = std::move(handler)] {
+                if (self) {
+                    handler(self);
+                    self->deleteLater();
+                }
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    connect(this, &DockerExchange::finished, context, [this, handler = std::move(handler)] {
+        handler(this);
+        deleteLater();
+    });
+}
+
+void DockerReply::resolveFrom(const DockerReply *step)
+{
+    m_body = step->m_body;
+    m_json = step->m_json;
+    finish(step->error());
+}
+
+void DockerReply::resolveWithError(DockerError error)
+{
+    finish(std::move(error));
+}
+
+void DockerReply::resolveWithJson(const QJsonDocument &json)
+{
+    m_json = json;
+    finish({});
+}
+
+void DockerReply::handleBody(const QByteArray &data)
+{
+    m_body.append(data);
+}
+
+DockerError DockerReply::handleComplete()
+{
+    const QByteArray type = header("Content-Type");
+    if (m_body.isEmpty() || !type.startsWith("application/json"))
+        return {};
+    QJsonParseError parseError;
+    m_json = QJsonDocument::fromJson(m_body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return makeError(DockerError::Kind::Decode,
+                         QStringLiteral("invalid JSON at offset %1: %2")
+                             .arg(parseError.offset)
+                             .arg(parseError.errorString()),
+                         statusCode());
+    return {};
+}
+
+} // namespace cape

@@ -1,0 +1,88 @@
+#include "services/docker/dockerendpoint.h"
+
+#include <QDir>
+#include <QTest>
+
+using cape::DockerEndpoint;
+
+class TestDockerEndpoint : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void parsesWhatDockerHostAccepts()
+    {
+        DockerEndpoint e;
+        QString error;
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("unix:///run/user/1000/docker.sock"), &e, &error));
+        QCOMPARE(e.transport, DockerEndpoint::Transport::Unix);
+        QCOMPARE(e.socketPath, QStringLiteral("/run/user/1000/docker.sock"));
+        QCOMPARE(e.toString(), QStringLiteral("unix:///run/user/1000/docker.sock"));
+
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("tcp://10.0.0.5:2375"), &e, &error));
+        QCOMPARE(e.transport, DockerEndpoint::Transport::Tcp);
+        QCOMPARE(e.host, QStringLiteral("10.0.0.5"));
+        QCOMPARE(e.port, quint16(2375));
+
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("tcp://[::1]:2376"), &e, &error));
+        QCOMPARE(e.host, QStringLiteral("::1"));
+        QCOMPARE(e.toString(), QStringLiteral("tcp://[::1]:2376"));
+
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("tcp://manager"), &e, &error));
+        QCOMPARE(e.port, quint16(2375));
+    }
+
+    void rejectsWhatItCannotServe_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("ssh") << QStringLiteral("ssh://me@host") << QStringLiteral("unsupported endpoint scheme ssh");
+        QTest::newRow("relative") << QStringLiteral("unix://docker.sock") << QStringLiteral("absolute");
+        QTest::newRow("no host") << QStringLiteral("tcp://:2375") << QStringLiteral("invalid tcp endpoint");
+        QTest::newRow("path") << QStringLiteral("tcp://h:1/x") << QStringLiteral("must not have a path");
+        QTest::newRow("nonsense") << QStringLiteral("docker") << QStringLiteral("invalid endpoint");
+    }
+
+    void rejectsWhatItCannotServe()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, expected);
+        DockerEndpoint e;
+        QString error;
+        QVERIFY(!DockerEndpoint::parse(spec, &e, &error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QCOMPARE(e, DockerEndpoint()); // left unchanged
+    }
+
+    void environmentAsTheCliReadsIt()
+    {
+        QProcessEnvironment env;
+        DockerEndpoint e;
+        QString error;
+        QVERIFY(DockerEndpoint::fromEnvironment(env, &e, &error));
+        QCOMPARE(e.toString(), QStringLiteral("unix:///var/run/docker.sock"));
+        QVERIFY(!e.tls);
+
+        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://swarm.example:2376"));
+        env.insert(QStringLiteral("DOCKER_TLS_VERIFY"), QStringLiteral("1"));
+        env.insert(QStringLiteral("DOCKER_CERT_PATH"), QStringLiteral("/etc/cape/certs"));
+        QVERIFY(DockerEndpoint::fromEnvironment(env, &e, &error));
+        QVERIFY(e.tls);
+        QVERIFY(e.tlsVerify);
+        QCOMPARE(e.caFile, QStringLiteral("/etc/cape/certs/ca.pem"));
+        QCOMPARE(e.certFile, QStringLiteral("/etc/cape/certs/cert.pem"));
+        QCOMPARE(e.keyFile, QStringLiteral("/etc/cape/certs/key.pem"));
+
+        env.remove(QStringLiteral("DOCKER_CERT_PATH"));
+        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("tcp://swarm.example"));
+        QVERIFY(DockerEndpoint::fromEnvironment(env, &e, &error));
+        QCOMPARE(e.port, quint16(2376)); // TLS default port
+        QCOMPARE(e.caFile, QDir::homePath() + QStringLiteral("/.docker/ca.pem"));
+
+        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("npipe:////./pipe/docker_engine"));
+        QVERIFY(!DockerEndpoint::fromEnvironment(env, &e, &error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDockerEndpoint)
+#include "tst_dockerendpoint.moc"
