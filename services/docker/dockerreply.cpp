@@ -35,6 +35,7 @@ void DockerReply::resolveFrom(const DockerReply *step)
 {
     m_body = step->m_body;
     m_json = step->m_json;
+    m_value = step->m_value;
     finish(step->error());
 }
 
@@ -46,6 +47,7 @@ void DockerReply::resolveWithError(DockerError error)
 void DockerReply::resolveWithJson(const QJsonDocument &json)
 {
     m_json = json;
+    m_value = json.isArray() ? QJsonValue(json.array()) : QJsonValue(json.object());
     finish({});
 }
 
@@ -61,6 +63,17 @@ DockerError DockerReply::handleComplete()
         return {};
     QJsonParseError parseError;
     m_json = QJsonDocument::fromJson(m_body, &parseError);
+    if (parseError.error == QJsonParseError::NoError) {
+        m_value = m_json.isArray() ? QJsonValue(m_json.array()) : QJsonValue(m_json.object());
+        return {};
+    }
+    // QJsonDocument holds only objects and arrays: read a scalar as [scalar].
+    const QJsonDocument wrapped = QJsonDocument::fromJson('[' + m_body + ']');
+    if (wrapped.isArray() && wrapped.array().size() == 1 && !m_body.trimmed().startsWith('[')
+        && !m_body.trimmed().startsWith('{')) {
+        m_value = wrapped.array().at(0);
+        return {};
+    }
     if (parseError.error != QJsonParseError::NoError)
         return makeError(DockerError::Kind::Decode,
                          QStringLiteral("invalid JSON at offset %1: %2")

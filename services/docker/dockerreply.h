@@ -25,6 +25,9 @@ public:
     QJsonDocument json() const { return m_json; }
     QJsonObject object() const { return m_json.object(); }
     QJsonArray array() const { return m_json.array(); }
+    // Any JSON body, including the bare strings some calls answer with
+    // (POST /swarm/init answers with the node ID as a JSON string).
+    QJsonValue value() const { return m_value; }
     bool ok() const { return isFinished() && !error().isError(); }
 
     // Calls handler once finished (at once if it already is), unless context
@@ -43,6 +46,7 @@ protected:
 private:
     QByteArray m_body;
     QJsonDocument m_json;
+    QJsonValue m_value;
 };
 
 } // namespace cape

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "services/docker/dockerclient.h"
+
+#include <QFile>
+#include <QHash>
+#include <QProcessEnvironment>
+#include <QSignalSpy>
+#include <QStringList>
+
+namespace cape::test {
+
+// The sandbox swarm that `./run test` starts (packaging/sandbox/sandbox.sh):
+// read from the shell-style env file named by CAPE_SANDBOX_ENV.
+struct SandboxEnvironment
+{
+    QHash<QString, QString> values;
+    QString error;
+
+    static SandboxEnvironment load()
+    {
+        SandboxEnvironment sandbox;
+        const QString path = qEnvironmentVariable("CAPE_SANDBOX_ENV");
+        QFile file(path);
+        if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+            sandbox.error = QStringLiteral("no sandbox: set CAPE_SANDBOX_ENV (./run test does)");
+            return sandbox;
+        }
+        for (const QByteArray &raw : file.readAll().split('\n')) {
+            const QString line = QString::fromUtf8(raw).trimmed();
+            const qsizetype eq = line.indexOf(QLatin1Char('='));
+            if (line.startsWith(QLatin1Char('#')) || eq <= 0)
+                continue;
+            QString value = line.mid(eq + 1);
+            if (value.size() >= 2 && (value.startsWith(QLatin1Char('"')) || value.startsWith(QLatin1Char('\''))))
+                value = value.mid(1, value.size() - 2);
+            QString key = line.left(eq);
+            key.remove(QStringLiteral("export "));
+            sandbox.values.insert(key, value);
+        }
+        return sandbox;
+    }
+
+    // Skipping is fine for a developer without a sandbox; under ./run test
+    // (CAPE_REQUIRE_SANDBOX) a missing sandbox is a failure.
+    static bool required() { return !qEnvironmentVariableIsEmpty("CAPE_REQUIRE_SANDBOX"); }
+
+    QString value(const char *key) const { return values.value(QLatin1String(key)); }
+    QStringList nodeEndpoints() const { return value("CAPE_SANDBOX_NODES").split(QLatin1Char(' '), Qt::SkipEmptyParts); }
+
+    static DockerEndpoint endpoint(const QString &spec)
+    {
+        DockerEndpoint e;
+        QString parseError;
+        DockerEndpoint::parse(spec, &e, &parseError);
+        return e;
+    }
+};
+
+// Waits for a reply in the event loop, as a test may (the app never does).
+inline DockerReply *await(DockerReply *reply, int timeoutMs = 60000)
+{
+    if (!reply->isFinished()) {
+        QSignalSpy finished(reply, &DockerExchange::finished);
+        finished.wait(timeoutMs);
+    }
+    return reply;
+}
+
+} // namespace cape::test
+
+#define CAPE_REQUIRE_SANDBOX(sandbox)                                                                        \
+    do {                                                                                                     \
+        if (!(sandbox).error.isEmpty()) {                                                                    \
+            if (cape::test::SandboxEnvironment::required())                                                  \
+                QFAIL(qPrintable((sandbox).error));                                                          \
+            QSKIP(qPrintable((sandbox).error));                                                              \
+        }                                                                                                    \
+    } while (false)
