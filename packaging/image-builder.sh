@@ -19,7 +19,7 @@ set -euo pipefail
 
 die() { echo "image-builder: $*" >&2; exit 1; }
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 
 # load IMAGE.tar HOSTS: one `docker load` per engine, in parallel; fails if any load fails.
 load_into() {
@@ -52,7 +52,7 @@ libraries_of() {
 # copy_in ROOT SRC DEST: copy a file with symlinks resolved (the image has no host layout to
 # point into), keeping its mode.
 copy_in() {
-    mkdir -p "$1$(dirname "$3")"
+    [[ -d $1${3%/*} ]] || mkdir -p "$1${3%/*}"
     cp -L --preserve=mode "$2" "$1$3"
 }
 
@@ -126,10 +126,12 @@ build() {
             done < <(libraries_of "$bin")
         done
     done
+    local link
     for spec in "${symlinks[@]}"; do
         [[ $spec == *:* ]] || die "--symlink wants TARGET:LINK, got: $spec"
-        mkdir -p "$root$(dirname "${spec#*:}")"
-        ln -sfn "${spec%%:*}" "$root${spec#*:}"
+        link=$root${spec#*:}
+        [[ -d ${link%/*} ]] || mkdir -p "${link%/*}"
+        ln -sfn "${spec%%:*}" "$link"
     done
     [[ -z $workdir ]] || mkdir -p "$root$workdir"
 

@@ -31,7 +31,7 @@ BUSYBOX_APPLETS="sh echo sleep cat ls ps top httpd nc wget date hostname seq yes
 
 log() { echo "sandbox: $*" >&2; }
 die() { log "error: $*"; exit 1; }
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
 
 bridge_of() { echo "capebr$1"; }
 netns_of() { echo "cape$1-n$2"; }
@@ -49,11 +49,20 @@ env_get() {
 # ---------------------------------------------------------------------------------------------
 # Teardown. Works from whatever is left: it must also clean half-built and killed sandboxes.
 
+# Container processes of the sandboxes in KS, by the cgroup parent each node's dockerd was given.
+container_pids() {
+    local k
+    for k in "${KS[@]}"; do
+        find /sys/fs/cgroup -mindepth 3 -maxdepth 5 -path "*/cape$k-n*/*" -name cgroup.procs \
+            -exec cat {} + 2>/dev/null
+    done | sort -u
+}
+
 # The processes of the given directories (DIRS) and indexes (KS), one pid per line.
 sandbox_pids() {
-    local p k d comm cwd ns line rest ppid pattern
+    local p k d comm cwd ns line state ppid child
     local -a args
-    local -A keep=() children=()
+    local -A keep=() children=() zombie=()
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
         read -r comm 2>/dev/null <"/proc/$p/comm" || continue
@@ -73,11 +82,12 @@ sandbox_pids() {
                 done
                 ;;
         esac
-        # Remember the process tree, to take the descendants along.
+        # Remember the process tree, to take the descendants along, and the zombies: they are
+        # dead already (PID 1 here reaps lazily) and only look alive to kill -0.
         read -r line 2>/dev/null <"/proc/$p/stat" || continue
-        rest=${line##*) }
-        read -r _ ppid _ <<<"$rest"
+        read -r state ppid _ <<<"${line##*) }"
         children[$ppid]+=" $p"
+        if [[ $state == Z ]]; then zombie[$p]=1; fi
     done
     # Everything in the nodes' network namespaces (dockerd, containerd, docker-proxy, ...).
     for k in "${KS[@]}"; do
@@ -85,13 +95,8 @@ sandbox_pids() {
             [[ $ns =~ ^cape$k-n[0-9]+$ ]] || continue
             for p in $(ip netns pids "$ns" 2>/dev/null); do keep[$p]=1; done
         done < <(ip netns list 2>/dev/null)
-        # Container processes, by the cgroup parent each node's dockerd was given.
-        pattern="cape$k-n*"
-        while read -r p; do
-            keep[$p]=1
-        done < <(find /sys/fs/cgroup -mindepth 3 -maxdepth 5 -path "*/$pattern/*" \
-            -name cgroup.procs -exec cat {} + 2>/dev/null)
     done
+    for p in $(container_pids); do keep[$p]=1; done
     # Descendants (container processes are children of the shims).
     local -a todo=("${!keep[@]}")
     while ((${#todo[@]})); do
@@ -103,21 +108,46 @@ sandbox_pids() {
             todo+=("$child")
         done
     done
-    unset "keep[$$]" "keep[$BASHPID]"
-    if ((${#keep[@]})); then printf '%s\n' "${!keep[@]}"; fi
+    for p in "${!keep[@]}"; do
+        if [[ -z ${zombie[$p]:-} && $p != "$$" && $p != "$BASHPID" ]]; then echo "$p"; fi
+    done
 }
 
-# SIGTERM, a bounded wait, then SIGKILL until nothing is left (dockerd may restart a container
-# that died before it did, hence the rescans).
+# The given pids that are neither gone nor zombies.
+living() {
+    local p line
+    for p in "$@"; do
+        read -r line 2>/dev/null <"/proc/$p/stat" || continue
+        read -r line _ <<<"${line##*) }"
+        if [[ $line != Z ]]; then echo "$p"; fi
+    done
+}
+
+# SIGTERM, a bounded wait, then SIGKILL until nothing is left. The engines and the containers
+# get SIGKILL at once: a graceful dockerd shutdown takes seconds (it stops each container and
+# the swarm node) for a sandbox that is thrown away, and a container's init (a child of its
+# shim) is usually a shell, which ignores SIGTERM as PID 1. Killing dockerd first also stops it
+# restarting containers.
 kill_sandbox_processes() {
-    local -a pids
-    local round
+    local -a pids at_once=()
+    local p comm line ppid parent round
     mapfile -t pids < <(sandbox_pids)
     ((${#pids[@]})) || return 0
     log "stopping ${#pids[@]} processes"
+    for p in "${pids[@]}"; do
+        read -r comm 2>/dev/null <"/proc/$p/comm" || continue
+        read -r line 2>/dev/null <"/proc/$p/stat" || continue
+        read -r _ ppid _ <<<"${line##*) }"
+        parent=""
+        read -r parent 2>/dev/null <"/proc/$ppid/comm" || true
+        if [[ $comm == dockerd || $parent == containerd-shim* ]]; then at_once+=("$p"); fi
+    done
+    mapfile -t -O "${#at_once[@]}" at_once < <(container_pids)
+    kill -KILL "${at_once[@]}" 2>/dev/null || true
     kill -TERM "${pids[@]}" 2>/dev/null || true
     for ((round = 0; round < 30; round++)); do
-        kill -0 "${pids[@]}" 2>/dev/null || break
+        mapfile -t pids < <(living "${pids[@]}")
+        ((${#pids[@]})) || break
         sleep 0.1
     done
     for ((round = 0; round < 10; round++)); do
@@ -162,10 +192,8 @@ remove_network() {
 
 # The cgroups runc made for the containers of sandbox K (one tree per cgroup v1 controller).
 remove_cgroups() {
-    local d
-    while read -r d; do
-        find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
-    done < <(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -type d -name "cape$1-n*" 2>/dev/null)
+    find /sys/fs/cgroup -mindepth 2 -depth -type d -path "/sys/fs/cgroup/*/cape$1-n*" -print0 2>/dev/null |
+        xargs -0 -r rmdir 2>/dev/null || true
 }
 
 # teardown: remove the sandboxes in DIRS and everything carrying an index in KS.
@@ -189,7 +217,9 @@ teardown() {
         if [[ -n $(mounts_under "$d") ]]; then
             log "warning: keeping $d, something is still mounted below it"
         elif [[ -e $d/.cape-sandbox || $d == /tmp/cape-sandbox.* ]]; then
-            rm -rf --one-file-system "$d"
+            # A second try: an image build of an interrupted `up` may still be writing there.
+            rm -rf --one-file-system "$d" 2>/dev/null || { sleep 1; rm -rf --one-file-system "$d"; } ||
+                log "warning: could not remove $d"
         else
             log "warning: $d is not a sandbox directory, not removing it"
         fi
@@ -247,7 +277,9 @@ cmd_down() {
             if [[ $ns =~ ^cape([0-9]+)-n[0-9]+$ ]]; then KS+=("${BASH_REMATCH[1]}"); fi
         done < <(ip netns list 2>/dev/null)
         while read -r link; do
-            if [[ $link =~ ^capebr([0-9]+)$ || $link =~ ^cape([0-9]+)v[0-9]+$ ]]; then KS+=("${BASH_REMATCH[1]}"); fi
+            if [[ $link =~ ^capebr([0-9]+)$ || $link =~ ^cape([0-9]+)v[0-9]+$ ]]; then
+                KS+=("${BASH_REMATCH[1]}")
+            fi
         done < <(link_names)
         while read -r d; do
             if [[ ${d##*/} =~ ^cape([0-9]+)-n[0-9]+$ ]]; then KS+=("${BASH_REMATCH[1]}"); fi
@@ -301,9 +333,9 @@ setup_network() {
     ip addr add "$(ip_of "$k" 254)/24" dev "$br"
     ip link set "$br" up
     # The nodes' dockerds load br_netfilter, so bridged traffic crosses the host's FORWARD chain.
+    iptables -I FORWARD -i "$br" -o "$br" -j ACCEPT
     # No default route in the nodes: anything that tries the internet (registry, DNS) fails at
     # once with "network unreachable" instead of waiting for a timeout.
-    iptables -I FORWARD -i "$br" -o "$br" -j ACCEPT
     for ((i = 1; i <= nodes; i++)); do
         ns=$(netns_of "$k" "$i")
         veth=$(veth_of "$k" "$i")
@@ -322,7 +354,8 @@ overlay_works() {
     probe=$(mktemp -d "$1/.overlay-probe.XXXX")
     mkdir "$probe/l" "$probe/u" "$probe/w" "$probe/m"
     local ok=1
-    if mount -t overlay overlay -o "lowerdir=$probe/l,upperdir=$probe/u,workdir=$probe/w" "$probe/m" 2>/dev/null; then
+    if mount -t overlay overlay -o "lowerdir=$probe/l,upperdir=$probe/u,workdir=$probe/w" \
+        "$probe/m" 2>/dev/null; then
         umount "$probe/m"
         ok=0
     fi
@@ -362,21 +395,24 @@ start_node() {
     # shellcheck disable=SC2016 # $1 and $@ belong to the inner sh
     setsid nsenter --net="/var/run/netns/$(netns_of "$k" "$i")" unshare --uts \
         sh -c 'hostname "$1" && shift && exec "$@"' sh "node$i" \
-        env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --config-file "$n/daemon.json" --data-root "$n/data" --exec-root "$n/exec" \
-        -H "unix://$n/docker.sock" --pidfile "$n/docker.pid" --storage-driver "$driver" \
-        --cgroup-parent "/$(netns_of "$k" "$i")" \
+        env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --config-file "$n/daemon.json" \
+        --data-root "$n/data" --exec-root "$n/exec" -H "unix://$n/docker.sock" \
+        --pidfile "$n/docker.pid" --storage-driver "$driver" --cgroup-parent "/$(netns_of "$k" "$i")" \
         </dev/null >>"$n/dockerd.log" 2>&1 &
+    # Not a job of ours: teardown stops it, and bash need not report how it ended.
+    disown "$!"
 }
 
-# wait_node DIR I: until the engine answers (30 s).
+# wait_node DIR I PID: until the engine answers (30 s), or its process PID ends.
 wait_node() {
-    local dir=$1 i=$2 t
+    local dir=$1 i=$2 pid=$3 t
     for ((t = 0; t < 300; t++)); do
         docker -H "unix://$(socket_of "$dir" "$i")" version >/dev/null 2>&1 && return 0
+        [[ -n $(living "$pid") ]] || break
         sleep 0.1
     done
     tail -n 20 "$dir/n$i/dockerd.log" >&2 || true
-    die "node$i's dockerd did not answer within 30 s (log: $dir/n$i/dockerd.log)"
+    die "node$i's dockerd did not come up (log: $dir/n$i/dockerd.log)"
 }
 
 form_swarm() {
@@ -423,18 +459,28 @@ cached_image() {
     echo "$tar"
 }
 
-# Builds (or takes from the cache) both images and loads them into every node.
-load_images() {
-    local dir=$1 hosts=$2 cache=${CAPE_IMAGE_CACHE:-$1/images} applet busybox redis
-    local -a bb_args=(--tag "$BUSYBOX_IMAGE" --cmd '["sh"]' --file "$(readlink -f /bin/busybox):/bin/busybox")
+# build_images CACHE: prints the paths of both image archives (built, or from the cache).
+build_images() {
+    local cache=$1 applet
+    local -a bb_args=(--tag "$BUSYBOX_IMAGE" --cmd '["sh"]'
+        --file "$(readlink -f /bin/busybox):/bin/busybox")
     for applet in $BUSYBOX_APPLETS; do bb_args+=(--symlink "busybox:/bin/$applet"); done
-    busybox=$(cached_image busybox "$cache" "${bb_args[@]}")
-    redis=$(cached_image redis "$cache" --tag "$REDIS_IMAGE" --file "$(command -v redis-server)" \
-        --cmd '["redis-server","--protected-mode","no","--save",""]' --expose 6379)
-    "$IMAGE_BUILDER" load "$busybox" "$hosts" &
-    local bb_pid=$!
-    "$IMAGE_BUILDER" load "$redis" "$hosts" || { wait "$bb_pid" || true; return 1; }
-    wait "$bb_pid"
+    cached_image busybox "$cache" "${bb_args[@]}"
+    cached_image redis "$cache" --tag "$REDIS_IMAGE" --file "$(command -v redis-server)" \
+        --cmd '["redis-server","--protected-mode","no","--save",""]' --expose 6379
+}
+
+# load_images HOSTS ARCHIVE...: every archive into every node, all at once.
+load_images() {
+    local hosts=$1 archive pid failed=0
+    local -a pids=()
+    shift
+    for archive in "$@"; do
+        "$IMAGE_BUILDER" load "$archive" "$hosts" &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    return "$failed"
 }
 
 # start_redis DIR: redis-server on a free loopback port; prints the port. Its working directory
@@ -488,26 +534,28 @@ cmd_up() {
     ((EUID == 0)) || die "needs root (network namespaces, bridges, mounts)"
     local tool
     for tool in dockerd docker containerd ip iptables nsenter unshare setsid redis-server redis-cli jq ss; do
-        command -v "$tool" >/dev/null || die "missing $tool (apt-get install docker.io iproute2 iptables redis-server redis-tools busybox-static jq)"
+        command -v "$tool" >/dev/null ||
+            die "missing $tool (apt-get install docker.io iproute2 iptables redis-server redis-tools jq)"
     done
     [[ -x /bin/busybox ]] || die "missing /bin/busybox (apt-get install busybox-static)"
     [[ -z $state ]] || check_previous_state "$state"
 
     if [[ -n $dir ]]; then
+        dir=$(realpath -m "$dir")
+        # Unix socket paths are limited to 108 bytes; containerd's are the longest we create.
+        ((${#dir} <= 60)) || die "directory path too long for unix sockets: $dir"
+        [[ $dir != *[[:space:]]* ]] || die "directory path must not contain spaces: $dir"
         mkdir -p "$dir"
         [[ -z $(ls -A "$dir") ]] || die "$dir is not empty"
-        dir=$(realpath "$dir")
     else
         dir=$(mktemp -d /tmp/cape-sandbox.XXXX)
     fi
-    # Unix socket paths are limited to 108 bytes; containerd's are the longest we create.
-    ((${#dir} <= 60)) || die "directory path too long for unix sockets: $dir"
-    [[ $dir != *[[:space:]]* ]] || die "directory path must not contain spaces: $dir"
     touch "$dir/.cape-sandbox"
 
     # From here on, a failure (or Ctrl-C) removes whatever was created.
     DIRS=("$dir") KS=()
-    trap 'status=$?; if ((status != 0)); then log "up failed, cleaning up"; teardown; fi' EXIT
+    trap 'status=$?; if ((status != 0)); then
+        log "up failed, cleaning up"; kill $(jobs -p) 2>/dev/null; teardown; fi' EXIT
     trap 'exit 130' INT TERM
 
     local k
@@ -518,27 +566,37 @@ cmd_up() {
     printf 'CAPE_SANDBOX_DIR="%s"\nCAPE_SANDBOX_INDEX="%s"\n' "$dir" "$k" >"$dir/env"
     log "sandbox $k in $dir, $nodes nodes on $(ip_of "$k" 0)/24"
 
+    # The images build while the network and the engines come up.
+    build_images "${CAPE_IMAGE_CACHE:-$dir/images}" >"$dir/images.list" &
+    local build_pid=$!
     setup_network "$k" "$nodes"
     local driver i
     driver=$(prepare_storage "$dir" "$nodes")
-    for ((i = 1; i <= nodes; i++)); do start_node "$dir" "$k" "$i" "$driver"; done
+    local -a node_pids=()
+    for ((i = 1; i <= nodes; i++)); do
+        start_node "$dir" "$k" "$i" "$driver"
+        node_pids[i]=$!
+    done
+    local port
+    port=$(start_redis "$dir")
     local -a sockets=() ips=() netns=()
     for ((i = 1; i <= nodes; i++)); do
-        wait_node "$dir" "$i"
+        wait_node "$dir" "$i" "${node_pids[i]}"
         sockets+=("unix://$(socket_of "$dir" "$i")")
         ips+=("$(ip_of "$k" "$i")")
         netns+=("$(netns_of "$k" "$i")")
     done
     log "engines up ($driver); forming the swarm and loading images"
 
-    # Images load while the swarm forms.
+    # The images load while the swarm forms.
     local hosts
+    local -a archives
     hosts=$(IFS=,; echo "${sockets[*]}")
-    load_images "$dir" "$hosts" &
+    wait "$build_pid" || die "building the images failed"
+    mapfile -t archives <"$dir/images.list"
+    load_images "$hosts" "${archives[@]}" &
     local images_pid=$!
     form_swarm "$dir" "$k" "$nodes"
-    local port
-    port=$(start_redis "$dir")
     wait "$images_pid" || die "loading the images failed"
 
     {
@@ -613,7 +671,7 @@ cmd_node() {
     if [[ $action == node-start ]]; then
         docker -H "$sock" version >/dev/null 2>&1 && { log "node$i is already running"; return 0; }
         start_node "$DIR" "$INDEX" "$i" "$(env_get "$DIR/env" CAPE_SANDBOX_STORAGE_DRIVER)"
-        wait_node "$DIR" "$i"
+        wait_node "$DIR" "$i" $!
         log "node$i started"
         return 0
     fi
@@ -624,7 +682,7 @@ cmd_node() {
     if ((!force)); then
         kill -TERM "$pid" 2>/dev/null || true
         for ((t = 0; t < 300; t++)); do
-            kill -0 "$pid" 2>/dev/null || break
+            [[ -n $(living "$pid") ]] || break
             sleep 0.1
         done
     fi
@@ -633,7 +691,9 @@ cmd_node() {
     # No stale container mounts; the node's own tmpfs (if any) is DIR/nI/data itself and stays.
     unmount_under "$DIR/n$i/exec"
     unmount_under "$DIR/n$i/data"
-    rm -f "$DIR/n$i/docker.pid"
+    # The pid files name dead processes now, but possibly zombies (PID 1 here reaps lazily),
+    # which a restarting dockerd would take for a running containerd and wait for.
+    rm -f "$DIR/n$i/docker.pid" "$DIR/n$i/exec/containerd/containerd.pid"
     log "node$i stopped"
 }
 
