@@ -5,6 +5,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -19,11 +20,15 @@ MainWindow::MainWindow(const DockerEndpoint &endpoint, QWidget *parent)
     , m_table(new QTableView(this))
 {
     setWindowTitle(tr("Cape — %1").arg(endpoint.toString()));
-    m_table->setModel(m_nodes);
+    auto *sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_nodes);
+    m_table->setModel(sorted);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(NodeTableModel::Hostname, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     auto *title = new QLabel(tr("<h2>Nodes</h2>"), central);
@@ -43,7 +48,6 @@ void MainWindow::refresh()
             m_status->setText(reply->error().toString());
         } else {
             m_nodes->setNodes(reply->array());
-            m_table->resizeColumnsToContents();
             m_status->setText(tr("Connected to %1 — Docker %2, API %3")
                                   .arg(m_client->endpoint().toString(), m_client->engineVersion(),
                                        m_client->apiVersion()));
