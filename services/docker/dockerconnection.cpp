@@ -149,6 +149,7 @@ void DockerConnection::sendRequest()
     m_state = State::Busy;
     m_headersSeen = false;
     const DockerRequest &request = m_exchange->request();
+    m_responseTimeoutMs = request.timeoutMs >= 0 ? request.timeoutMs : m_settings.responseTimeoutMs;
     m_parser.reset(request.method == "HEAD");
     m_device->write(request.serializeHead(m_apiVersion, hostHeader()));
     if (request.bodyDevice) {
@@ -157,9 +158,15 @@ void DockerConnection::sendRequest()
     } else if (!request.body.isEmpty()) {
         m_device->write(request.body);
     }
-    m_timer.start(m_settings.responseTimeoutMs);
-    if (request.timeoutMs >= 0)
-        m_timer.start(request.timeoutMs > 0 ? request.timeoutMs : std::numeric_limits<int>::max());
+    restartResponseTimer();
+}
+
+void DockerConnection::restartResponseTimer()
+{
+    if (m_responseTimeoutMs > 0)
+        m_timer.start(m_responseTimeoutMs);
+    else
+        m_timer.stop(); // including what is left of the connect timeout
 }
 
 void DockerConnection::pumpBody()
@@ -179,8 +186,7 @@ void DockerConnection::pumpBody()
         m_bodyRemaining -= chunk.size();
         m_device->write(chunk);
     }
-    if (m_timer.isActive())
-        m_timer.start(); // uploading is progress
+    restartResponseTimer(); // uploading is progress
 }
 
 void DockerConnection::onReadyRead()
@@ -195,7 +201,7 @@ void DockerConnection::onReadyRead()
     }
     const bool stream = m_exchange && m_exchange->request().stream;
     if (!stream || !m_headersSeen)
-        m_timer.start();
+        restartResponseTimer();
     if (!m_parser.feed(data)) {
         DockerError error;
         error.kind = DockerError::Kind::Protocol;
@@ -293,8 +299,8 @@ void DockerConnection::onTimeout()
                             .arg(m_settings.endpoint.toString())
                             .arg(m_settings.connectTimeoutMs);
     } else if (m_state == State::Busy) {
-        error.message = m_headersSeen ? QStringLiteral("the response stalled for %1 ms").arg(m_timer.interval())
-                                      : QStringLiteral("no response within %1 ms").arg(m_timer.interval());
+        error.message = m_headersSeen ? QStringLiteral("the response stalled for %1 ms").arg(m_responseTimeoutMs)
+                                      : QStringLiteral("no response within %1 ms").arg(m_responseTimeoutMs);
     } else {
         return;
     }

@@ -66,6 +66,7 @@ private:
     void onSocketError(int kind, const QString &message);
     void onDisconnected();
     void onTimeout();
+    void restartResponseTimer();
     void failExchange(const DockerError &error);
     void shutDown();
     QByteArray hostHeader() const;
@@ -78,6 +79,7 @@ private:
     HttpResponseParser m_parser;
     QTimer m_timer;
     QStringList m_sslErrors;
+    int m_responseTimeoutMs = 0; // of the exchange in flight; 0: none
     qint64 m_bodyRemaining = 0;
     bool m_headersSeen = false;
     int m_served = 0;

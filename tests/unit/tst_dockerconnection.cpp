@@ -168,12 +168,10 @@ private slots:
         QFETCH(bool, close);
         QFETCH(int, kind);
         ScriptedServer server;
-        server.closeAfterResponse = close;
         server.respond = [&](const QByteArray &head) {
             const QByteArray e = engine(head);
             return e.isEmpty() ? answer : e;
         };
-        server.closeAfterResponse = false;
         DockerClient client(endpointOf(server.endpoint()), fastOptions());
         std::unique_ptr<DockerReply> version(client.version());
         QVERIFY(!waitForError(version.get()));
