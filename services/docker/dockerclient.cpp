@@ -24,29 +24,47 @@ QUrlQuery filtersQuery(const DockerClient::Filters &filters)
     return query;
 }
 
-// Reads ca.pem, cert.pem and key.pem; returns an error message or empty.
+// Reads the CA, the client certificate and its key, each from memory (the
+// *Pem fields) or else from its file; returns an error message or empty.
 QString loadTlsMaterial(const DockerEndpoint &endpoint, QSslConfiguration *config)
 {
     *config = QSslConfiguration::defaultConfiguration();
     config->setProtocol(QSsl::TlsV1_2OrLater);
     if (endpoint.tlsVerify) {
-        const auto cas = QSslCertificate::fromPath(endpoint.caFile, QSsl::Pem);
-        if (cas.isEmpty())
-            return QStringLiteral("cannot read the CA certificate %1").arg(endpoint.caFile);
-        config->setCaCertificates(cas);
+        if (!endpoint.caPem.isEmpty()) {
+            const auto cas = QSslCertificate::fromData(endpoint.caPem, QSsl::Pem);
+            if (cas.isEmpty())
+                return QStringLiteral("the CA certificate (in memory) is not a PEM certificate");
+            config->setCaCertificates(cas);
+        } else if (!endpoint.caFile.isEmpty()) {
+            const auto cas = QSslCertificate::fromPath(endpoint.caFile, QSsl::Pem);
+            if (cas.isEmpty())
+                return QStringLiteral("cannot read the CA certificate %1").arg(endpoint.caFile);
+            config->setCaCertificates(cas);
+        }
+        // Neither: the system's CAs, as the docker CLI does without a ca.pem.
         config->setPeerVerifyMode(QSslSocket::VerifyPeer);
     } else {
         config->setPeerVerifyMode(QSslSocket::VerifyNone);
     }
-    if (endpoint.certFile.isEmpty() && endpoint.keyFile.isEmpty())
+    const bool certInMemory = !endpoint.certPem.isEmpty();
+    const bool keyInMemory = !endpoint.keyPem.isEmpty();
+    if (!certInMemory && !keyInMemory && endpoint.certFile.isEmpty() && endpoint.keyFile.isEmpty())
         return {};
-    const auto certs = QSslCertificate::fromPath(endpoint.certFile, QSsl::Pem);
+    if (!certInMemory && endpoint.certFile.isEmpty())
+        return QStringLiteral("a client key needs a client certificate");
+    const auto certs = certInMemory ? QSslCertificate::fromData(endpoint.certPem, QSsl::Pem)
+                                    : QSslCertificate::fromPath(endpoint.certFile, QSsl::Pem);
     if (certs.isEmpty())
-        return QStringLiteral("cannot read the client certificate %1").arg(endpoint.certFile);
-    QFile keyFile(endpoint.keyFile);
-    if (!keyFile.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read the client key %1: %2").arg(endpoint.keyFile, keyFile.errorString());
-    const QByteArray pem = keyFile.readAll();
+        return certInMemory ? QStringLiteral("the client certificate (in memory) is not a PEM certificate")
+                            : QStringLiteral("cannot read the client certificate %1").arg(endpoint.certFile);
+    QByteArray pem = endpoint.keyPem;
+    if (!keyInMemory) {
+        QFile keyFile(endpoint.keyFile);
+        if (!keyFile.open(QIODevice::ReadOnly))
+            return QStringLiteral("cannot read the client key %1: %2").arg(endpoint.keyFile, keyFile.errorString());
+        pem = keyFile.readAll();
+    }
     QSslKey key;
     for (const QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
         key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
@@ -54,7 +72,9 @@ QString loadTlsMaterial(const DockerEndpoint &endpoint, QSslConfiguration *confi
             break;
     }
     if (key.isNull())
-        return QStringLiteral("the client key %1 is not an unencrypted PEM private key").arg(endpoint.keyFile);
+        return keyInMemory
+                   ? QStringLiteral("the client key (in memory) is not an unencrypted PEM private key")
+                   : QStringLiteral("the client key %1 is not an unencrypted PEM private key").arg(endpoint.keyFile);
     config->setLocalCertificate(certs.first());
     if (certs.size() > 1)
         config->setLocalCertificateChain(certs);

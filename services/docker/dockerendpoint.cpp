@@ -76,6 +76,24 @@ void DockerEndpoint::useCertificateDirectory(const QString &dir, bool verify)
     caFile = dir + QStringLiteral("/ca.pem");
     certFile = dir + QStringLiteral("/cert.pem");
     keyFile = dir + QStringLiteral("/key.pem");
+    caPem.clear();
+    certPem.clear();
+    keyPem.clear();
+    if (transport == Transport::Tcp && port == 2375)
+        port = 2376;
+}
+
+void DockerEndpoint::useCertificates(const QByteArray &ca, const QByteArray &cert, const QByteArray &key,
+                                     bool verify)
+{
+    tls = true;
+    tlsVerify = verify;
+    caPem = ca;
+    certPem = cert;
+    keyPem = key;
+    caFile.clear();
+    certFile.clear();
+    keyFile.clear();
     if (transport == Transport::Tcp && port == 2375)
         port = 2376;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QProcessEnvironment>
 #include <QString>
 
@@ -7,6 +8,9 @@ namespace cape {
 
 // Where an engine listens, spelled as DOCKER_HOST spells it:
 //   unix:///var/run/docker.sock, tcp://10.0.0.1:2376 (+ TLS material).
+// TLS material comes from memory (the *Pem fields, when non-empty) or from
+// files (the *File fields otherwise), so a key from a keychain never has to
+// touch the disk.
 struct DockerEndpoint
 {
     enum class Transport { Unix, Tcp };
@@ -20,6 +24,9 @@ struct DockerEndpoint
     QString caFile;         // ca.pem
     QString certFile;       // cert.pem (client certificate)
     QString keyFile;        // key.pem
+    QByteArray caPem;       // PEM in memory: used instead of caFile when non-empty
+    QByteArray certPem;     // ... instead of certFile
+    QByteArray keyPem;      // ... instead of keyFile
 
     static constexpr auto DefaultSocket = "/var/run/docker.sock";
 
@@ -33,6 +40,9 @@ struct DockerEndpoint
 
     // Uses ca.pem, cert.pem and key.pem from dir; verify checks the engine.
     void useCertificateDirectory(const QString &dir, bool verify);
+
+    // Uses PEM material held in memory; an empty ca means the system's CAs.
+    void useCertificates(const QByteArray &ca, const QByteArray &cert, const QByteArray &key, bool verify);
 
     QString toString() const;
     bool operator==(const DockerEndpoint &other) const = default;

@@ -1,10 +1,13 @@
 #include "sandboxenvironment.h"
+#include "services/connections/connectionstore.h"
 
 #include <QDir>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <optional>
 
 using namespace cape;
 using cape::test::await;
@@ -74,6 +77,12 @@ class TestDockerClientTls : public QObject
         return e;
     }
 
+    QByteArray read(const QString &name) const
+    {
+        QFile file(path(name));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
     static quint16 freePort()
     {
         QTcpServer probe;
@@ -139,6 +148,79 @@ private slots:
         QVERIFY(again->error().message.contains(QLatin1String("already part of a swarm")));
         std::unique_ptr<DockerReply> leave(await(client.leaveSwarm(true)));
         QVERIFY2(!leave->error(), qPrintable(leave->error().toString()));
+    }
+
+    // The same certificates held in memory, no file named: how a key read
+    // from the keychain is used.
+    void pemsInMemoryGrantAccess()
+    {
+        DockerEndpoint e = endpoint({}, {}, {});
+        e.useCertificates(read(QStringLiteral("ca.pem")), read(QStringLiteral("client.pem")),
+                          read(QStringLiteral("client-key.pem")), true);
+        QVERIFY(e.caFile.isEmpty() && e.certFile.isEmpty() && e.keyFile.isEmpty());
+        DockerClient client(e);
+        std::unique_ptr<DockerReply> info(await(client.info()));
+        QVERIFY2(!info->error(), qPrintable(info->error().toString()));
+        QVERIFY(!info->object().value(QLatin1String("ServerVersion")).toString().isEmpty());
+
+        // An intruder's key in memory is refused as its files are.
+        e.useCertificates(read(QStringLiteral("ca.pem")), read(QStringLiteral("intruder.pem")),
+                          read(QStringLiteral("intruder-key.pem")), true);
+        DockerClient intruder(e);
+        std::unique_ptr<DockerReply> refused(await(intruder.info()));
+        QCOMPARE(refused->error().kind, DockerError::Kind::Tls);
+
+        // A key that is not the certificate's: the handshake cannot succeed.
+        e.useCertificates(read(QStringLiteral("ca.pem")), read(QStringLiteral("client.pem")),
+                          read(QStringLiteral("intruder-key.pem")), true);
+        DockerClient mismatched(e);
+        std::unique_ptr<DockerReply> mismatch(await(mismatched.info()));
+        QVERIFY(mismatch->error());
+    }
+
+    // A connection profile whose key went to the real keychain, resolved
+    // into an endpoint and used (skipped without a keychain, failed under
+    // ./run test, which starts one).
+    void keyFromTheKeychainGrantsAccess()
+    {
+        QTemporaryDir settingsDir;
+        ConnectionStore store(settingsDir.filePath(QStringLiteral("cape.ini")));
+        store.setKeychainTimeout(30000);
+        ConnectionProfile profile = ConnectionProfile::create(QStringLiteral("tls engine"),
+                                                              QStringLiteral("tcp://127.0.0.1:%1").arg(m_port));
+        profile.tls = true;
+        profile.caPem = read(QStringLiteral("ca.pem"));
+        profile.certPem = read(QStringLiteral("client.pem"));
+        QSignalSpy stored(&store, &ConnectionStore::keySaved);
+        QSignalSpy failed(&store, &ConnectionStore::keyFailed);
+        QString error;
+        QVERIFY2(store.add(profile, read(QStringLiteral("client-key.pem")), &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(stored.count() + failed.count() > 0, 40000);
+        if (!failed.isEmpty()) {
+            const QString message = failed.first().at(1).toString();
+            store.remove(profile.id);
+            if (test::SandboxEnvironment::required())
+                QFAIL(qPrintable(message));
+            QSKIP(qPrintable(message));
+        }
+        QFile settings(settingsDir.filePath(QStringLiteral("cape.ini")));
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        const QByteArray saved = settings.readAll();
+        QVERIFY(saved.contains("BEGIN CERTIFICATE"));
+        QVERIFY(!saved.contains("PRIVATE KEY"));
+
+        std::optional<ResolvedConnection> resolved;
+        store.resolveEndpoint(profile.id, this, [&](const ResolvedConnection &r) { resolved = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(resolved.has_value(), 40000);
+        QVERIFY2(resolved->ok(), qPrintable(resolved->error));
+        QCOMPARE(resolved->endpoint.keyPem, read(QStringLiteral("client-key.pem")));
+        DockerClient client(resolved->endpoint);
+        std::unique_ptr<DockerReply> info(await(client.info()));
+        QVERIFY2(!info->error(), qPrintable(info->error().toString()));
+
+        QSignalSpy deleted(&store, &ConnectionStore::keyDeleted);
+        store.remove(profile.id);
+        QVERIFY(deleted.wait(40000));
     }
 
     void certificateFromAnotherCaIsRefused()

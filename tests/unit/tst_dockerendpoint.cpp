@@ -1,9 +1,13 @@
+#include "services/docker/dockerclient.h"
 #include "services/docker/dockerendpoint.h"
 
 #include <QDir>
+#include <QSignalSpy>
 #include <QTest>
 
+using cape::DockerClient;
 using cape::DockerEndpoint;
+using cape::DockerError;
 
 class TestDockerEndpoint : public QObject
 {
@@ -81,6 +85,69 @@ private slots:
 
         env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("npipe:////./pipe/docker_engine"));
         QVERIFY(!DockerEndpoint::fromEnvironment(env, &e, &error));
+    }
+
+    void certificatesInMemoryOrInFiles()
+    {
+        DockerEndpoint e;
+        QString error;
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("tcp://swarm.example:2375"), &e, &error));
+        e.useCertificateDirectory(QStringLiteral("/etc/cape/certs"), true);
+        e.useCertificates("CA", "CERT", "KEY", false);
+        QVERIFY(e.tls);
+        QVERIFY(!e.tlsVerify);
+        QCOMPARE(e.port, quint16(2376));
+        QCOMPARE(e.caPem, QByteArray("CA"));
+        QCOMPARE(e.certPem, QByteArray("CERT"));
+        QCOMPARE(e.keyPem, QByteArray("KEY"));
+        // Memory wins: no stale paths are left behind.
+        QVERIFY(e.caFile.isEmpty() && e.certFile.isEmpty() && e.keyFile.isEmpty());
+
+        e.useCertificateDirectory(QStringLiteral("/etc/cape/certs"), true);
+        QVERIFY(e.tlsVerify);
+        QCOMPARE(e.keyFile, QStringLiteral("/etc/cape/certs/key.pem"));
+        QVERIFY(e.caPem.isEmpty() && e.certPem.isEmpty() && e.keyPem.isEmpty());
+        QCOMPARE(e.toString(), QStringLiteral("tcp://swarm.example:2376"));
+
+        DockerEndpoint other = e;
+        other.keyPem = "KEY";
+        QVERIFY(!(other == e));
+    }
+
+    // Bad TLS material is a configuration error, reported before any
+    // connection is tried (the host below does not exist).
+    void badTlsMaterialInMemory_data()
+    {
+        QTest::addColumn<QByteArray>("ca");
+        QTest::addColumn<QByteArray>("cert");
+        QTest::addColumn<QByteArray>("key");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("ca") << QByteArray("not a certificate") << QByteArray() << QByteArray()
+                            << QStringLiteral("the CA certificate (in memory) is not a PEM certificate");
+        QTest::newRow("cert") << QByteArray()
+                              << QByteArray("-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n")
+                              << QByteArray("key")
+                              << QStringLiteral("the client certificate (in memory) is not a PEM certificate");
+        QTest::newRow("key without certificate") << QByteArray() << QByteArray() << QByteArray("key")
+                                                 << QStringLiteral("a client key needs a client certificate");
+    }
+
+    void badTlsMaterialInMemory()
+    {
+        QFETCH(QByteArray, ca);
+        QFETCH(QByteArray, cert);
+        QFETCH(QByteArray, key);
+        QFETCH(QString, expected);
+        DockerEndpoint e;
+        QString error;
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("tcp://cape-no-such-host.invalid:2376"), &e, &error));
+        e.useCertificates(ca, cert, key, true);
+        DockerClient client(e);
+        std::unique_ptr<cape::DockerReply> reply(client.ping());
+        QSignalSpy finished(reply.get(), &cape::DockerExchange::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(reply->error().kind, DockerError::Kind::Config);
+        QCOMPARE(reply->error().message, expected);
     }
 };
 
