@@ -1,28 +1,12 @@
 #include "nodetablemodel.h"
 
-#include <QHash>
+#include <QJsonArray>
 
 namespace cape {
 
-namespace {
-QString idOf(const QJsonObject &node)
-{
-    return node.value(QLatin1String("ID")).toString();
-}
-QJsonObject sub(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
-} // namespace
-
 NodeTableModel::NodeTableModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : RecordTableModel(parent)
 {
-}
-
-int NodeTableModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_nodes.size());
 }
 
 int NodeTableModel::columnCount(const QModelIndex &parent) const
@@ -30,37 +14,61 @@ int NodeTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString NodeTableModel::cell(const QJsonObject &node, int column)
+QString NodeTableModel::formatBytes(qint64 bytes)
 {
-    switch (column) {
-    case Hostname: return sub(node, "Description").value(QLatin1String("Hostname")).toString();
-    case Role: return sub(node, "Spec").value(QLatin1String("Role")).toString();
-    case ManagerStatus: {
-        const QJsonObject manager = sub(node, "ManagerStatus");
-        if (manager.isEmpty())
-            return {};
-        return manager.value(QLatin1String("Leader")).toBool()
-                   ? QStringLiteral("leader")
-                   : manager.value(QLatin1String("Reachability")).toString();
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = double(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        ++unit;
     }
-    case Availability: return sub(node, "Spec").value(QLatin1String("Availability")).toString();
-    case Status: return sub(node, "Status").value(QLatin1String("State")).toString();
-    case EngineVersion:
-        return sub(sub(node, "Description"), "Engine").value(QLatin1String("EngineVersion")).toString();
-    case Address: return sub(node, "Status").value(QLatin1String("Addr")).toString();
-    }
-    return {};
+    return QStringLiteral("%1 %2").arg(value, 0, 'f', unit == 0 ? 0 : 1).arg(QLatin1StringView(units[unit]));
 }
 
 QVariant NodeTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QJsonObject &node = m_nodes.at(index.row());
+    const NodeRecord &node = at(index.row());
     switch (role) {
-    case Qt::DisplayRole: return cell(node, index.column());
-    case IdRole: return idOf(node);
-    case StateRole: return cell(node, Status);
+    case IdRole: return node.id;
+    case StateRole:
+        if (index.column() == Availability)
+            return node.availability;
+        if (index.column() == ManagerStatus)
+            return node.managerStatus;
+        return node.state;
+    case FilterRole:
+        return QStringList{node.hostname, node.role, node.state, node.availability, node.address, node.id}.join(u' ');
+    case SortRole:
+        if (index.column() == Cpus)
+            return node.cpus;
+        if (index.column() == Memory)
+            return node.memoryBytes;
+        return data(index, Qt::DisplayRole);
+    case Qt::ToolTipRole:
+        if (index.column() == Labels)
+            return data(index, Qt::DisplayRole).toString().replace(QLatin1String(", "), QLatin1String("\n"));
+        return {};
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Hostname: return node.hostname;
+        case Role: return node.role;
+        case ManagerStatus: return node.managerStatus;
+        case Availability: return node.availability;
+        case Status: return node.state;
+        case EngineVersion: return node.engineVersion;
+        case Cpus: return node.cpus > 0 ? QString::number(node.cpus, 'g', 3) : QString();
+        case Memory: return node.memoryBytes > 0 ? formatBytes(node.memoryBytes) : QString();
+        case Address: return node.address;
+        case Labels: {
+            QStringList pairs;
+            for (auto it = node.labels.begin(); it != node.labels.end(); ++it)
+                pairs << (it.value().isEmpty() ? it.key() : it.key() + u'=' + it.value());
+            return pairs.join(QLatin1String(", "));
+        }
+        }
     }
     return {};
 }
@@ -76,44 +84,27 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     case Availability: return tr("Availability");
     case Status: return tr("Status");
     case EngineVersion: return tr("Engine");
+    case Cpus: return tr("CPUs");
+    case Memory: return tr("Memory");
     case Address: return tr("Address");
+    case Labels: return tr("Labels");
     }
     return {};
 }
 
 void NodeTableModel::setNodes(const QJsonArray &nodes)
 {
-    QHash<QString, QJsonObject> incoming;
-    QStringList order;
-    for (const QJsonValue &value : nodes) {
-        const QJsonObject node = value.toObject();
-        incoming.insert(idOf(node), node);
-        order.append(idOf(node));
-    }
-    // Remove rows that are gone, from the bottom so indexes stay valid.
-    for (int row = int(m_nodes.size()) - 1; row >= 0; --row) {
-        if (!incoming.contains(idOf(m_nodes.at(row)))) {
-            beginRemoveRows({}, row, row);
-            m_nodes.removeAt(row);
-            endRemoveRows();
-        }
-    }
-    QHash<QString, int> rowOf;
-    for (int row = 0; row < m_nodes.size(); ++row)
-        rowOf.insert(idOf(m_nodes.at(row)), row);
-    for (const QString &id : std::as_const(order)) {
-        const QJsonObject &node = incoming[id];
-        const auto found = rowOf.constFind(id);
-        if (found == rowOf.constEnd()) {
-            const int row = int(m_nodes.size());
-            beginInsertRows({}, row, row);
-            m_nodes.append(node);
-            endInsertRows();
-        } else if (m_nodes.at(*found) != node) {
-            m_nodes[*found] = node;
-            emit dataChanged(index(*found, 0), index(*found, ColumnCount - 1));
-        }
-    }
+    QList<NodeRecord> records;
+    records.reserve(nodes.size());
+    for (const QJsonValue &node : nodes)
+        records.append(NodeRecord::fromJson(node.toObject()));
+    replaceAll(records);
+}
+
+QString NodeTableModel::hostnameOf(const QString &id) const
+{
+    const NodeRecord *node = find(id);
+    return node ? node->hostname : QString();
 }
 
 } // namespace cape

@@ -59,7 +59,7 @@ void DockerReply::handleBody(const QByteArray &data)
 DockerError DockerReply::handleComplete()
 {
     const QByteArray type = header("Content-Type");
-    if (m_body.isEmpty() || !type.startsWith("application/json"))
+    if (m_body.isEmpty() || !type.startsWith("application/json") || !request().decodeJson)
         return {};
     QJsonParseError parseError;
     m_json = QJsonDocument::fromJson(m_body, &parseError);

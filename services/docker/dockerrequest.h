@@ -29,6 +29,9 @@ struct DockerRequest
     bool versioned = true; // false for /_ping and /version, used to negotiate
     bool stream = false;   // gets its own connection; body delivered as it comes
     int timeoutMs = -1;    // no-progress timeout; -1 the client's default, 0 none
+    // false: the reply keeps the raw body and the caller decodes it, e.g. a
+    // list of 10,000 tasks decoded on a worker thread, not the GUI thread.
+    bool decodeJson = true;
 
     static DockerRequest get(const QString &path, const QUrlQuery &query = {});
     static DockerRequest post(const QString &path, const QJsonDocument &json = {}, const QUrlQuery &query = {});

@@ -51,7 +51,22 @@ private slots:
         QCOMPARE(changed.size(), 1);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(1, NodeTableModel::Availability).data().toString(), QStringLiteral("drain"));
-        QCOMPARE(model.index(1, 0).data(NodeTableModel::IdRole).toString(), QStringLiteral("c"));
+        QCOMPARE(model.index(1, 0).data(cape::IdRole).toString(), QStringLiteral("c"));
+    }
+
+    void olderAnswersNeverWin()
+    {
+        NodeTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QJsonObject drained = node(QStringLiteral("a"), QStringLiteral("node1"), QStringLiteral("ready"), QStringLiteral("drain"));
+        drained.insert(QStringLiteral("Version"), QJsonObject{{QStringLiteral("Index"), 20}});
+        QJsonObject active = node(QStringLiteral("a"), QStringLiteral("node1"), QStringLiteral("ready"));
+        active.insert(QStringLiteral("Version"), QJsonObject{{QStringLiteral("Index"), 12}});
+        QVERIFY(model.upsert(cape::NodeRecord::fromJson(drained)));
+        // A listing sent before the drain arrives after it: ignored.
+        QVERIFY(!model.upsert(cape::NodeRecord::fromJson(active)));
+        model.setNodes({active});
+        QCOMPARE(model.index(0, NodeTableModel::Availability).data().toString(), QStringLiteral("drain"));
     }
 };
 

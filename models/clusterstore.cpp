@@ -1,0 +1,594 @@
+#include "clusterstore.h"
+
+#include "backgrounddecode.h"
+#include "eventlogmodel.h"
+#include "nodetablemodel.h"
+#include "objecttablemodel.h"
+#include "servicetablemodel.h"
+#include "stacktablemodel.h"
+#include "tasktablemodel.h"
+
+#include "services/docker/dockerclient.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+
+namespace cape {
+
+namespace {
+constexpr int MaxRetryDelayMs = 30000;
+constexpr int MaxTaskSyncAttempts = 14; // about two minutes of back-off
+const QString AllServices;             // the key of a whole-cluster task listing
+
+QString attribute(const QJsonObject &event, const char *key)
+{
+    return event.value(QLatin1String("Actor")).toObject().value(QLatin1String("Attributes")).toObject()
+        .value(QLatin1StringView(key)).toString();
+}
+QString actorId(const QJsonObject &event)
+{
+    return event.value(QLatin1String("Actor")).toObject().value(QLatin1String("ID")).toString();
+}
+} // namespace
+
+struct ClusterStore::NodeFeed
+{
+    DockerEndpoint endpoint;
+    DockerClient *client = nullptr;
+    QPointer<DockerEventStream> stream;
+    int attempt = 0;
+};
+
+ClusterStore::ClusterStore(QObject *parent)
+    : QObject(parent)
+    , m_nodes(new NodeTableModel(this))
+    , m_services(new ServiceTableModel(this))
+    , m_tasks(new TaskTableModel(m_services, m_nodes, this))
+    , m_stacks(new StackTableModel(this))
+    , m_networks(ObjectTableModel::networks(this))
+    , m_configs(ObjectTableModel::configs(this))
+    , m_secrets(ObjectTableModel::secrets(this))
+    , m_events(new EventLogModel(1000, this))
+{
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &ClusterStore::startEvents);
+    m_stacksTimer.setSingleShot(true);
+    m_stacksTimer.setInterval(0);
+    connect(&m_stacksTimer, &QTimer::timeout, this, &ClusterStore::rebuildStacks);
+    // Names shown in task rows live in the service and node models.
+    const auto renamed = [this] { m_tasks->namesChanged(); };
+    connect(m_services, &QAbstractItemModel::rowsInserted, this, renamed);
+    connect(m_nodes, &QAbstractItemModel::rowsInserted, this, renamed);
+    connect(m_nodes, &QAbstractItemModel::dataChanged, this, [this] { recountReplicas(AllServices); });
+}
+
+ClusterStore::~ClusterStore()
+{
+    ++m_generation; // streams finishing as their clients go must not reconnect
+    const QList<NodeFeed *> feeds = std::exchange(m_feeds, {});
+    for (NodeFeed *feed : feeds) {
+        delete feed->client;
+        delete feed;
+    }
+    delete m_client;
+}
+
+void ClusterStore::connectTo(const DockerEndpoint &manager, const QList<DockerEndpoint> &nodeEndpoints)
+{
+    ++m_generation;
+    delete m_client; // aborts its streams and pending replies
+    const QList<NodeFeed *> feeds = std::exchange(m_feeds, {});
+    for (NodeFeed *feed : feeds) {
+        delete feed->client;
+        delete feed;
+    }
+    m_retryTimer.stop();
+    m_retryAttempt = 0;
+    m_loaded = false;
+    m_taskSyncDue.clear();
+    m_taskSyncRunning.clear();
+    m_taskSyncAgain.clear();
+    m_taskSyncAttempt.clear();
+    m_objectsDue.clear();
+    // Another cluster: nothing of the last one may linger in the views.
+    m_nodes->replaceAll({});
+    m_services->replaceAll({});
+    m_tasks->replaceAll({});
+    m_networks->replaceAll({});
+    m_configs->replaceAll({});
+    m_secrets->replaceAll({});
+    m_stacks->replaceAll({});
+
+    m_endpoint = manager;
+    m_nodeEndpoints.clear();
+    m_client = new DockerClient(manager, this);
+    for (const DockerEndpoint &endpoint : nodeEndpoints) {
+        if (endpoint == manager || m_nodeEndpoints.contains(endpoint))
+            continue;
+        m_nodeEndpoints.append(endpoint);
+        auto *feed = new NodeFeed;
+        feed->endpoint = endpoint;
+        feed->client = new DockerClient(endpoint, this);
+        m_feeds.append(feed);
+        startNodeFeed(feed);
+    }
+    setState(State::Connecting, tr("Connecting to %1…").arg(manager.toString()));
+    startEvents();
+    loadEventHistory();
+}
+
+// The last hour of events, for the log only: they describe the past, the
+// listing that follows describes the present.
+void ClusterStore::loadEventHistory()
+{
+    DockerClient::EventOptions options;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    options.since = QString::number(now - 3600);
+    options.until = QString::number(now);
+    DockerEventStream *history = m_client->events(options);
+    connect(history, &DockerEventStream::event, m_events, &EventLogModel::append);
+    connect(history, &DockerExchange::finished, history, &QObject::deleteLater);
+}
+
+void ClusterStore::refresh()
+{
+    if (m_state == State::Reconnecting) {
+        m_retryTimer.stop();
+        startEvents();
+    } else if (m_client) {
+        syncAll();
+    }
+}
+
+void ClusterStore::setState(State state, const QString &message)
+{
+    if (m_state == state && m_stateMessage == message)
+        return;
+    m_state = state;
+    m_stateMessage = message;
+    emit stateChanged(state, message);
+}
+
+// The event stream first, then the listing: nothing that happens in
+// between is missed, and version indexes settle what arrives twice.
+void ClusterStore::startEvents()
+{
+    if (m_eventStream)
+        m_eventStream->abort();
+    const int generation = ++m_generation;
+    DockerEventStream *stream = m_client->events();
+    m_eventStream = stream;
+    connect(stream, &DockerEventStream::event, this, &ClusterStore::onEvent);
+    connect(stream, &DockerStream::live, this, [this, generation] {
+        if (generation == m_generation)
+            syncAll();
+    });
+    connect(stream, &DockerExchange::finished, this, [this, stream, generation] {
+        stream->deleteLater();
+        if (generation != m_generation)
+            return;
+        DockerError error = stream->error();
+        if (!error) {
+            error.kind = DockerError::Kind::Connection;
+            error.endpoint = m_endpoint.toString();
+            error.message = tr("the engine ended the event stream");
+        }
+        connectionLost(error);
+    });
+}
+
+void ClusterStore::connectionLost(const DockerError &error)
+{
+    ++m_generation; // whatever is still in flight belongs to the lost session
+    if (m_eventStream)
+        m_eventStream->abort();
+    const int delay = std::min(MaxRetryDelayMs, 1000 << std::min(m_retryAttempt, 5));
+    ++m_retryAttempt;
+    setState(State::Reconnecting,
+             tr("%1 — retrying in %2 s").arg(error.toString()).arg(delay / 1000));
+    m_retryTimer.start(delay);
+    if (!m_loaded) {
+        // The first attempt is over: views can show what went wrong.
+        m_loaded = true;
+        emit loaded();
+    }
+}
+
+bool ClusterStore::listFailed(int generation, DockerReply *reply)
+{
+    if (generation != m_generation)
+        return true;
+    if (reply->error()) {
+        m_syncFailed = true;
+        if (!--m_pendingLists)
+            connectionLost(reply->error());
+        return true;
+    }
+    return false;
+}
+
+void ClusterStore::syncAll()
+{
+    const int generation = m_generation;
+    m_pendingLists = 8;
+    m_syncFailed = false;
+    const auto done = [this, generation] { syncFinished(generation); };
+
+    m_client->info()->then(this, [this, generation, done](DockerReply *reply) {
+        if (listFailed(generation, reply))
+            return;
+        m_info = reply->object();
+        done();
+    });
+    m_client->inspectSwarm()->then(this, [this, generation, done](DockerReply *reply) {
+        if (listFailed(generation, reply))
+            return;
+        m_swarm = reply->object();
+        done();
+    });
+    m_client->listNodes()->then(this, [this, generation, done](DockerReply *reply) {
+        if (listFailed(generation, reply))
+            return;
+        m_nodes->setNodes(reply->array());
+        done();
+    });
+    DockerRequest services = DockerRequest::get(QStringLiteral("/services"),
+                                                QUrlQuery{{QStringLiteral("status"), QStringLiteral("true")}});
+    services.decodeJson = false;
+    m_client->send(services)->then(this, [this, generation, done](DockerReply *reply) {
+        if (listFailed(generation, reply))
+            return;
+        decodeInBackground<ServiceRecord>(this, reply->body(), [this, generation, done](const DecodedList<ServiceRecord> &list) {
+            if (generation != m_generation)
+                return;
+            m_services->replaceAll(list.records);
+            scheduleStacks();
+            done();
+        });
+    });
+    DockerRequest tasks = DockerRequest::get(QStringLiteral("/tasks"));
+    tasks.decodeJson = false;
+    m_client->send(tasks)->then(this, [this, generation, done](DockerReply *reply) {
+        if (listFailed(generation, reply))
+            return;
+        decodeInBackground<TaskRecord>(this, reply->body(), [this, generation, done](const DecodedList<TaskRecord> &list) {
+            if (generation != m_generation)
+                return;
+            applyTaskListing(AllServices, list.records);
+            done();
+        });
+    });
+    const auto objects = [this, generation, done](DockerReply *listing, ObjectTableModel *model) {
+        listing->then(this, [this, generation, done, model](DockerReply *reply) {
+            if (listFailed(generation, reply))
+                return;
+            model->setObjects(reply->array());
+            done();
+        });
+    };
+    objects(m_client->listNetworks(), m_networks);
+    objects(m_client->listConfigs(), m_configs);
+    objects(m_client->listSecrets(), m_secrets);
+}
+
+void ClusterStore::syncFinished(int generation)
+{
+    if (generation != m_generation || --m_pendingLists > 0)
+        return;
+    if (m_syncFailed)
+        return; // connectionLost() has run
+    m_retryAttempt = 0;
+    recountReplicas(AllServices);
+    rebuildStacks();
+    QString swarmName = m_info.value(QLatin1String("Name")).toString();
+    setState(State::Live, tr("Connected to %1 (%2) — Docker %3, API %4")
+                              .arg(m_endpoint.toString(), swarmName, m_client->engineVersion(), m_client->apiVersion()));
+    // Services caught mid-update go on being followed.
+    for (const ServiceRecord &service : m_services->records()) {
+        if (isSettling(service.id))
+            scheduleTaskSync(service.id, 500);
+    }
+    emit synced();
+    if (!m_loaded) {
+        m_loaded = true;
+        emit loaded();
+    }
+}
+
+void ClusterStore::onEvent(const QJsonObject &event)
+{
+    m_events->append(event);
+    const QString type = event.value(QLatin1String("Type")).toString();
+    const QString action = event.value(QLatin1String("Action")).toString();
+    const QString id = actorId(event);
+    if (type == QLatin1String("service")) {
+        if (action == QLatin1String("remove")) {
+            m_services->remove(id);
+            m_tasks->replaceAll({}, [&id](const TaskRecord &task) { return task.serviceId != id; });
+            m_services->setReplicas(id, {});
+            scheduleStacks();
+        } else {
+            fetchService(id);
+            m_taskSyncAttempt.remove(id);
+            scheduleTaskSync(id, 200);
+        }
+    } else if (type == QLatin1String("node")) {
+        if (action == QLatin1String("remove"))
+            m_nodes->remove(id);
+        else
+            fetchNode(id);
+        // Draining, pausing or losing a node moves tasks across the cluster.
+        m_taskSyncAttempt.remove(AllServices);
+        scheduleTaskSync(AllServices, 300);
+    } else if (type == QLatin1String("container")) {
+        onContainerEvent(event);
+    } else if (type == QLatin1String("network") || type == QLatin1String("config") || type == QLatin1String("secret")) {
+        if (action != QLatin1String("connect") && action != QLatin1String("disconnect"))
+            relistObjects(type);
+    }
+}
+
+void ClusterStore::onContainerEvent(const QJsonObject &event)
+{
+    const QString taskId = attribute(event, "com.docker.swarm.task.id");
+    if (taskId.isEmpty())
+        return;
+    const QString action = event.value(QLatin1String("Action")).toString();
+    static const QStringList relevant{QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("die"),
+                                      QStringLiteral("kill"), QStringLiteral("oom"), QStringLiteral("destroy")};
+    if (!relevant.contains(action) && !action.startsWith(QLatin1String("health_status")))
+        return;
+    fetchTask(taskId);
+    // A replica that dies is replaced, maybe on a node we cannot see.
+    if (action == QLatin1String("die") || action == QLatin1String("oom")) {
+        const QString serviceId = attribute(event, "com.docker.swarm.service.id");
+        if (!serviceId.isEmpty()) {
+            m_taskSyncAttempt.remove(serviceId);
+            scheduleTaskSync(serviceId, 300);
+        }
+    }
+}
+
+void ClusterStore::fetchService(const QString &id)
+{
+    const int generation = m_generation;
+    m_client->inspectService(id)->then(this, [this, generation, id](DockerReply *reply) {
+        if (generation != m_generation)
+            return;
+        if (reply->error().httpStatus == 404) {
+            m_services->remove(id);
+        } else if (reply->ok()) {
+            m_services->upsert(ServiceRecord::fromJson(reply->object()));
+            recountReplicas(id);
+        }
+        scheduleStacks();
+    });
+}
+
+void ClusterStore::fetchNode(const QString &id)
+{
+    const int generation = m_generation;
+    m_client->inspectNode(id)->then(this, [this, generation, id](DockerReply *reply) {
+        if (generation != m_generation)
+            return;
+        if (reply->error().httpStatus == 404)
+            m_nodes->remove(id);
+        else if (reply->ok())
+            m_nodes->upsert(NodeRecord::fromJson(reply->object()));
+    });
+}
+
+void ClusterStore::fetchTask(const QString &id)
+{
+    const int generation = m_generation;
+    m_client->inspectTask(id)->then(this, [this, generation, id](DockerReply *reply) {
+        if (generation != m_generation)
+            return;
+        if (reply->error().httpStatus == 404) {
+            const TaskRecord *task = m_tasks->find(id);
+            const QString serviceId = task ? task->serviceId : QString();
+            m_tasks->remove(id);
+            if (!serviceId.isEmpty())
+                recountReplicas(serviceId);
+        } else if (reply->ok()) {
+            const TaskRecord task = TaskRecord::fromJson(reply->object());
+            if (m_tasks->upsert(task))
+                recountReplicas(task.serviceId);
+        }
+        emit taskApplied(id);
+    });
+}
+
+void ClusterStore::relistObjects(const QString &type)
+{
+    // Bursts (a stack deploy creates many) collapse into one listing.
+    if (m_objectsDue.contains(type))
+        return;
+    m_objectsDue.insert(type);
+    const int generation = m_generation;
+    QTimer::singleShot(200, this, [this, type, generation] {
+        m_objectsDue.remove(type);
+        if (generation != m_generation)
+            return;
+        DockerReply *reply = type == QLatin1String("network") ? m_client->listNetworks()
+                             : type == QLatin1String("config") ? m_client->listConfigs()
+                                                               : m_client->listSecrets();
+        ObjectTableModel *model = type == QLatin1String("network") ? m_networks
+                                  : type == QLatin1String("config") ? m_configs
+                                                                    : m_secrets;
+        reply->then(this, [this, generation, model](DockerReply *r) {
+            if (generation == m_generation && r->ok()) {
+                model->setObjects(r->array());
+                if (model == m_networks)
+                    scheduleStacks();
+            }
+        });
+    });
+}
+
+void ClusterStore::scheduleTaskSync(const QString &serviceId, int delayMs)
+{
+    if (m_taskSyncDue.contains(serviceId))
+        return;
+    m_taskSyncDue.insert(serviceId);
+    const int generation = m_generation;
+    QTimer::singleShot(delayMs, this, [this, serviceId, generation] {
+        m_taskSyncDue.remove(serviceId);
+        if (generation == m_generation)
+            runTaskSync(serviceId);
+    });
+}
+
+void ClusterStore::runTaskSync(const QString &serviceId)
+{
+    if (m_taskSyncRunning.contains(serviceId)) {
+        m_taskSyncAgain.insert(serviceId);
+        return;
+    }
+    m_taskSyncRunning.insert(serviceId);
+    DockerRequest request = DockerRequest::get(QStringLiteral("/tasks"));
+    if (!serviceId.isEmpty())
+        request.query.addQueryItem(QStringLiteral("filters"),
+                                   DockerClient::encodeFilters({{QStringLiteral("service"), {serviceId}}}));
+    request.decodeJson = false;
+    const int generation = m_generation;
+    m_client->send(request)->then(this, [this, serviceId, generation](DockerReply *reply) {
+        if (generation != m_generation)
+            return;
+        if (!reply->ok()) {
+            m_taskSyncRunning.remove(serviceId);
+            return; // the event stream notices a lost engine and resyncs
+        }
+        decodeInBackground<TaskRecord>(this, reply->body(), [this, serviceId, generation](const DecodedList<TaskRecord> &list) {
+            if (generation != m_generation)
+                return;
+            m_taskSyncRunning.remove(serviceId);
+            if (list.error.isEmpty())
+                applyTaskListing(serviceId, list.records);
+            // Follow the service until it has converged, backing off.
+            const int attempt = m_taskSyncAttempt.value(serviceId);
+            const bool again = m_taskSyncAgain.remove(serviceId);
+            if (again || (isSettling(serviceId) && attempt < MaxTaskSyncAttempts)) {
+                m_taskSyncAttempt.insert(serviceId, attempt + 1);
+                scheduleTaskSync(serviceId, again ? 100 : std::min(8000, 250 << std::min(attempt, 5)));
+            } else {
+                m_taskSyncAttempt.remove(serviceId);
+            }
+        });
+    });
+}
+
+void ClusterStore::applyTaskListing(const QString &serviceId, const QList<TaskRecord> &tasks)
+{
+    if (serviceId.isEmpty())
+        m_tasks->replaceAll(tasks);
+    else
+        m_tasks->replaceAll(tasks, [&serviceId](const TaskRecord &task) { return task.serviceId != serviceId; });
+    recountReplicas(serviceId);
+    scheduleStacks();
+}
+
+bool ClusterStore::isSettling(const QString &serviceId) const
+{
+    if (serviceId.isEmpty()) {
+        for (const ServiceRecord &service : m_services->records()) {
+            if (isSettling(service.id))
+                return true;
+        }
+        return false;
+    }
+    const ServiceRecord *service = m_services->find(serviceId);
+    if (!service)
+        return false;
+    if (service->updateState == QLatin1String("updating") || service->updateState == QLatin1String("rollback_started"))
+        return true;
+    for (const TaskRecord &task : m_tasks->records()) {
+        if (task.serviceId == serviceId && task.isSettling())
+            return true;
+    }
+    const auto replicas = m_services->replicas(serviceId);
+    return !service->isGlobal() && replicas.running != replicas.desired;
+}
+
+void ClusterStore::recountReplicas(const QString &serviceId)
+{
+    // One pass over the tasks; a task on a node that is down does not run.
+    QHash<QString, ServiceTableModel::ReplicaCount> counts;
+    for (const TaskRecord &task : m_tasks->records()) {
+        if (!serviceId.isEmpty() && task.serviceId != serviceId)
+            continue;
+        if (!task.isDesiredRunning())
+            continue;
+        auto &count = counts[task.serviceId];
+        ++count.desired;
+        const NodeRecord *node = m_nodes->find(task.nodeId);
+        if (task.isRunning() && (!node || node->isReady()))
+            ++count.running;
+    }
+    const auto apply = [this, &counts](const ServiceRecord &service) {
+        ServiceTableModel::ReplicaCount count = counts.value(service.id);
+        // A replicated service wants its spec's replicas, whatever tasks exist yet.
+        if (service.specReplicas >= 0)
+            count.desired = service.specReplicas;
+        m_services->setReplicas(service.id, count);
+    };
+    if (serviceId.isEmpty()) {
+        for (const ServiceRecord &service : m_services->records())
+            apply(service);
+    } else if (const ServiceRecord *service = m_services->find(serviceId)) {
+        apply(*service);
+    }
+    scheduleStacks();
+}
+
+void ClusterStore::scheduleStacks()
+{
+    if (!m_stacksTimer.isActive())
+        m_stacksTimer.start();
+}
+
+void ClusterStore::rebuildStacks()
+{
+    QHash<QString, StackRecord> stacks;
+    for (const ServiceRecord &service : m_services->records()) {
+        if (service.stack.isEmpty())
+            continue;
+        StackRecord &stack = stacks[service.stack];
+        stack.id = service.stack;
+        ++stack.services;
+        const auto replicas = m_services->replicas(service.id);
+        stack.running += replicas.running;
+        stack.desired += replicas.desired;
+    }
+    for (const ObjectRecord &network : m_networks->records()) {
+        const QString stack = network.raw.value(QLatin1String("Labels")).toObject()
+                                  .value(QLatin1String("com.docker.stack.namespace")).toString();
+        if (stacks.contains(stack))
+            ++stacks[stack].networks;
+    }
+    m_stacks->replaceAll(stacks.values());
+}
+
+void ClusterStore::startNodeFeed(NodeFeed *feed)
+{
+    DockerClient::EventOptions options;
+    options.filters.insert(QStringLiteral("type"), {QStringLiteral("container")});
+    options.filters.insert(QStringLiteral("label"), {QStringLiteral("com.docker.swarm.task.id")});
+    DockerEventStream *stream = feed->client->events(options);
+    feed->stream = stream;
+    connect(stream, &DockerEventStream::event, this, &ClusterStore::onContainerEvent);
+    connect(stream, &DockerStream::live, this, [feed] { feed->attempt = 0; });
+    connect(stream, &DockerExchange::finished, this, [this, feed, stream] {
+        stream->deleteLater();
+        if (!m_feeds.contains(feed))
+            return;
+        // A node that is down comes back on its own: try again, backing off.
+        const int delay = std::min(MaxRetryDelayMs, 1000 << std::min(feed->attempt++, 5));
+        QTimer::singleShot(delay, feed->client, [this, feed] {
+            if (m_feeds.contains(feed))
+                startNodeFeed(feed);
+        });
+    });
+}
+
+} // namespace cape

@@ -1,0 +1,144 @@
+#pragma once
+
+#include "services/docker/dockerendpoint.h"
+#include "services/docker/dockererror.h"
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+namespace cape {
+
+class DockerClient;
+class DockerEventStream;
+class DockerReply;
+class EventLogModel;
+class NodeTableModel;
+class ObjectTableModel;
+class ServiceTableModel;
+class StackTableModel;
+class TaskTableModel;
+struct TaskRecord;
+
+// The live state of one swarm, behind table models that views share.
+//
+// It lists everything once, then follows the manager's /events: a changed
+// service, node, network, config or secret is fetched again by ID and
+// updated in place. The Engine API has no task events, so tasks are kept
+// live by the container events of every engine it can reach (the manager
+// and the optional per-node endpoints) and by re-listing a service's tasks
+// after an event, with back-off, until the service has converged. Nothing
+// polls on a timer.
+//
+// A lost engine shows as Reconnecting; it is retried with back-off and
+// everything is resynced, in place, when it answers again.
+class ClusterStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Idle, Connecting, Live, Reconnecting };
+    Q_ENUM(State)
+
+    explicit ClusterStore(QObject *parent = nullptr);
+    ~ClusterStore() override;
+
+    // The manager to follow, and the engines of other nodes (may include
+    // the manager's own; duplicates are ignored).
+    void connectTo(const DockerEndpoint &manager, const QList<DockerEndpoint> &nodeEndpoints = {});
+    // Lists everything again (F5); the models change only where it differs.
+    void refresh();
+
+    DockerClient *client() const { return m_client; }
+    const DockerEndpoint &endpoint() const { return m_endpoint; }
+    const QList<DockerEndpoint> &nodeEndpoints() const { return m_nodeEndpoints; }
+    State state() const { return m_state; }
+    // "Lost connection to unix:///…: … Retrying in 4 s."
+    QString stateMessage() const { return m_stateMessage; }
+    bool isLoaded() const { return m_loaded; }
+    // GET /info and GET /swarm as of the last sync.
+    QJsonObject info() const { return m_info; }
+    QJsonObject swarm() const { return m_swarm; }
+
+    NodeTableModel *nodes() const { return m_nodes; }
+    ServiceTableModel *services() const { return m_services; }
+    TaskTableModel *tasks() const { return m_tasks; }
+    StackTableModel *stacks() const { return m_stacks; }
+    ObjectTableModel *networks() const { return m_networks; }
+    ObjectTableModel *configs() const { return m_configs; }
+    ObjectTableModel *secrets() const { return m_secrets; }
+    EventLogModel *events() const { return m_events; }
+
+signals:
+    void stateChanged(ClusterStore::State state, const QString &message);
+    // The first complete listing after connectTo() is in the models.
+    void loaded();
+    // Every complete listing, the first included.
+    void synced();
+    // A task was fetched and applied after an event (for tests and benchmarks).
+    void taskApplied(const QString &taskId);
+
+private:
+    struct NodeFeed; // one per-node engine's container events
+
+    void setState(State state, const QString &message);
+    void startEvents();
+    void loadEventHistory();
+    void syncAll();
+    void syncFinished(int generation);
+    void connectionLost(const DockerError &error);
+    void onEvent(const QJsonObject &event);
+    void onContainerEvent(const QJsonObject &event);
+    void fetchService(const QString &id);
+    void fetchNode(const QString &id);
+    void fetchTask(const QString &id);
+    void relistObjects(const QString &type);
+    void scheduleTaskSync(const QString &serviceId, int delayMs);
+    void runTaskSync(const QString &serviceId);
+    void applyTaskListing(const QString &serviceId, const QList<TaskRecord> &tasks);
+    bool isSettling(const QString &serviceId) const;
+    void recountReplicas(const QString &serviceId); // empty: every service
+    void scheduleStacks();
+    void rebuildStacks();
+    void startNodeFeed(NodeFeed *feed);
+    bool listFailed(int generation, DockerReply *reply);
+
+    DockerEndpoint m_endpoint;
+    QList<DockerEndpoint> m_nodeEndpoints;
+    DockerClient *m_client = nullptr;
+    QPointer<DockerEventStream> m_eventStream;
+    QList<NodeFeed *> m_feeds;
+    State m_state = State::Idle;
+    QString m_stateMessage;
+    bool m_loaded = false;
+    int m_generation = 0; // bumped by connectTo and each reconnect: late answers are dropped
+    int m_pendingLists = 0;
+    bool m_syncFailed = false;
+    int m_retryAttempt = 0;
+    QTimer m_retryTimer;
+    QTimer m_stacksTimer;
+    QJsonObject m_info;
+    QJsonObject m_swarm;
+
+    // Task re-listing per service ("" = the whole cluster).
+    QSet<QString> m_taskSyncDue;
+    QSet<QString> m_taskSyncRunning;
+    QSet<QString> m_taskSyncAgain;
+    QHash<QString, int> m_taskSyncAttempt;
+    QSet<QString> m_objectsDue;
+
+    NodeTableModel *m_nodes;
+    ServiceTableModel *m_services;
+    TaskTableModel *m_tasks;
+    StackTableModel *m_stacks;
+    ObjectTableModel *m_networks;
+    ObjectTableModel *m_configs;
+    ObjectTableModel *m_secrets;
+    EventLogModel *m_events;
+};
+
+} // namespace cape
