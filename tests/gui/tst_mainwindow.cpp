@@ -1,47 +1,219 @@
 #include "../integration/sandboxenvironment.h"
 
+#include "models/clusterstore.h"
+#include "models/modelroles.h"
+#include "models/servicetablemodel.h"
+#include "services/docker/dockerclient.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/views/nodesview.h"
+#include "ui/views/servicesview.h"
+#include "ui/visualizer/clustervisualizer.h"
+#include "ui/visualizer/visualizerview.h"
 
-#include <QAbstractItemModel>
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QInputDialog>
+#include <QJsonArray>
 #include <QLabel>
-#include <QStatusBar>
+#include <QMessageBox>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 using namespace cape;
 
-// The real window, offscreen, against the sandbox swarm.
+namespace {
+
+// Answers the next modal dialog (a confirmation, a number to scale to) as a
+// user would, once it is up.
+void whenModal(std::function<void(QWidget *)> answer)
+{
+    auto *timer = new QTimer(qApp);
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, [timer, answer] {
+        if (QWidget *dialog = QApplication::activeModalWidget()) {
+            timer->stop();
+            timer->deleteLater();
+            answer(dialog);
+        }
+    });
+    timer->start();
+}
+
+void clickButton(QWidget *dialog, const QString &text)
+{
+    for (QAbstractButton *button : dialog->findChildren<QAbstractButton *>()) {
+        if (button->text() == text) {
+            button->click();
+            return;
+        }
+    }
+    QFAIL(qPrintable(QStringLiteral("no button %1 in the dialog").arg(text)));
+}
+
+QAction *actionNamed(QWidget *view, const QString &text)
+{
+    for (QAction *action : view->actions()) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
+
+QJsonObject busyboxService(const QString &name, int replicas, const QString &image)
+{
+    return QJsonObject{
+        {QStringLiteral("Name"), name},
+        {QStringLiteral("TaskTemplate"),
+         QJsonObject{{QStringLiteral("ContainerSpec"),
+                      QJsonObject{{QStringLiteral("Image"), image},
+                                  {QStringLiteral("Command"), QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}},
+                                  {QStringLiteral("StopGracePeriod"), 1000000000}}},
+                     {QStringLiteral("Placement"),
+                      QJsonObject{{QStringLiteral("MaxReplicas"), 1}}}}},
+        {QStringLiteral("Mode"), QJsonObject{{QStringLiteral("Replicated"), QJsonObject{{QStringLiteral("Replicas"), replicas}}}}},
+    };
+}
+
+} // namespace
+
+// The real window, offscreen, against the sandbox swarm: what a user
+// clicks, and what they then see change.
 class TestMainWindow : public QObject
 {
     Q_OBJECT
 
+    test::SandboxEnvironment m_sandbox;
+
+    std::unique_ptr<MainWindow> openWindow()
+    {
+        QList<DockerEndpoint> nodes;
+        for (const QString &node : m_sandbox.nodeEndpoints())
+            nodes << test::SandboxEnvironment::endpoint(node);
+        auto window = std::make_unique<MainWindow>(test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")), nodes);
+        window->show();
+        return window;
+    }
+
+    QString createService(MainWindow &window, const QString &name, int replicas)
+    {
+        DockerReply *reply = test::await(window.store()->client()->createService(
+            busyboxService(name, replicas, m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"))));
+        return reply->ok() ? reply->object().value(QLatin1String("ID")).toString() : QString();
+    }
+
+    void removeService(MainWindow &window, const QString &id)
+    {
+        if (!id.isEmpty())
+            test::await(window.store()->client()->removeService(id));
+    }
+
 private slots:
+    void initTestCase()
+    {
+        m_sandbox = test::SandboxEnvironment::load();
+        CAPE_REQUIRE_SANDBOX(m_sandbox);
+    }
+
     void showsTheSwarmsNodes()
     {
-        const auto sandbox = test::SandboxEnvironment::load();
-        CAPE_REQUIRE_SANDBOX(sandbox);
-        MainWindow window(test::SandboxEnvironment::endpoint(sandbox.value("DOCKER_HOST")));
-        window.show();
-        QTRY_VERIFY_WITH_TIMEOUT(window.isLoaded(), 30000);
-        auto *table = window.findChild<QTableView *>();
-        QVERIFY(table);
-        QAbstractItemModel *model = table->model();
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        window->showView(QStringLiteral("nodes"));
+        auto *nodes = qobject_cast<NodesView *>(window->view(QStringLiteral("nodes")));
+        QVERIFY(nodes);
+        QAbstractItemModel *model = nodes->table()->model();
         QCOMPARE(model->rowCount(), 3);
         QStringList hosts;
         for (int row = 0; row < 3; ++row)
             hosts << model->index(row, 0).data().toString();
-        hosts.sort();
         QCOMPARE(hosts, (QStringList{QStringLiteral("node1"), QStringLiteral("node2"), QStringLiteral("node3")}));
-        QVERIFY(window.statusBar()->findChild<QLabel *>()->text().contains(QLatin1String("Connected to")));
+        QCOMPARE(window->store()->state(), ClusterStore::State::Live);
     }
 
-    void unreachableEngineIsNamed()
+    void scalesAServiceFromItsTable()
+    {
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        const QString id = createService(*window, QStringLiteral("gui-scale"), 1);
+        QVERIFY(!id.isEmpty());
+        auto cleanup = qScopeGuard([&] { removeService(*window, id); });
+        window->showView(QStringLiteral("services"));
+        auto *services = qobject_cast<ServicesView *>(window->view(QStringLiteral("services")));
+        // The service appears from the create event, then reaches 1/1.
+        QTRY_VERIFY_WITH_TIMEOUT(services->selectId(id), 20000);
+        const auto replicas = [&] {
+            const int row = window->store()->services()->rowOf(id);
+            return window->store()->services()->index(row, ServiceTableModel::Replicas).data().toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("1/1"), 30000);
+
+        whenModal([](QWidget *dialog) {
+            auto *input = qobject_cast<QInputDialog *>(dialog);
+            QVERIFY(input);
+            input->setIntValue(3);
+            input->accept();
+        });
+        QAction *scale = actionNamed(services, QStringLiteral("Scale…"));
+        QVERIFY(scale && scale->isEnabled());
+        scale->trigger();
+        // Desired first, from the update event; then running, from the tasks.
+        QTRY_COMPARE_WITH_TIMEOUT(replicas().section(u'/', 1), QStringLiteral("3"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("3/3"), 60000);
+        QVERIFY(services->messageLabel()->text().contains(QLatin1String("scaled to 3")));
+    }
+
+    void drainingANodeMovesItsTasksInTheVisualizer()
+    {
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        // MaxReplicas 1: one replica per node, so node3 surely has one.
+        const QString id = createService(*window, QStringLiteral("gui-drain"), 2);
+        QVERIFY(!id.isEmpty());
+        auto cleanup = qScopeGuard([&] { removeService(*window, id); });
+        window->showView(QStringLiteral("visualizer"));
+        auto *visualizer = qobject_cast<VisualizerView *>(window->view(QStringLiteral("visualizer")))->visualizer();
+        const auto cards = [&](const QString &host) {
+            return visualizer->cardsOf(host).filter(QStringLiteral("gui-drain."));
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(cards(QStringLiteral("node1")).size() + cards(QStringLiteral("node2")).size()
+                                      + cards(QStringLiteral("node3")).size(),
+                                  2, 30000);
+        // Drain a node that runs one of them.
+        const QString host = cards(QStringLiteral("node3")).isEmpty() ? QStringLiteral("node2") : QStringLiteral("node3");
+        const QString other = host == QLatin1String("node3") ? QStringLiteral("node2") : QStringLiteral("node3");
+        QCOMPARE(cards(host).size(), 1);
+
+        window->showView(QStringLiteral("nodes"));
+        auto *nodes = qobject_cast<NodesView *>(window->view(QStringLiteral("nodes")));
+        QString nodeId;
+        for (int row = 0; row < nodes->table()->model()->rowCount(); ++row) {
+            if (nodes->table()->model()->index(row, 0).data().toString() == host)
+                nodeId = nodes->table()->model()->index(row, 0).data(IdRole).toString();
+        }
+        QVERIFY(nodes->selectId(nodeId));
+        auto restore = qScopeGuard([&] { test::await(window->store()->client()->setNodeAvailability(nodeId, QStringLiteral("active"))); });
+        whenModal([](QWidget *dialog) { clickButton(dialog, QStringLiteral("Drain")); });
+        actionNamed(nodes, QStringLiteral("Drain"))->trigger();
+
+        window->showView(QStringLiteral("visualizer"));
+        // Its replica leaves the drained node and starts on the one left.
+        QTRY_VERIFY_WITH_TIMEOUT(cards(host).isEmpty(), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(cards(other).size(), 1, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(cards(QStringLiteral("node1")).size(), 1, 60000);
+    }
+
+    void unreachableEngineIsNamedInTheBanner()
     {
         MainWindow window(test::SandboxEnvironment::endpoint(QStringLiteral("unix:///nonexistent/docker.sock")));
         window.show();
         QTRY_VERIFY_WITH_TIMEOUT(window.isLoaded(), 30000);
-        const QString status = window.statusBar()->findChild<QLabel *>()->text();
-        QVERIFY2(status.contains(QLatin1String("unix:///nonexistent/docker.sock")), qPrintable(status));
+        QCOMPARE(window.store()->state(), ClusterStore::State::Reconnecting);
+        auto *banner = window.findChild<QLabel *>(QStringLiteral("banner"));
+        QVERIFY(banner && banner->isVisible());
+        QVERIFY2(banner->text().contains(QLatin1String("unix:///nonexistent/docker.sock")), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(QLatin1String("retrying")), qPrintable(banner->text()));
     }
 };
 

@@ -1,62 +1,175 @@
 #include "mainwindow.h"
 
-#include "models/nodetablemodel.h"
-#include "services/docker/dockerclient.h"
+#include "models/clusterstore.h"
+#include "models/eventlogmodel.h"
+#include "models/servicetablemodel.h"
+#include "models/stacktablemodel.h"
+#include "ui/overview/overviewview.h"
+#include "ui/swarm/swarmview.h"
+#include "ui/views/detailhtml.h"
+#include "ui/views/nodesview.h"
+#include "ui/views/objectsview.h"
+#include "ui/views/resourceview.h"
+#include "ui/views/servicesview.h"
+#include "ui/views/tasksview.h"
+#include "ui/visualizer/visualizerview.h"
 
+#include <QAction>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QSortFilterProxyModel>
+#include <QListWidget>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace cape {
 
-MainWindow::MainWindow(const DockerEndpoint &endpoint, QWidget *parent)
-    : QMainWindow(parent)
-    , m_client(new DockerClient(endpoint, this))
-    , m_nodes(new NodeTableModel(this))
-    , m_status(new QLabel(this))
-    , m_table(new QTableView(this))
+MainWindow::MainWindow(const DockerEndpoint &endpoint, const QList<DockerEndpoint> &nodeEndpoints, QWidget *parent)
+    : MainWindow(new ClusterStore, parent)
 {
-    setWindowTitle(tr("Cape — %1").arg(endpoint.toString()));
-    auto *sorted = new QSortFilterProxyModel(this);
-    sorted->setSourceModel(m_nodes);
-    m_table->setModel(sorted);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(NodeTableModel::Hostname, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    auto *title = new QLabel(tr("<h2>Nodes</h2>"), central);
-    layout->addWidget(title);
-    layout->addWidget(m_table);
-    setCentralWidget(central);
-    statusBar()->addWidget(m_status, 1);
-    m_status->setText(tr("Connecting to %1…").arg(endpoint.toString()));
-    resize(1100, 520);
-    refresh();
+    m_store->setParent(this);
+    m_store->connectTo(endpoint, nodeEndpoints);
 }
 
-void MainWindow::refresh()
+MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
+    : QMainWindow(parent)
+    , m_store(store)
+    , m_sidebar(new QListWidget(this))
+    , m_cluster(new QLabel(this))
+    , m_banner(new QLabel(this))
+    , m_status(new QLabel(this))
+    , m_stack(new QStackedWidget(this))
 {
-    m_client->listNodes()->then(this, [this](DockerReply *reply) {
-        if (reply->error()) {
-            m_status->setText(reply->error().toString());
-        } else {
-            m_nodes->setNodes(reply->array());
-            m_status->setText(tr("Connected to %1 — Docker %2, API %3")
-                                  .arg(m_client->endpoint().toString(), m_client->engineVersion(),
-                                       m_client->apiVersion()));
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setFixedWidth(190);
+    m_sidebar->setFocusPolicy(Qt::NoFocus);
+    auto *brand = new QLabel(QStringLiteral("Cape"), this);
+    brand->setObjectName(QStringLiteral("sidebarTitle"));
+    m_cluster->setObjectName(QStringLiteral("sidebarCluster"));
+    m_cluster->setWordWrap(true);
+    m_cluster->setFixedWidth(190);
+    auto *side = new QVBoxLayout;
+    side->setSpacing(0);
+    side->setContentsMargins(0, 0, 0, 0);
+    side->addWidget(brand);
+    side->addWidget(m_cluster);
+    side->addWidget(m_sidebar, 1);
+
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setWordWrap(true);
+    m_banner->hide();
+    auto *main = new QVBoxLayout;
+    main->setSpacing(0);
+    main->setContentsMargins(0, 0, 0, 0);
+    main->addWidget(m_banner);
+    main->addWidget(m_stack, 1);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setSpacing(0);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(side);
+    layout->addLayout(main, 1);
+    setCentralWidget(central);
+    statusBar()->addWidget(m_status, 1);
+
+    addView(QStringLiteral("overview"), tr("Overview"), new OverviewView(store, this));
+    addView(QStringLiteral("visualizer"), tr("Visualizer"), new VisualizerView(store, this));
+    addView(QStringLiteral("nodes"), tr("Nodes"), new NodesView(store, this));
+    addView(QStringLiteral("services"), tr("Services"), new ServicesView(store, this));
+    addView(QStringLiteral("tasks"), tr("Tasks"), new TasksView(store, this));
+    auto *stacks = new ResourceView(tr("Stacks"), store->stacks(), this);
+    stacks->setStateColumns({StackTableModel::Replicas});
+    stacks->setDetailProvider([store](const QString &stack) {
+        DetailHtml html(stack);
+        QStringList services;
+        for (const ServiceRecord &service : store->services()->records()) {
+            if (service.stack == stack) {
+                const auto count = store->services()->replicas(service.id);
+                services << QStringLiteral("%1  %2/%3  %4").arg(service.name).arg(count.running).arg(count.desired).arg(service.image);
+            }
         }
-        if (!m_loaded) {
-            m_loaded = true;
-            emit loaded();
-        }
+        services.sort();
+        html.section(tr("Services")).list(tr("Name, replicas, image"), services);
+        return ResourceView::Detail{html.toHtml(), services.join(u'\n')};
     });
+    addView(QStringLiteral("stacks"), tr("Stacks"), stacks);
+    addView(QStringLiteral("networks"), tr("Networks"), new ObjectsView(ObjectsView::Kind::Network, store, this));
+    addView(QStringLiteral("configs"), tr("Configs"), new ObjectsView(ObjectsView::Kind::Config, store, this));
+    addView(QStringLiteral("secrets"), tr("Secrets"), new ObjectsView(ObjectsView::Kind::Secret, store, this));
+    addView(QStringLiteral("swarm"), tr("Swarm"), new SwarmView(store, this));
+    auto *events = new ResourceView(tr("Events"), store->events(), this);
+    events->setDetailsVisible(false);
+    events->setStateColumns({EventLogModel::Action});
+    events->table()->sortByColumn(EventLogModel::Time, Qt::DescendingOrder);
+    addView(QStringLiteral("events"), tr("Events"), events);
+
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    m_sidebar->setCurrentRow(0);
+
+    auto *refresh = new QAction(tr("Refresh"), this);
+    refresh->setShortcut(QKeySequence::Refresh);
+    connect(refresh, &QAction::triggered, store, &ClusterStore::refresh);
+    addAction(refresh);
+    for (int i = 0; i < std::min<int>(9, int(m_viewNames.size())); ++i) {
+        auto *go = new QAction(this);
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(go, &QAction::triggered, this, [this, i] { m_sidebar->setCurrentRow(i); });
+        addAction(go);
+    }
+
+    connect(store, &ClusterStore::stateChanged, this, &MainWindow::updateConnectionState);
+    connect(store, &ClusterStore::loaded, this, &MainWindow::loaded);
+    updateConnectionState();
+    resize(1440, 860);
+}
+
+void MainWindow::addView(const QString &name, const QString &label, QWidget *view)
+{
+    m_viewNames << name;
+    m_sidebar->addItem(label);
+    m_stack->addWidget(view);
+}
+
+bool MainWindow::showView(const QString &name)
+{
+    const int index = int(m_viewNames.indexOf(name));
+    if (index < 0)
+        return false;
+    m_sidebar->setCurrentRow(index);
+    return true;
+}
+
+QWidget *MainWindow::view(const QString &name) const
+{
+    const int index = int(m_viewNames.indexOf(name));
+    return index < 0 ? nullptr : m_stack->widget(index);
+}
+
+QString MainWindow::currentView() const
+{
+    return m_viewNames.value(m_stack->currentIndex());
+}
+
+bool MainWindow::isLoaded() const
+{
+    return m_store->isLoaded();
+}
+
+void MainWindow::updateConnectionState()
+{
+    const QString endpoint = m_store->endpoint().toString();
+    setWindowTitle(tr("Cape — %1").arg(endpoint));
+    const QString name = m_store->info().value(QLatin1String("Name")).toString();
+    m_cluster->setText(name.isEmpty() ? endpoint : tr("%1\n%2").arg(name, endpoint));
+    m_status->setText(m_store->stateMessage());
+    const bool lost = m_store->state() == ClusterStore::State::Reconnecting;
+    m_banner->setVisible(lost);
+    if (lost)
+        m_banner->setText(tr("⚠  Cannot reach the engine. %1. What you see may be out of date; it resyncs when the engine answers.")
+                              .arg(m_store->stateMessage()));
 }
 
 } // namespace cape

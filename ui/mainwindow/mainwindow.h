@@ -5,36 +5,48 @@
 #include <QMainWindow>
 
 class QLabel;
-class QTableView;
+class QListWidget;
+class QStackedWidget;
 
 namespace cape {
 
-class DockerClient;
-class NodeTableModel;
+class ClusterStore;
 
-// The desktop window: for now the connected engine and its swarm's
-// nodes; the dashboard issue grows it into the full cockpit.
+// The desktop cockpit: a sidebar of views over one live ClusterStore, a
+// banner while the engine is unreachable, and the keyboard shortcuts
+// (Ctrl+1…9 views, F5 refresh, '/' filter).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const DockerEndpoint &endpoint, QWidget *parent = nullptr);
+    explicit MainWindow(ClusterStore *store, QWidget *parent = nullptr);
+    // Owns a store connected to this endpoint (and per-node engines).
+    explicit MainWindow(const DockerEndpoint &endpoint, const QList<DockerEndpoint> &nodeEndpoints = {},
+                        QWidget *parent = nullptr);
 
-    // Emitted once the first answer (nodes or an error) is shown.
-    bool isLoaded() const { return m_loaded; }
+    ClusterStore *store() const { return m_store; }
+    // overview, visualizer, nodes, services, tasks, stacks, networks, configs, secrets, swarm, events
+    QStringList viewNames() const { return m_viewNames; }
+    bool showView(const QString &name);
+    QWidget *view(const QString &name) const;
+    QString currentView() const;
+    bool isLoaded() const;
 
 signals:
     void loaded();
 
 private:
-    void refresh();
+    void addView(const QString &name, const QString &label, QWidget *view);
+    void updateConnectionState();
 
-    DockerClient *m_client;
-    NodeTableModel *m_nodes;
+    ClusterStore *m_store;
+    QListWidget *m_sidebar;
+    QLabel *m_cluster;
+    QLabel *m_banner;
     QLabel *m_status;
-    QTableView *m_table;
-    bool m_loaded = false;
+    QStackedWidget *m_stack;
+    QStringList m_viewNames;
 };
 
 } // namespace cape

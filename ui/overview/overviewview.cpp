@@ -1,0 +1,148 @@
+#include "overviewview.h"
+
+#include "statcard.h"
+
+#include "models/clusterstore.h"
+#include "models/eventlogmodel.h"
+#include "models/nodetablemodel.h"
+#include "models/servicetablemodel.h"
+#include "models/tasktablemodel.h"
+#include "ui/style/statecolors.h"
+#include "ui/views/statedelegate.h"
+
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMap>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace cape {
+
+OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_cluster(new QLabel(this))
+    , m_nodes(new StatCard(tr("Nodes ready"), this))
+    , m_managers(new StatCard(tr("Managers"), this))
+    , m_services(new StatCard(tr("Services converged"), this))
+    , m_tasks(new StatCard(tr("Tasks running"), this))
+    , m_taskStates(new QLabel(this))
+    , m_events(new QTableView(this))
+    , m_timer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("Overview"));
+    auto *title = new QLabel(tr("Overview"), this);
+    title->setObjectName(QStringLiteral("viewTitle"));
+    m_cluster->setObjectName(QStringLiteral("viewCount"));
+    m_cluster->setWordWrap(true);
+
+    auto *cards = new QGridLayout;
+    cards->setSpacing(12);
+    cards->addWidget(m_nodes, 0, 0);
+    cards->addWidget(m_managers, 0, 1);
+    cards->addWidget(m_services, 0, 2);
+    cards->addWidget(m_tasks, 0, 3);
+
+    m_taskStates->setTextFormat(Qt::RichText);
+    auto *eventsTitle = new QLabel(tr("Recent events"), this);
+    eventsTitle->setStyleSheet(QStringLiteral("font-weight: 600; font-size: 11pt"));
+    m_events->setModel(store->events());
+    m_events->verticalHeader()->hide();
+    m_events->verticalHeader()->setDefaultSectionSize(24);
+    m_events->horizontalHeader()->setStretchLastSection(true);
+    m_events->horizontalHeader()->resizeSection(EventLogModel::Object, 220);
+    m_events->setShowGrid(false);
+    m_events->setAlternatingRowColors(true);
+    m_events->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_events->setItemDelegateForColumn(EventLogModel::Action, new StateDelegate(m_events));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 12);
+    layout->setSpacing(10);
+    layout->addWidget(title);
+    layout->addWidget(m_cluster);
+    layout->addLayout(cards);
+    layout->addWidget(m_taskStates);
+    layout->addWidget(eventsTitle);
+    layout->addWidget(m_events, 1);
+
+    // Bursts of changes (a stack deploy) redraw once.
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(100);
+    connect(m_timer, &QTimer::timeout, this, &OverviewView::update);
+    for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{store->nodes(), store->services(), store->tasks()}) {
+        connect(model, &QAbstractItemModel::dataChanged, this, &OverviewView::scheduleUpdate);
+        connect(model, &QAbstractItemModel::rowsInserted, this, &OverviewView::scheduleUpdate);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, &OverviewView::scheduleUpdate);
+    }
+    connect(store, &ClusterStore::stateChanged, this, &OverviewView::scheduleUpdate);
+    update();
+}
+
+void OverviewView::scheduleUpdate()
+{
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void OverviewView::update()
+{
+    const auto &nodes = m_store->nodes()->records();
+    int ready = 0, managers = 0, reachable = 0;
+    QString leader;
+    for (const NodeRecord &node : nodes) {
+        ready += node.isReady();
+        if (node.role == QLatin1String("manager")) {
+            ++managers;
+            reachable += node.managerStatus == QLatin1String("leader") || node.managerStatus == QLatin1String("reachable");
+        }
+        if (node.managerStatus == QLatin1String("leader"))
+            leader = node.hostname;
+    }
+    const int total = int(nodes.size());
+    m_nodes->setValue(QStringLiteral("%1/%2").arg(ready).arg(total),
+                      ready == total ? tr("every node is ready") : tr("%n node(s) not ready", nullptr, total - ready),
+                      ready == total ? QStringLiteral("ready") : QStringLiteral("down"));
+    // A swarm keeps working while a majority of its managers are reachable.
+    const bool quorum = reachable > managers / 2;
+    m_managers->setValue(QStringLiteral("%1/%2").arg(reachable).arg(managers),
+                         leader.isEmpty() ? tr("no leader") : tr("leader: %1").arg(leader),
+                         !quorum ? QStringLiteral("down") : reachable == managers ? QStringLiteral("ready") : QStringLiteral("degraded"));
+
+    int converged = 0;
+    const auto &services = m_store->services()->records();
+    for (const ServiceRecord &service : services)
+        converged += m_store->services()->healthOf(service) == QLatin1String("converged");
+    const int serviceCount = int(services.size());
+    m_services->setValue(QStringLiteral("%1/%2").arg(converged).arg(serviceCount),
+                         converged == serviceCount ? tr("all at their desired replicas")
+                                                   : tr("%n service(s) degraded or updating", nullptr, serviceCount - converged),
+                         converged == serviceCount ? QStringLiteral("converged") : QStringLiteral("degraded"));
+
+    QMap<QString, int> states;
+    int running = 0, desired = 0;
+    for (const TaskRecord &task : m_store->tasks()->records()) {
+        if (task.isHistory())
+            continue;
+        ++states[task.state];
+        ++desired;
+        running += task.isRunning();
+    }
+    m_tasks->setValue(QString::number(running), tr("of %n active task(s)", nullptr, desired),
+                      running == desired ? QStringLiteral("running") : QStringLiteral("degraded"));
+    QStringList parts;
+    for (auto it = states.begin(); it != states.end(); ++it)
+        parts << QStringLiteral("<span style='color:%1'>&#9679;</span> %2 %3")
+                     .arg(StateColors::of(it.key()).name(), it.key().toHtmlEscaped())
+                     .arg(it.value());
+    m_taskStates->setText(tr("<b>Tasks by state:</b>&nbsp; %1").arg(parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"))));
+
+    const QJsonObject swarm = m_store->swarm();
+    m_cluster->setText(m_store->stateMessage()
+                       + (swarm.isEmpty() ? QString()
+                                          : tr("  ·  swarm %1").arg(swarm.value(QLatin1String("ID")).toString().left(12))));
+}
+
+} // namespace cape

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QFrame>
+
+class QLabel;
+
+namespace cape {
+
+// A number with a caption and a coloured accent: "3/3 nodes ready".
+class StatCard : public QFrame
+{
+    Q_OBJECT
+
+public:
+    StatCard(const QString &caption, QWidget *parent = nullptr);
+
+    void setValue(const QString &value, const QString &detail, const QString &state);
+    QString value() const;
+
+private:
+    QLabel *m_value;
+    QLabel *m_caption;
+    QLabel *m_detail;
+};
+
+} // namespace cape

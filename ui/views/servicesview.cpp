@@ -1,0 +1,191 @@
+#include "servicesview.h"
+
+#include "detailhtml.h"
+#include "tasklist.h"
+
+#include "models/clusterstore.h"
+#include "models/jsonpath.h"
+#include "models/objecttablemodel.h"
+#include "models/servicetablemodel.h"
+#include "models/tasktablemodel.h"
+#include "services/docker/dockerclient.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTableView>
+
+namespace cape {
+
+namespace {
+
+QString nanos(qint64 ns)
+{
+    if (ns <= 0)
+        return {};
+    if (ns % 1000000000 == 0)
+        return QStringLiteral("%1s").arg(ns / 1000000000);
+    return QStringLiteral("%1ms").arg(ns / 1000000);
+}
+
+QStringList keyValues(const QJsonObject &object)
+{
+    QStringList out;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        out << it.key() + u'=' + it.value().toString();
+    return out;
+}
+
+QStringList strings(const QJsonValue &array)
+{
+    QStringList out;
+    for (const QJsonValue &v : array.toArray())
+        out << v.toString();
+    return out;
+}
+
+} // namespace
+
+ServicesView::ServicesView(ClusterStore *store, QWidget *parent)
+    : ResourceView(tr("Services"), store->services(), parent)
+    , m_store(store)
+    , m_tasks(new TaskList(store->tasks(), TaskTableModel::ServiceIdRole, this))
+{
+    setStateColumns({ServiceTableModel::Replicas, ServiceTableModel::UpdateState});
+    table()->horizontalHeader()->resizeSection(ServiceTableModel::Name, 170);
+    table()->horizontalHeader()->resizeSection(ServiceTableModel::Image, 170);
+    table()->horizontalHeader()->resizeSection(ServiceTableModel::Replicas, 90);
+    table()->horizontalHeader()->resizeSection(ServiceTableModel::Mode, 90);
+    setDetailProvider([this](const QString &id) { return detailOf(id); });
+    addDetailTab(m_tasks, tr("Tasks"));
+    connect(this, &ResourceView::currentIdChanged, m_tasks, &TaskList::setScope);
+
+    auto *create = new QAction(tr("Create…"), this);
+    create->setShortcut(QKeySequence::New);
+    connect(create, &QAction::triggered, this, &ServicesView::createRequested);
+    addViewAction(create);
+    auto *edit = new QAction(tr("Edit…"), this);
+    connect(edit, &QAction::triggered, this, [this] {
+        if (!currentId().isEmpty())
+            emit editRequested(currentId());
+    });
+    addRowAction(edit);
+    connect(table(), &QAbstractItemView::doubleClicked, edit, &QAction::trigger);
+    addSeparator();
+    const auto action = [this](const QString &text, void (ServicesView::*slot)()) {
+        auto *a = new QAction(text, this);
+        connect(a, &QAction::triggered, this, slot);
+        addRowAction(a);
+        return a;
+    };
+    action(tr("Scale…"), &ServicesView::scaleSelected)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    action(tr("Restart"), &ServicesView::restartSelected)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    action(tr("Roll back"), &ServicesView::rollbackSelected);
+    addSeparator();
+    action(tr("Remove"), &ServicesView::removeSelected)->setShortcut(QKeySequence::Delete);
+}
+
+ResourceView::Detail ServicesView::detailOf(const QString &id) const
+{
+    const ServiceRecord *service = m_store->services()->find(id);
+    if (!service)
+        return {};
+    const QJsonObject spec = service->spec();
+    const QJsonObject container = json::object(spec, {"TaskTemplate", "ContainerSpec"});
+    const auto replicas = m_store->services()->replicas(id);
+    DetailHtml html(service->name, m_store->services()->healthOf(*service));
+    html.section(tr("Service"))
+        .row(tr("ID"), service->id)
+        .row(tr("Stack"), service->stack)
+        .row(tr("Image"), container.value(QLatin1String("Image")).toString())
+        .row(tr("Mode"), service->mode)
+        .row(tr("Replicas"), QStringLiteral("%1 running of %2").arg(replicas.running).arg(replicas.desired))
+        .list(tr("Ports"), service->ports)
+        .row(tr("Command"), (strings(container.value(QLatin1String("Command"))) + strings(container.value(QLatin1String("Args")))).join(u' '))
+        .list(tr("Environment"), strings(container.value(QLatin1String("Env"))))
+        .list(tr("Labels"), keyValues(spec.value(QLatin1String("Labels")).toObject()));
+    QStringList networks;
+    for (const QJsonValue &n : json::at(spec, {"TaskTemplate", "Networks"}).toArray()) {
+        const QString target = n.toObject().value(QLatin1String("Target")).toString();
+        const ObjectRecord *network = m_store->networks()->find(target);
+        networks << (network ? network->name : target.left(12));
+    }
+    html.list(tr("Networks"), networks);
+    html.section(tr("Placement"))
+        .list(tr("Constraints"), strings(json::at(spec, {"TaskTemplate", "Placement", "Constraints"})));
+    const QJsonObject limits = json::object(spec, {"TaskTemplate", "Resources", "Limits"});
+    if (!limits.isEmpty())
+        html.row(tr("Limits"), QStringLiteral("%1 CPU, %2 MiB")
+                                   .arg(double(limits.value(QLatin1String("NanoCPUs")).toInteger()) / 1e9)
+                                   .arg(limits.value(QLatin1String("MemoryBytes")).toInteger() / (1024 * 1024)));
+    const QJsonObject update = spec.value(QLatin1String("UpdateConfig")).toObject();
+    html.section(tr("Updates"))
+        .rawRow(tr("State"), service->updateState.isEmpty() ? tr("never updated") : DetailHtml::badge(service->updateState))
+        .row(tr("Message"), service->updateMessage)
+        .row(tr("Parallelism"), update.isEmpty() ? QString() : QString::number(update.value(QLatin1String("Parallelism")).toInt()))
+        .row(tr("Order"), update.value(QLatin1String("Order")).toString())
+        .row(tr("Delay"), nanos(update.value(QLatin1String("Delay")).toInteger()))
+        .row(tr("On failure"), update.value(QLatin1String("FailureAction")).toString());
+    return {html.toHtml(), QString::fromUtf8(QJsonDocument(service->raw).toJson(QJsonDocument::Indented))};
+}
+
+void ServicesView::scaleSelected()
+{
+    const QString id = currentId();
+    const ServiceRecord *service = m_store->services()->find(id);
+    if (!service)
+        return;
+    if (service->isGlobal()) {
+        showError(tr("%1 is a global service: it runs one task per eligible node and cannot be scaled.").arg(service->name));
+        return;
+    }
+    bool ok = false;
+    const int replicas = QInputDialog::getInt(this, tr("Scale %1").arg(service->name), tr("Replicas:"),
+                                              std::max(service->specReplicas, 0), 0, 10000, 1, &ok);
+    if (ok)
+        scale(id, replicas);
+}
+
+void ServicesView::scale(const QString &id, int replicas)
+{
+    const QString name = m_store->services()->nameOf(id);
+    track(m_store->client()->scaleService(id, replicas), tr("Scaling %1 to %2…").arg(name).arg(replicas),
+          tr("%1 scaled to %2.").arg(name).arg(replicas));
+}
+
+void ServicesView::restartSelected()
+{
+    for (const QString &id : selectedIds()) {
+        const QString name = m_store->services()->nameOf(id);
+        track(m_store->client()->forceUpdateService(id), tr("Restarting %1…").arg(name),
+              tr("%1 is restarting its tasks with its update policy.").arg(name));
+    }
+}
+
+void ServicesView::rollbackSelected()
+{
+    const QString id = currentId();
+    const QString name = m_store->services()->nameOf(id);
+    if (id.isEmpty() || !confirm(tr("Roll %1 back to its previous specification?").arg(name), tr("Roll back")))
+        return;
+    track(m_store->client()->rollbackService(id), tr("Rolling %1 back…").arg(name), tr("%1 is rolling back.").arg(name));
+}
+
+void ServicesView::removeSelected()
+{
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    QStringList names;
+    for (const QString &id : ids)
+        names << m_store->services()->nameOf(id);
+    if (!confirm(tr("Remove %1? Its tasks are stopped and removed.").arg(names.join(QLatin1String(", "))), tr("Remove")))
+        return;
+    for (const QString &id : ids)
+        track(m_store->client()->removeService(id), tr("Removing %1…").arg(m_store->services()->nameOf(id)),
+              tr("Service removed."));
+}
+
+} // namespace cape

@@ -1,0 +1,244 @@
+#include "clustervisualizer.h"
+
+#include "models/clusterstore.h"
+#include "models/nodetablemodel.h"
+#include "models/servicetablemodel.h"
+#include "models/tasktablemodel.h"
+#include "ui/style/statecolors.h"
+
+#include <QEvent>
+#include <QHelpEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QTimer>
+#include <QToolTip>
+
+#include <algorithm>
+
+namespace cape {
+
+namespace {
+constexpr int Margin = 12;
+constexpr int Gap = 10;
+constexpr int HeaderHeight = 58;
+constexpr int CardHeight = 40;
+constexpr int CardGap = 6;
+constexpr int MinColumnWidth = 170;
+constexpr int MaxColumnWidth = 260;
+
+// A stable colour per service, so its replicas are easy to follow across nodes.
+QColor serviceColor(const QString &service)
+{
+    return QColor::fromHsv(int(qHash(service) % 360), 120, 200);
+}
+} // namespace
+
+ClusterVisualizer::ClusterVisualizer(ClusterStore *store, QWidget *parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_timer(new QTimer(this))
+{
+    setObjectName(QStringLiteral("clusterVisualizer"));
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(80);
+    connect(m_timer, &QTimer::timeout, this, &ClusterVisualizer::rebuild);
+    for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{store->nodes(), store->tasks(), store->services()}) {
+        connect(model, &QAbstractItemModel::dataChanged, this, &ClusterVisualizer::scheduleRebuild);
+        connect(model, &QAbstractItemModel::rowsInserted, this, &ClusterVisualizer::scheduleRebuild);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, &ClusterVisualizer::scheduleRebuild);
+        connect(model, &QAbstractItemModel::modelReset, this, &ClusterVisualizer::scheduleRebuild);
+    }
+    rebuild();
+}
+
+void ClusterVisualizer::scheduleRebuild()
+{
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void ClusterVisualizer::setAvailableWidth(int width)
+{
+    m_availableWidth = width;
+    layoutColumns();
+}
+
+QStringList ClusterVisualizer::cardsOf(const QString &hostname) const
+{
+    QStringList out;
+    for (const Column &column : m_columns) {
+        if (column.hostname == hostname) {
+            for (const Card &card : column.cards)
+                out << card.title;
+        }
+    }
+    return out;
+}
+
+void ClusterVisualizer::rebuild()
+{
+    QHash<QString, int> columnOf;
+    m_columns.clear();
+    QList<NodeRecord> nodes = m_store->nodes()->records();
+    std::sort(nodes.begin(), nodes.end(), [](const NodeRecord &a, const NodeRecord &b) {
+        if (a.role != b.role)
+            return a.role == QLatin1String("manager");
+        return a.hostname < b.hostname;
+    });
+    for (const NodeRecord &node : nodes) {
+        columnOf.insert(node.id, int(m_columns.size()));
+        m_columns.append({node.id, node.hostname, node.role, node.state, node.availability, {}, {}});
+    }
+    const TaskTableModel *tasks = m_store->tasks();
+    for (const TaskRecord &task : tasks->records()) {
+        const bool leaving = task.isHistory() && task.isSettling();
+        if ((task.isHistory() && !leaving) || task.nodeId.isEmpty())
+            continue;
+        const auto column = columnOf.constFind(task.nodeId);
+        if (column == columnOf.constEnd())
+            continue;
+        Card card;
+        card.taskId = task.id;
+        card.title = tasks->taskName(task);
+        card.service = m_store->services()->nameOf(task.serviceId);
+        card.state = task.state;
+        card.subtitle = task.image.section(u'/', -1) + QStringLiteral(" · ") + task.state;
+        card.leaving = leaving;
+        m_columns[*column].cards.append(card);
+    }
+    for (Column &column : m_columns)
+        std::sort(column.cards.begin(), column.cards.end(), [](const Card &a, const Card &b) { return a.title < b.title; });
+    layoutColumns();
+}
+
+void ClusterVisualizer::layoutColumns()
+{
+    const int count = std::max<int>(1, int(m_columns.size()));
+    const int fit = (m_availableWidth - 2 * Margin - (count - 1) * Gap) / count;
+    m_columnWidth = std::clamp(fit, MinColumnWidth, MaxColumnWidth);
+    int tallest = 0;
+    for (int i = 0; i < m_columns.size(); ++i) {
+        Column &column = m_columns[i];
+        const int x = Margin + i * (m_columnWidth + Gap);
+        int y = Margin + HeaderHeight + CardGap;
+        for (Card &card : column.cards) {
+            card.rect = QRect(x + 8, y, m_columnWidth - 16, CardHeight);
+            y += CardHeight + CardGap;
+        }
+        tallest = std::max(tallest, y);
+        column.rect = QRect(x, Margin, m_columnWidth, 0);
+    }
+    for (Column &column : m_columns)
+        column.rect.setBottom(std::max(tallest, Margin + HeaderHeight + 60));
+    m_size = QSize(Margin * 2 + count * m_columnWidth + (count - 1) * Gap, std::max(tallest, Margin + HeaderHeight + 60) + Margin);
+    setMinimumSize(m_size);
+    updateGeometry();
+    update();
+}
+
+QSize ClusterVisualizer::sizeHint() const
+{
+    return m_size;
+}
+
+void ClusterVisualizer::paintEvent(QPaintEvent *event)
+{
+    QPainter p(this);
+    p.fillRect(event->rect(), palette().color(QPalette::Window));
+    p.setRenderHint(QPainter::Antialiasing);
+    QFont bold = font();
+    bold.setBold(true);
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    if (m_columns.isEmpty()) {
+        p.setPen(QColor(0x57, 0x60, 0x6a));
+        p.drawText(rect(), Qt::AlignCenter, tr("No nodes yet."));
+        return;
+    }
+    for (const Column &column : m_columns) {
+        if (!column.rect.intersects(event->rect()))
+            continue;
+        QPainterPath frame;
+        frame.addRoundedRect(column.rect, 6, 6);
+        p.fillPath(frame, Qt::white);
+        p.setPen(QColor(0xd0, 0xd7, 0xde));
+        p.drawPath(frame);
+        // Header: state dot, hostname, role and availability.
+        const QRect header(column.rect.left() + 10, column.rect.top() + 8, column.rect.width() - 20, HeaderHeight - 12);
+        p.setPen(Qt::NoPen);
+        p.setBrush(StateColors::of(column.state));
+        p.drawEllipse(QRect(header.left(), header.top() + 5, 9, 9));
+        p.setPen(QColor(0x1f, 0x23, 0x28));
+        p.setFont(bold);
+        p.drawText(header.adjusted(15, 0, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+                   QFontMetrics(bold).elidedText(column.hostname, Qt::ElideRight, header.width() - 15));
+        p.setFont(small);
+        const QString availability = column.availability == QLatin1String("active") ? QString() : QStringLiteral(" · ") + column.availability;
+        p.setPen(column.availability == QLatin1String("active") ? QColor(0x57, 0x60, 0x6a) : StateColors::of(column.availability));
+        p.drawText(header.adjusted(15, 0, 0, 0), Qt::AlignLeft | Qt::AlignBottom,
+                   tr("%1 · %2 · %n task(s)", nullptr, int(column.cards.size())).arg(column.role, column.state) + availability);
+        p.setPen(QColor(0xea, 0xee, 0xf2));
+        p.drawLine(column.rect.left() + 1, column.rect.top() + HeaderHeight, column.rect.right() - 1, column.rect.top() + HeaderHeight);
+
+        for (const Card &card : column.cards) {
+            if (!card.rect.intersects(event->rect()))
+                continue;
+            p.setOpacity(card.leaving ? 0.45 : 1.0);
+            QPainterPath body;
+            body.addRoundedRect(card.rect, 4, 4);
+            const QColor state = StateColors::of(card.state);
+            QColor tint = state;
+            tint.setAlpha(28);
+            p.fillPath(body, Qt::white);
+            p.fillPath(body, tint);
+            p.setPen(QColor(state.red(), state.green(), state.blue(), 120));
+            p.drawPath(body);
+            p.fillRect(QRect(card.rect.left(), card.rect.top() + 1, 4, card.rect.height() - 2), state);
+            p.setPen(Qt::NoPen);
+            p.setBrush(serviceColor(card.service));
+            p.drawRoundedRect(QRect(card.rect.right() - 14, card.rect.top() + 7, 8, 8), 2, 2);
+            const QRect text = card.rect.adjusted(12, 3, -20, -3);
+            p.setPen(QColor(0x1f, 0x23, 0x28));
+            p.setFont(bold);
+            p.drawText(text, Qt::AlignLeft | Qt::AlignTop, QFontMetrics(bold).elidedText(card.title, Qt::ElideRight, text.width()));
+            p.setFont(small);
+            p.setPen(QColor(0x57, 0x60, 0x6a));
+            p.drawText(text, Qt::AlignLeft | Qt::AlignBottom, QFontMetrics(small).elidedText(card.subtitle, Qt::ElideRight, text.width()));
+            p.setOpacity(1.0);
+        }
+    }
+}
+
+const ClusterVisualizer::Card *ClusterVisualizer::cardAt(const QPoint &pos) const
+{
+    for (const Column &column : m_columns) {
+        if (pos.x() < column.rect.left() || pos.x() > column.rect.right())
+            continue;
+        for (const Card &card : column.cards) {
+            if (card.rect.contains(pos))
+                return &card;
+        }
+    }
+    return nullptr;
+}
+
+bool ClusterVisualizer::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        if (const Card *card = cardAt(help->pos())) {
+            const TaskRecord *task = m_store->tasks()->find(card->taskId);
+            QString text = card->title + u'\n' + card->subtitle;
+            if (task && !task->error.isEmpty())
+                text += u'\n' + task->error;
+            QToolTip::showText(help->globalPos(), text, this);
+        } else {
+            QToolTip::hideText();
+        }
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+} // namespace cape

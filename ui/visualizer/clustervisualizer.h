@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+class QTimer;
+
+namespace cape {
+
+class ClusterStore;
+
+// Nodes as columns, a card per task coloured by its state, live. Laid out
+// and painted by hand: 500 cards are a few hundred rectangles and lines of
+// text, where 500 widgets or graphics items would be slow to update.
+class ClusterVisualizer : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ClusterVisualizer(ClusterStore *store, QWidget *parent = nullptr);
+
+    QSize sizeHint() const override;
+    // The cards shown in a node's column, as "service.slot" (for tests).
+    QStringList cardsOf(const QString &hostname) const;
+    // Fits the columns to this width when they fit, else scrolls.
+    void setAvailableWidth(int width);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    bool event(QEvent *event) override;
+
+private:
+    struct Card
+    {
+        QString taskId;
+        QString title;    // web.2
+        QString subtitle; // image and state
+        QString state;
+        QString service;
+        bool leaving = false; // desired shutdown, still going
+        QRect rect;
+    };
+    struct Column
+    {
+        QString nodeId;
+        QString hostname;
+        QString role;
+        QString state;
+        QString availability;
+        QList<Card> cards;
+        QRect rect;
+    };
+
+    void scheduleRebuild();
+    void rebuild();
+    void layoutColumns();
+    const Card *cardAt(const QPoint &pos) const;
+
+    ClusterStore *m_store;
+    QList<Column> m_columns;
+    QTimer *m_timer;
+    int m_availableWidth = 0;
+    int m_columnWidth = 200;
+    QSize m_size;
+};
+
+} // namespace cape
