@@ -132,7 +132,9 @@ void ClusterVisualizer::layoutColumns()
     for (Column &column : m_columns)
         column.rect.setBottom(std::max(tallest, Margin + HeaderHeight + 60));
     m_size = QSize(Margin * 2 + count * m_columnWidth + (count - 1) * Gap, std::max(tallest, Margin + HeaderHeight + 60) + Margin);
-    setMinimumSize(m_size);
+    // Only the height is a minimum: the width follows the scroll area, which
+    // scrolls when the columns need more.
+    setMinimumSize(m_size.width() > m_availableWidth ? m_size.width() : 0, m_size.height());
     updateGeometry();
     update();
 }
@@ -163,6 +165,7 @@ void ClusterVisualizer::paintEvent(QPaintEvent *event)
         frame.addRoundedRect(column.rect, 6, 6);
         p.fillPath(frame, Qt::white);
         p.setPen(QColor(0xd0, 0xd7, 0xde));
+        p.setBrush(Qt::NoBrush); // drawPath fills with the brush: outlines only
         p.drawPath(frame);
         // Header: state dot, hostname, role and availability.
         const QRect header(column.rect.left() + 10, column.rect.top() + 8, column.rect.width() - 20, HeaderHeight - 12);
@@ -193,6 +196,7 @@ void ClusterVisualizer::paintEvent(QPaintEvent *event)
             p.fillPath(body, Qt::white);
             p.fillPath(body, tint);
             p.setPen(QColor(state.red(), state.green(), state.blue(), 120));
+            p.setBrush(Qt::NoBrush);
             p.drawPath(body);
             p.fillRect(QRect(card.rect.left(), card.rect.top() + 1, 4, card.rect.height() - 2), state);
             p.setPen(Qt::NoPen);

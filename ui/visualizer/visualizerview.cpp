@@ -4,6 +4,7 @@
 
 #include "ui/style/statecolors.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
@@ -37,12 +38,15 @@ VisualizerView::VisualizerView(ClusterStore *store, QWidget *parent)
     layout->setContentsMargins(16, 12, 16, 12);
     layout->addLayout(header);
     layout->addWidget(m_scroll, 1);
+    m_scroll->viewport()->installEventFilter(this);
 }
 
-void VisualizerView::resizeEvent(QResizeEvent *event)
+bool VisualizerView::eventFilter(QObject *watched, QEvent *event)
 {
-    QWidget::resizeEvent(event);
-    m_visualizer->setAvailableWidth(m_scroll->viewport()->width());
+    // Columns fill the visible width, whatever resized it.
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize)
+        m_visualizer->setAvailableWidth(m_scroll->viewport()->width());
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace cape

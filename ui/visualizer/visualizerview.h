@@ -21,7 +21,7 @@ public:
     ClusterVisualizer *visualizer() const { return m_visualizer; }
 
 protected:
-    void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     QScrollArea *m_scroll;
