@@ -5,6 +5,8 @@
 #include "models/servicetablemodel.h"
 #include "services/docker/dockerclient.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/services/serviceeditor.h"
+#include "ui/style/capestyle.h"
 #include "ui/views/nodesview.h"
 #include "ui/views/servicesview.h"
 #include "ui/visualizer/clustervisualizer.h"
@@ -16,6 +18,8 @@
 #include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
 #include <QMessageBox>
 #include <QTableView>
 #include <QTest>
@@ -112,6 +116,8 @@ class TestMainWindow : public QObject
 private slots:
     void initTestCase()
     {
+        // The product's look, so that the screenshots tests save are what users see.
+        applyCapeStyle(*qApp);
         m_sandbox = test::SandboxEnvironment::load();
         CAPE_REQUIRE_SANDBOX(m_sandbox);
     }
@@ -202,6 +208,62 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(cards(host).isEmpty(), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(cards(other).size(), 1, 60000);
         QTRY_COMPARE_WITH_TIMEOUT(cards(QStringLiteral("node1")).size(), 1, 60000);
+    }
+
+    void createsAServiceFromTheForm()
+    {
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        window->showView(QStringLiteral("services"));
+        auto *services = qobject_cast<ServicesView *>(window->view(QStringLiteral("services")));
+        actionNamed(services, QStringLiteral("Create…"))->trigger();
+        auto *editor = services->findChild<ServiceEditor *>();
+        QVERIFY(editor);
+        QTRY_VERIFY(editor->isVisible());
+        editor->findChild<QLineEdit *>(QStringLiteral("name"))->setText(QStringLiteral("gui-form"));
+        editor->findChild<QLineEdit *>(QStringLiteral("image"))->setText(m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"));
+        editor->findChild<QLineEdit *>(QStringLiteral("args"))->setText(QStringLiteral("httpd -f -p 8090"));
+
+        // A typo is caught before anything is sent, and named.
+        editor->findChild<QLineEdit *>(QStringLiteral("replicas"))->setText(QStringLiteral("two"));
+        const int before = window->store()->services()->rowCount();
+        editor->submit();
+        QVERIFY2(editor->problemText().contains(QLatin1String("replicas")), qPrintable(editor->problemText()));
+        QVERIFY(editor->isVisible());
+        QTest::qWait(500);
+        QCOMPARE(window->store()->services()->rowCount(), before);
+
+        editor->findChild<QLineEdit *>(QStringLiteral("replicas"))->setText(QStringLiteral("2"));
+        auto *ports = editor->findChild<QWidget *>(QStringLiteral("ports"))->findChild<QTableWidget *>();
+        QVERIFY(ports);
+        const auto addPort = [&](const QStringList &values) {
+            const int row = ports->rowCount();
+            ports->insertRow(row);
+            for (int column = 0; column < values.size(); ++column)
+                ports->setItem(row, column, new QTableWidgetItem(values.at(column)));
+        };
+        addPort({QStringLiteral("8090"), QStringLiteral("8090"), QStringLiteral("tcp"), QStringLiteral("host")});
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            editor->grab().save(dir + QStringLiteral("/service-editor.png"));
+        editor->submit();
+        QTRY_VERIFY_WITH_TIMEOUT(!editor->isVisible(), 20000);
+        QString id;
+        QTRY_VERIFY_WITH_TIMEOUT(!(id = [&] {
+            for (const ServiceRecord &s : window->store()->services()->records())
+                if (s.name == QLatin1String("gui-form"))
+                    return s.id;
+            return QString();
+        }()).isEmpty(), 20000);
+        auto cleanup = qScopeGuard([&] { removeService(*window, id); });
+        const ServiceRecord *created = window->store()->services()->find(id);
+        QCOMPARE(created->ports, QStringList{QStringLiteral("8090->8090/tcp (host)")});
+        QCOMPARE(created->spec().value(QLatin1String("UpdateConfig")).toObject().value(QLatin1String("Order")).toString(),
+                 QStringLiteral("start-first"));
+        const auto replicas = [&] {
+            return window->store()->services()->index(window->store()->services()->rowOf(id), ServiceTableModel::Replicas).data().toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("2/2"), 60000);
+        QVERIFY(services->messageLabel()->text().contains(QLatin1String("Created gui-form")));
     }
 
     void unreachableEngineIsNamedInTheBanner()

@@ -3,6 +3,8 @@
 #include "detailhtml.h"
 #include "tasklist.h"
 
+#include "ui/services/serviceeditor.h"
+
 #include "models/clusterstore.h"
 #include "models/jsonpath.h"
 #include "models/objecttablemodel.h"
@@ -64,12 +66,12 @@ ServicesView::ServicesView(ClusterStore *store, QWidget *parent)
 
     auto *create = new QAction(tr("Create…"), this);
     create->setShortcut(QKeySequence::New);
-    connect(create, &QAction::triggered, this, &ServicesView::createRequested);
+    connect(create, &QAction::triggered, this, [this] { openEditor({}); });
     addViewAction(create);
     auto *edit = new QAction(tr("Edit…"), this);
     connect(edit, &QAction::triggered, this, [this] {
         if (!currentId().isEmpty())
-            emit editRequested(currentId());
+            openEditor(currentId());
     });
     addRowAction(edit);
     connect(table(), &QAbstractItemView::doubleClicked, edit, &QAction::trigger);
@@ -129,6 +131,14 @@ ResourceView::Detail ServicesView::detailOf(const QString &id) const
         .row(tr("Delay"), nanos(update.value(QLatin1String("Delay")).toInteger()))
         .row(tr("On failure"), update.value(QLatin1String("FailureAction")).toString());
     return {html.toHtml(), QString::fromUtf8(QJsonDocument(service->raw).toJson(QJsonDocument::Indented))};
+}
+
+void ServicesView::openEditor(const QString &id)
+{
+    auto *editor = new ServiceEditor(m_store, id, this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(editor, &ServiceEditor::submitted, this, &ResourceView::showInfo);
+    editor->open();
 }
 
 void ServicesView::scaleSelected()

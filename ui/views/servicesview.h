@@ -22,10 +22,8 @@ public:
     void rollbackSelected();
     void removeSelected();
 
-signals:
-    // Create… and Edit…, handled by the window that owns the editor.
-    void createRequested();
-    void editRequested(const QString &id);
+    // The service editor, window-modal; an empty id creates a service.
+    void openEditor(const QString &id);
 
 private:
     Detail detailOf(const QString &id) const;

@@ -1,0 +1,509 @@
+#include "serviceeditor.h"
+
+#include "editabletable.h"
+
+#include "models/clusterstore.h"
+#include "models/objecttablemodel.h"
+#include "models/servicetablemodel.h"
+#include "services/docker/dockerclient.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QStyle>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace cape {
+
+namespace {
+
+QList<QStringList> pairRows(const QList<ServiceDraft::KeyValue> &pairs)
+{
+    QList<QStringList> rows;
+    for (const auto &[key, value] : pairs)
+        rows << QStringList{key, value};
+    return rows;
+}
+
+QList<ServiceDraft::KeyValue> pairsFrom(const QList<QStringList> &rows)
+{
+    QList<ServiceDraft::KeyValue> pairs;
+    for (const QStringList &row : rows)
+        pairs.append({row.value(0), row.value(1)});
+    return pairs;
+}
+
+QStringList column(const QList<QStringList> &rows)
+{
+    QStringList out;
+    for (const QStringList &row : rows)
+        out << row.value(0);
+    return out;
+}
+
+QList<QStringList> rowsOf(const QStringList &values)
+{
+    QList<QStringList> rows;
+    for (const QString &value : values)
+        rows << QStringList{value};
+    return rows;
+}
+
+} // namespace
+
+ServiceEditor::ServiceEditor(ClusterStore *store, const QString &serviceId, QWidget *parent)
+    : QDialog(parent)
+    , m_store(store)
+    , m_serviceId(serviceId)
+    , m_tabs(new QTabWidget(this))
+    , m_problems(new QLabel(this))
+{
+    setObjectName(QStringLiteral("serviceEditor"));
+    const ServiceRecord *service = store->services()->find(serviceId);
+    setWindowTitle(service ? tr("Edit %1").arg(service->name) : tr("Create a service"));
+    m_problems->setObjectName(QStringLiteral("message"));
+    m_problems->setProperty("severity", QStringLiteral("error"));
+    m_problems->setWordWrap(true);
+    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problems->hide();
+
+    m_tabs->addTab(generalTab(), tr("General"));
+    m_tabs->addTab(environmentTab(), tr("Environment"));
+    m_tabs->addTab(networkTab(), tr("Network"));
+    m_tabs->addTab(storageTab(), tr("Storage"));
+    m_tabs->addTab(placementTab(), tr("Placement"));
+    m_tabs->addTab(policyTab(), tr("Policies"));
+    m_tabs->addTab(healthTab(), tr("Health"));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_submit = buttons->button(QDialogButtonBox::Ok);
+    m_submit->setText(service ? tr("Update") : tr("Create"));
+    m_submit->setObjectName(QStringLiteral("submit"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &ServiceEditor::submit);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_problems);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(buttons);
+    resize(820, 620);
+
+    ServiceDraft initial;
+    if (service) {
+        initial = ServiceDraft::fromSpec(service->spec(), [this](const QString &kind, const QString &id) { return nameOf(kind, id); });
+        m_fields.value(QStringLiteral("name"))->setEnabled(false); // the engine cannot rename a service
+    } else {
+        // start-first: a new service rolls out without downtime by default.
+        initial.update.order = QStringLiteral("start-first");
+        initial.update.failureAction = QStringLiteral("rollback");
+    }
+    setDraft(initial);
+}
+
+QLineEdit *ServiceEditor::line(const QString &objectName, const QString &placeholder)
+{
+    auto *edit = new QLineEdit(this);
+    edit->setObjectName(objectName);
+    edit->setPlaceholderText(placeholder);
+    m_fields.insert(objectName, edit);
+    m_tabOf.insert(objectName, m_tabs->count());
+    return edit;
+}
+
+QComboBox *ServiceEditor::combo(const QString &objectName, const QStringList &choices)
+{
+    auto *box = new QComboBox(this);
+    box->setObjectName(objectName);
+    box->addItems(choices);
+    m_fields.insert(objectName, box);
+    m_tabOf.insert(objectName, m_tabs->count());
+    return box;
+}
+
+QWidget *ServiceEditor::generalTab()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("Name"), line(QStringLiteral("name"), tr("web")));
+    form->addRow(tr("Image"), line(QStringLiteral("image"), tr("nginx:1.27")));
+    auto *mode = combo(QStringLiteral("mode"), {QStringLiteral("replicated"), QStringLiteral("global")});
+    form->addRow(tr("Mode"), mode);
+    QLineEdit *replicas = line(QStringLiteral("replicas"), QStringLiteral("1"));
+    form->addRow(tr("Replicas"), replicas);
+    connect(mode, &QComboBox::currentTextChanged, replicas,
+            [replicas](const QString &text) { replicas->setEnabled(text == QLatin1String("replicated")); });
+    form->addRow(tr("Command"), line(QStringLiteral("command"), tr("overrides the image's entrypoint, e.g. /bin/server --port 80")));
+    form->addRow(tr("Arguments"), line(QStringLiteral("args"), tr("overrides the image's CMD")));
+    form->addRow(tr("Working directory"), line(QStringLiteral("workingDir")));
+    form->addRow(tr("User"), line(QStringLiteral("user"), tr("uid[:gid] or name")));
+    form->addRow(tr("Hostname"), line(QStringLiteral("hostname")));
+    return page;
+}
+
+QWidget *ServiceEditor::environmentTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    m_env = new EditableTable({tr("Variable"), tr("Value")}, page);
+    m_env->setObjectName(QStringLiteral("env"));
+    m_labels = new EditableTable({tr("Label"), tr("Value")}, page);
+    m_labels->setObjectName(QStringLiteral("labels"));
+    m_containerLabels = new EditableTable({tr("Label"), tr("Value")}, page);
+    for (const QString &field : {QStringLiteral("env"), QStringLiteral("labels")})
+        m_tabOf.insert(field, m_tabs->count());
+    m_fields.insert(QStringLiteral("env"), m_env);
+    m_fields.insert(QStringLiteral("labels"), m_labels);
+    layout->addWidget(new QLabel(tr("Environment"), page));
+    layout->addWidget(m_env);
+    layout->addWidget(new QLabel(tr("Service labels"), page));
+    layout->addWidget(m_labels);
+    layout->addWidget(new QLabel(tr("Container labels"), page));
+    layout->addWidget(m_containerLabels);
+    return page;
+}
+
+QWidget *ServiceEditor::networkTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    m_ports = new EditableTable({tr("Published"), tr("Target"), tr("Protocol"), tr("Mode")}, page);
+    m_ports->setObjectName(QStringLiteral("ports"));
+    m_ports->setChoices(2, {QStringLiteral("tcp"), QStringLiteral("udp"), QStringLiteral("sctp")});
+    m_ports->setChoices(3, {QStringLiteral("ingress"), QStringLiteral("host")});
+    m_ports->setDefaults({QString(), QString(), QStringLiteral("tcp"), QStringLiteral("ingress")});
+    m_networks = new QListWidget(page);
+    m_networks->setObjectName(QStringLiteral("networks"));
+    // Services attach to swarm-scoped networks (overlays), not a node's bridges.
+    for (const ObjectRecord &network : m_store->networks()->records()) {
+        if (network.raw.value(QLatin1String("Scope")).toString() != QLatin1String("swarm")
+            || network.raw.value(QLatin1String("Ingress")).toBool())
+            continue;
+        auto *item = new QListWidgetItem(network.name, m_networks);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+    }
+    m_networks->sortItems();
+    for (const QString &field : {QStringLiteral("ports"), QStringLiteral("networks")})
+        m_tabOf.insert(field, m_tabs->count());
+    m_fields.insert(QStringLiteral("ports"), m_ports);
+    m_fields.insert(QStringLiteral("networks"), m_networks);
+    layout->addWidget(new QLabel(tr("Published ports (host mode binds on each node running a task; ingress balances across the swarm)"), page));
+    layout->addWidget(m_ports);
+    layout->addWidget(new QLabel(tr("Networks"), page));
+    layout->addWidget(m_networks);
+    return page;
+}
+
+QWidget *ServiceEditor::storageTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    m_mounts = new EditableTable({tr("Type"), tr("Source"), tr("Target"), tr("Read-only")}, page);
+    m_mounts->setObjectName(QStringLiteral("mounts"));
+    m_mounts->setChoices(0, {QStringLiteral("volume"), QStringLiteral("bind"), QStringLiteral("tmpfs")});
+    m_mounts->setChoices(3, {QStringLiteral("no"), QStringLiteral("yes")});
+    m_mounts->setDefaults({QStringLiteral("volume"), QString(), QString(), QStringLiteral("no")});
+    QStringList secretNames, configNames;
+    for (const ObjectRecord &secret : m_store->secrets()->records())
+        secretNames << secret.name;
+    for (const ObjectRecord &config : m_store->configs()->records())
+        configNames << config.name;
+    m_secrets = new EditableTable({tr("Secret"), tr("File in the container (default /run/secrets/<name>)")}, page);
+    m_secrets->setChoices(0, secretNames, true);
+    m_configs = new EditableTable({tr("Config"), tr("File in the container (default /<name>)")}, page);
+    m_configs->setChoices(0, configNames, true);
+    for (const QString &field : {QStringLiteral("mounts"), QStringLiteral("secrets"), QStringLiteral("configs")})
+        m_tabOf.insert(field, m_tabs->count());
+    m_fields.insert(QStringLiteral("mounts"), m_mounts);
+    m_fields.insert(QStringLiteral("secrets"), m_secrets);
+    m_fields.insert(QStringLiteral("configs"), m_configs);
+    layout->addWidget(new QLabel(tr("Mounts"), page));
+    layout->addWidget(m_mounts);
+    layout->addWidget(new QLabel(tr("Secrets"), page));
+    layout->addWidget(m_secrets);
+    layout->addWidget(new QLabel(tr("Configs"), page));
+    layout->addWidget(m_configs);
+    return page;
+}
+
+QWidget *ServiceEditor::placementTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    m_constraints = new EditableTable({tr("Constraint (node.role==worker, node.labels.zone!=b, node.hostname==node2)")}, page);
+    m_preferences = new EditableTable({tr("Spread over (node.labels.zone)")}, page);
+    for (const QString &field : {QStringLiteral("constraints"), QStringLiteral("preferences")})
+        m_tabOf.insert(field, m_tabs->count());
+    m_fields.insert(QStringLiteral("constraints"), m_constraints);
+    m_fields.insert(QStringLiteral("preferences"), m_preferences);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Max replicas per node"), line(QStringLiteral("maxReplicasPerNode"), tr("no limit")));
+    form->addRow(tr("CPU limit"), line(QStringLiteral("limitCpus"), tr("e.g. 0.5")));
+    form->addRow(tr("Memory limit"), line(QStringLiteral("limitMemory"), tr("e.g. 256M")));
+    form->addRow(tr("CPU reservation"), line(QStringLiteral("reserveCpus")));
+    form->addRow(tr("Memory reservation"), line(QStringLiteral("reserveMemory")));
+    layout->addWidget(new QLabel(tr("Constraints"), page));
+    layout->addWidget(m_constraints);
+    layout->addWidget(new QLabel(tr("Preferences"), page));
+    layout->addWidget(m_preferences);
+    layout->addLayout(form);
+    return page;
+}
+
+QWidget *ServiceEditor::policyTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QHBoxLayout(page);
+    auto *restart = new QGroupBox(tr("Restart"), page);
+    auto *restartForm = new QFormLayout(restart);
+    restartForm->addRow(tr("Condition"), combo(QStringLiteral("restartCondition"),
+                                               {QStringLiteral("any"), QStringLiteral("on-failure"), QStringLiteral("none")}));
+    restartForm->addRow(tr("Delay"), line(QStringLiteral("restartDelay"), QStringLiteral("5s")));
+    restartForm->addRow(tr("Max attempts"), line(QStringLiteral("restartMaxAttempts"), tr("unlimited")));
+    restartForm->addRow(tr("Window"), line(QStringLiteral("restartWindow")));
+    layout->addWidget(restart);
+    for (const QString &prefix : {QStringLiteral("update"), QStringLiteral("rollback")}) {
+        auto *group = new QGroupBox(prefix == QLatin1String("update") ? tr("Update") : tr("Rollback"), page);
+        auto *form = new QFormLayout(group);
+        form->addRow(tr("Parallelism"), line(prefix + QStringLiteral(".parallelism"), QStringLiteral("1")));
+        form->addRow(tr("Delay"), line(prefix + QStringLiteral(".delay"), QStringLiteral("0s")));
+        form->addRow(tr("Order"), combo(prefix + QStringLiteral(".order"), {QStringLiteral("start-first"), QStringLiteral("stop-first")}));
+        form->addRow(tr("On failure"), combo(prefix + QStringLiteral(".failureAction"),
+                                             {QStringLiteral("pause"), QStringLiteral("continue"), QStringLiteral("rollback")}));
+        form->addRow(tr("Monitor"), line(prefix + QStringLiteral(".monitor"), QStringLiteral("5s")));
+        form->addRow(tr("Max failure ratio"), line(prefix + QStringLiteral(".maxFailureRatio"), QStringLiteral("0")));
+        layout->addWidget(group);
+    }
+    return page;
+}
+
+QWidget *ServiceEditor::healthTab()
+{
+    auto *page = new QWidget(this);
+    auto *form = new QFormLayout(page);
+    m_healthDisabled = new QCheckBox(tr("Disable the image's health check"), page);
+    m_healthDisabled->setObjectName(QStringLiteral("healthDisabled"));
+    form->addRow(tr("Command"), line(QStringLiteral("healthTest"), tr("run by /bin/sh; exit 0 means healthy. Empty: the image's own")));
+    form->addRow(QString(), m_healthDisabled);
+    form->addRow(tr("Interval"), line(QStringLiteral("healthInterval"), QStringLiteral("30s")));
+    form->addRow(tr("Timeout"), line(QStringLiteral("healthTimeout"), QStringLiteral("30s")));
+    form->addRow(tr("Retries"), line(QStringLiteral("healthRetries"), QStringLiteral("3")));
+    form->addRow(tr("Start period"), line(QStringLiteral("healthStartPeriod"), QStringLiteral("0s")));
+    return page;
+}
+
+ServiceDraft ServiceEditor::draft() const
+{
+    const auto text = [this](const QString &field) {
+        QWidget *widget = m_fields.value(field);
+        if (auto *edit = qobject_cast<QLineEdit *>(widget))
+            return edit->text();
+        if (auto *box = qobject_cast<QComboBox *>(widget))
+            return box->currentText();
+        return QString();
+    };
+    ServiceDraft d;
+    d.name = text(QStringLiteral("name"));
+    d.image = text(QStringLiteral("image"));
+    d.mode = text(QStringLiteral("mode"));
+    d.replicas = text(QStringLiteral("replicas"));
+    d.command = text(QStringLiteral("command"));
+    d.args = text(QStringLiteral("args"));
+    d.workingDir = text(QStringLiteral("workingDir"));
+    d.user = text(QStringLiteral("user"));
+    d.hostname = text(QStringLiteral("hostname"));
+    d.env = pairsFrom(m_env->rows());
+    d.labels = pairsFrom(m_labels->rows());
+    d.containerLabels = pairsFrom(m_containerLabels->rows());
+    for (const QStringList &row : m_ports->rows())
+        d.ports.append({row.value(0), row.value(1), row.value(2), row.value(3)});
+    for (int i = 0; i < m_networks->count(); ++i) {
+        if (m_networks->item(i)->checkState() == Qt::Checked)
+            d.networks << m_networks->item(i)->text();
+    }
+    for (const QStringList &row : m_mounts->rows())
+        d.mounts.append({row.value(0), row.value(1), row.value(2), row.value(3) == QLatin1String("yes")});
+    for (const QStringList &row : m_secrets->rows())
+        d.secrets.append({row.value(0), row.value(1)});
+    for (const QStringList &row : m_configs->rows())
+        d.configs.append({row.value(0), row.value(1)});
+    d.constraints = column(m_constraints->rows());
+    d.preferences = column(m_preferences->rows());
+    d.maxReplicasPerNode = text(QStringLiteral("maxReplicasPerNode"));
+    d.limitCpus = text(QStringLiteral("limitCpus"));
+    d.limitMemory = text(QStringLiteral("limitMemory"));
+    d.reserveCpus = text(QStringLiteral("reserveCpus"));
+    d.reserveMemory = text(QStringLiteral("reserveMemory"));
+    d.restartCondition = text(QStringLiteral("restartCondition"));
+    d.restartDelay = text(QStringLiteral("restartDelay"));
+    d.restartMaxAttempts = text(QStringLiteral("restartMaxAttempts"));
+    d.restartWindow = text(QStringLiteral("restartWindow"));
+    for (auto [prefix, policy] : {std::pair{QStringLiteral("update"), &d.update}, std::pair{QStringLiteral("rollback"), &d.rollback}}) {
+        policy->parallelism = text(prefix + QStringLiteral(".parallelism"));
+        policy->delay = text(prefix + QStringLiteral(".delay"));
+        policy->order = text(prefix + QStringLiteral(".order"));
+        policy->failureAction = text(prefix + QStringLiteral(".failureAction"));
+        policy->monitor = text(prefix + QStringLiteral(".monitor"));
+        policy->maxFailureRatio = text(prefix + QStringLiteral(".maxFailureRatio"));
+    }
+    d.healthTest = text(QStringLiteral("healthTest"));
+    d.healthDisabled = m_healthDisabled->isChecked();
+    d.healthInterval = text(QStringLiteral("healthInterval"));
+    d.healthTimeout = text(QStringLiteral("healthTimeout"));
+    d.healthRetries = text(QStringLiteral("healthRetries"));
+    d.healthStartPeriod = text(QStringLiteral("healthStartPeriod"));
+    return d;
+}
+
+void ServiceEditor::setDraft(const ServiceDraft &d)
+{
+    const auto set = [this](const QString &field, const QString &value) {
+        QWidget *widget = m_fields.value(field);
+        if (auto *edit = qobject_cast<QLineEdit *>(widget))
+            edit->setText(value);
+        else if (auto *box = qobject_cast<QComboBox *>(widget))
+            box->setCurrentText(value);
+    };
+    set(QStringLiteral("name"), d.name);
+    set(QStringLiteral("image"), d.image);
+    set(QStringLiteral("mode"), d.mode);
+    set(QStringLiteral("replicas"), d.replicas);
+    set(QStringLiteral("command"), d.command);
+    set(QStringLiteral("args"), d.args);
+    set(QStringLiteral("workingDir"), d.workingDir);
+    set(QStringLiteral("user"), d.user);
+    set(QStringLiteral("hostname"), d.hostname);
+    m_env->setRows(pairRows(d.env));
+    m_labels->setRows(pairRows(d.labels));
+    m_containerLabels->setRows(pairRows(d.containerLabels));
+    QList<QStringList> ports;
+    for (const ServiceDraft::Port &port : d.ports)
+        ports << QStringList{port.published, port.target, port.protocol, port.mode};
+    m_ports->setRows(ports);
+    for (int i = 0; i < m_networks->count(); ++i)
+        m_networks->item(i)->setCheckState(d.networks.contains(m_networks->item(i)->text()) ? Qt::Checked : Qt::Unchecked);
+    QList<QStringList> mounts;
+    for (const ServiceDraft::Mount &mount : d.mounts)
+        mounts << QStringList{mount.type, mount.source, mount.target, mount.readOnly ? QStringLiteral("yes") : QStringLiteral("no")};
+    m_mounts->setRows(mounts);
+    QList<QStringList> secrets, configs;
+    for (const ServiceDraft::FileReference &ref : d.secrets)
+        secrets << QStringList{ref.name, ref.target};
+    for (const ServiceDraft::FileReference &ref : d.configs)
+        configs << QStringList{ref.name, ref.target};
+    m_secrets->setRows(secrets);
+    m_configs->setRows(configs);
+    m_constraints->setRows(rowsOf(d.constraints));
+    m_preferences->setRows(rowsOf(d.preferences));
+    set(QStringLiteral("maxReplicasPerNode"), d.maxReplicasPerNode);
+    set(QStringLiteral("limitCpus"), d.limitCpus);
+    set(QStringLiteral("limitMemory"), d.limitMemory);
+    set(QStringLiteral("reserveCpus"), d.reserveCpus);
+    set(QStringLiteral("reserveMemory"), d.reserveMemory);
+    set(QStringLiteral("restartCondition"), d.restartCondition);
+    set(QStringLiteral("restartDelay"), d.restartDelay);
+    set(QStringLiteral("restartMaxAttempts"), d.restartMaxAttempts);
+    set(QStringLiteral("restartWindow"), d.restartWindow);
+    for (const auto &[prefix, policy] : {std::pair{QStringLiteral("update"), d.update}, std::pair{QStringLiteral("rollback"), d.rollback}}) {
+        set(prefix + QStringLiteral(".parallelism"), policy.parallelism);
+        set(prefix + QStringLiteral(".delay"), policy.delay);
+        set(prefix + QStringLiteral(".order"), policy.order);
+        set(prefix + QStringLiteral(".failureAction"), policy.failureAction);
+        set(prefix + QStringLiteral(".monitor"), policy.monitor);
+        set(prefix + QStringLiteral(".maxFailureRatio"), policy.maxFailureRatio);
+    }
+    set(QStringLiteral("healthTest"), d.healthTest);
+    m_healthDisabled->setChecked(d.healthDisabled);
+    set(QStringLiteral("healthInterval"), d.healthInterval);
+    set(QStringLiteral("healthTimeout"), d.healthTimeout);
+    set(QStringLiteral("healthRetries"), d.healthRetries);
+    set(QStringLiteral("healthStartPeriod"), d.healthStartPeriod);
+}
+
+QString ServiceEditor::resolve(const QString &kind, const QString &name) const
+{
+    const ObjectTableModel *model = kind == QLatin1String("network") ? m_store->networks()
+                                    : kind == QLatin1String("secret") ? m_store->secrets()
+                                                                      : m_store->configs();
+    for (const ObjectRecord &object : model->records()) {
+        if (object.name == name || object.id == name)
+            return object.id;
+    }
+    return {};
+}
+
+QString ServiceEditor::nameOf(const QString &kind, const QString &id) const
+{
+    const ObjectTableModel *model = kind == QLatin1String("network") ? m_store->networks()
+                                    : kind == QLatin1String("secret") ? m_store->secrets()
+                                                                      : m_store->configs();
+    const ObjectRecord *object = model->find(id);
+    return object ? object->name : QString();
+}
+
+QString ServiceEditor::problemText() const
+{
+    return m_problems->isVisible() ? m_problems->text() : QString();
+}
+
+void ServiceEditor::showError(const QString &text)
+{
+    m_problems->setText(text);
+    m_problems->show();
+}
+
+void ServiceEditor::showProblems(const QList<ServiceDraft::Problem> &problems)
+{
+    QStringList lines;
+    for (const ServiceDraft::Problem &problem : problems)
+        lines << QStringLiteral("<b>%1</b>: %2").arg(problem.field.toHtmlEscaped(), problem.message.toHtmlEscaped());
+    showError(lines.join(QStringLiteral("<br>")));
+    // Take the user to the first field in trouble.
+    const QString first = problems.first().field;
+    m_tabs->setCurrentIndex(m_tabOf.value(first, 0));
+    if (QWidget *field = m_fields.value(first))
+        field->setFocus();
+}
+
+void ServiceEditor::submit()
+{
+    const ServiceDraft d = draft();
+    const auto resolver = [this](const QString &kind, const QString &name) { return resolve(kind, name); };
+    const QList<ServiceDraft::Problem> problems = d.validate(resolver);
+    if (!problems.isEmpty()) {
+        showProblems(problems);
+        return;
+    }
+    m_problems->hide();
+    m_submit->setEnabled(false);
+    m_submit->setText(m_serviceId.isEmpty() ? tr("Creating…") : tr("Updating…"));
+    DockerClient *client = m_store->client();
+    DockerReply *reply = m_serviceId.isEmpty()
+                             ? client->createService(d.toSpec({}, resolver))
+                             // Applied to the spec as it is when sent: an edit elsewhere in between is kept.
+                             : client->updateService(m_serviceId, [d, resolver](QJsonObject &spec) {
+                                   spec = d.toSpec(spec, resolver);
+                                   return QString();
+                               });
+    reply->then(this, [this, name = d.name](DockerReply *r) {
+        m_submit->setEnabled(true);
+        m_submit->setText(m_serviceId.isEmpty() ? tr("Create") : tr("Update"));
+        if (r->error()) {
+            // The engine's words, in place: the form keeps what was typed.
+            showError(tr("The engine refused it: %1").arg(r->error().toString().toHtmlEscaped()));
+            return;
+        }
+        emit submitted(m_serviceId.isEmpty() ? tr("Created %1.").arg(name) : tr("Updated %1.").arg(name));
+        accept();
+    });
+}
+
+} // namespace cape
