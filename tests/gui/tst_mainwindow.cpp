@@ -3,9 +3,12 @@
 #include "models/clusterstore.h"
 #include "models/modelroles.h"
 #include "models/servicetablemodel.h"
+#include "models/stacktablemodel.h"
 #include "services/docker/dockerclient.h"
 #include "ui/mainwindow/mainwindow.h"
 #include "ui/services/serviceeditor.h"
+#include "ui/stacks/deploystackdialog.h"
+#include "ui/stacks/stacksview.h"
 #include "ui/style/capestyle.h"
 #include "ui/views/nodesview.h"
 #include "ui/views/servicesview.h"
@@ -21,6 +24,7 @@
 #include <QLineEdit>
 #include <QTableWidget>
 #include <QMessageBox>
+#include <QPointer>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -217,7 +221,7 @@ private slots:
         window->showView(QStringLiteral("services"));
         auto *services = qobject_cast<ServicesView *>(window->view(QStringLiteral("services")));
         actionNamed(services, QStringLiteral("Create…"))->trigger();
-        auto *editor = services->findChild<ServiceEditor *>();
+        QPointer<ServiceEditor> editor = services->findChild<ServiceEditor *>();
         QVERIFY(editor);
         QTRY_VERIFY(editor->isVisible());
         editor->findChild<QLineEdit *>(QStringLiteral("name"))->setText(QStringLiteral("gui-form"));
@@ -246,7 +250,7 @@ private slots:
         if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty())
             editor->grab().save(dir + QStringLiteral("/service-editor.png"));
         editor->submit();
-        QTRY_VERIFY_WITH_TIMEOUT(!editor->isVisible(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!editor, 20000); // closed, and deleted on close
         QString id;
         QTRY_VERIFY_WITH_TIMEOUT(!(id = [&] {
             for (const ServiceRecord &s : window->store()->services()->records())
@@ -264,6 +268,53 @@ private slots:
         };
         QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("2/2"), 60000);
         QVERIFY(services->messageLabel()->text().contains(QLatin1String("Created gui-form")));
+    }
+
+    void deploysAndRemovesAStack()
+    {
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        window->showView(QStringLiteral("stacks"));
+        auto *stacks = qobject_cast<StacksView *>(window->view(QStringLiteral("stacks")));
+        actionNamed(stacks, QStringLiteral("Deploy…"))->trigger();
+        QPointer<DeployStackDialog> dialog = stacks->findChild<DeployStackDialog *>();
+        QVERIFY(dialog);
+        dialog->setStackName(QStringLiteral("guistack"));
+        const QString image = m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE");
+        // Line 5 holds a typo: the deploy never starts, and the line is named.
+        dialog->setComposeText(QStringLiteral("version: \"3.8\"\nservices:\n  api:\n    image: %1\n    deploy: {replicas: two}\n").arg(image));
+        dialog->deploy();
+        QVERIFY2(dialog->problemText().contains(QLatin1String("line 5")), qPrintable(dialog->problemText()));
+
+        dialog->setComposeText(QStringLiteral("version: \"3.8\"\n"
+                                              "services:\n"
+                                              "  api:\n"
+                                              "    image: %1\n"
+                                              "    command: sleep 3600\n"
+                                              "    deploy: {replicas: 2}\n"
+                                              "  cache:\n"
+                                              "    image: %1\n"
+                                              "    command: sleep 3600\n").arg(image));
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            dialog->grab().save(dir + QStringLiteral("/deploy-stack.png"));
+        auto removeLeftovers = qScopeGuard([&] {
+            for (const ServiceRecord &service : window->store()->services()->records())
+                if (service.stack == QLatin1String("guistack"))
+                    test::await(window->store()->client()->removeService(service.id));
+        });
+        dialog->deploy();
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog, 30000); // closed, and deleted on close
+        // The stack appears from the service events, with both services running.
+        QTRY_VERIFY_WITH_TIMEOUT(window->store()->stacks()->find(QStringLiteral("guistack")), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(window->store()->stacks()->find(QStringLiteral("guistack"))->services, 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(window->store()->stacks()->find(QStringLiteral("guistack"))->running, 3, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window->store()->stacks()->find(QStringLiteral("guistack"))->networks, 1, 20000);
+
+        QVERIFY(stacks->selectId(QStringLiteral("guistack")));
+        whenModal([](QWidget *box) { clickButton(box, QStringLiteral("Remove")); });
+        actionNamed(stacks, QStringLiteral("Remove"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(!window->store()->stacks()->find(QStringLiteral("guistack")), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(stacks->messageLabel()->text().contains(QLatin1String("removed")), 60000);
     }
 
     void unreachableEngineIsNamedInTheBanner()

@@ -2,11 +2,9 @@
 
 #include "models/clusterstore.h"
 #include "models/eventlogmodel.h"
-#include "models/servicetablemodel.h"
-#include "models/stacktablemodel.h"
 #include "ui/overview/overviewview.h"
+#include "ui/stacks/stacksview.h"
 #include "ui/swarm/swarmview.h"
-#include "ui/views/detailhtml.h"
 #include "ui/views/nodesview.h"
 #include "ui/views/objectsview.h"
 #include "ui/views/resourceview.h"
@@ -80,22 +78,7 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     addView(QStringLiteral("nodes"), tr("Nodes"), new NodesView(store, this));
     addView(QStringLiteral("services"), tr("Services"), new ServicesView(store, this));
     addView(QStringLiteral("tasks"), tr("Tasks"), new TasksView(store, this));
-    auto *stacks = new ResourceView(tr("Stacks"), store->stacks(), this);
-    stacks->setStateColumns({StackTableModel::Replicas});
-    stacks->setDetailProvider([store](const QString &stack) {
-        DetailHtml html(stack);
-        QStringList services;
-        for (const ServiceRecord &service : store->services()->records()) {
-            if (service.stack == stack) {
-                const auto count = store->services()->replicas(service.id);
-                services << QStringLiteral("%1  %2/%3  %4").arg(service.name).arg(count.running).arg(count.desired).arg(service.image);
-            }
-        }
-        services.sort();
-        html.section(tr("Services")).list(tr("Name, replicas, image"), services);
-        return ResourceView::Detail{html.toHtml(), services.join(u'\n')};
-    });
-    addView(QStringLiteral("stacks"), tr("Stacks"), stacks);
+    addView(QStringLiteral("stacks"), tr("Stacks"), new StacksView(store, this));
     addView(QStringLiteral("networks"), tr("Networks"), new ObjectsView(ObjectsView::Kind::Network, store, this));
     addView(QStringLiteral("configs"), tr("Configs"), new ObjectsView(ObjectsView::Kind::Config, store, this));
     addView(QStringLiteral("secrets"), tr("Secrets"), new ObjectsView(ObjectsView::Kind::Secret, store, this));

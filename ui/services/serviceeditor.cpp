@@ -72,6 +72,7 @@ ServiceEditor::ServiceEditor(ClusterStore *store, const QString &serviceId, QWid
     m_problems->setObjectName(QStringLiteral("message"));
     m_problems->setProperty("severity", QStringLiteral("error"));
     m_problems->setWordWrap(true);
+    m_problems->setTextFormat(Qt::RichText);
     m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_problems->hide();
 
