@@ -2,10 +2,12 @@
 
 #include "models/clusterstore.h"
 #include "models/modelroles.h"
+#include "models/nodetablemodel.h"
 #include "models/servicetablemodel.h"
 #include "models/stacktablemodel.h"
 #include "services/docker/dockerclient.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/palette/commandpalette.h"
 #include "ui/services/serviceeditor.h"
 #include "ui/stacks/deploystackdialog.h"
 #include "ui/stacks/stacksview.h"
@@ -315,6 +317,30 @@ private slots:
         actionNamed(stacks, QStringLiteral("Remove"))->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!window->store()->stacks()->find(QStringLiteral("guistack")), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(stacks->messageLabel()->text().contains(QLatin1String("removed")), 60000);
+    }
+
+    void commandPaletteGoesToANode()
+    {
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        QPointer<CommandPalette> palette = window->openPalette();
+        palette->setQuery(QStringLiteral("nde3"));
+        QVERIFY(!palette->visibleTexts().isEmpty());
+        QCOMPARE(palette->visibleTexts().first(), QStringLiteral("node3"));
+        palette->activateCurrent();
+        QCOMPARE(window->currentView(), QStringLiteral("nodes"));
+        auto *nodes = qobject_cast<NodesView *>(window->view(QStringLiteral("nodes")));
+        QCOMPARE(window->store()->nodes()->hostnameOf(nodes->currentId()), QStringLiteral("node3"));
+        QTRY_VERIFY(!palette);
+
+        // '/' in a table goes to its filter; typing there filters the rows.
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window.get()));
+        nodes->table()->setFocus();
+        QTest::keyClick(nodes->table(), Qt::Key_Slash);
+        QTRY_COMPARE(QApplication::focusWidget(), nodes->filterEdit());
+        QTest::keyClicks(nodes->filterEdit(), QStringLiteral("node1"));
+        QCOMPARE(nodes->table()->model()->rowCount(), 1);
     }
 
     void unreachableEngineIsNamedInTheBanner()

@@ -2,7 +2,13 @@
 
 #include "models/clusterstore.h"
 #include "models/eventlogmodel.h"
+#include "models/nodetablemodel.h"
+#include "models/objecttablemodel.h"
+#include "models/servicetablemodel.h"
+#include "models/stacktablemodel.h"
+#include "models/tasktablemodel.h"
 #include "ui/overview/overviewview.h"
+#include "ui/palette/commandpalette.h"
 #include "ui/stacks/stacksview.h"
 #include "ui/swarm/swarmview.h"
 #include "ui/views/nodesview.h"
@@ -16,6 +22,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -96,6 +103,10 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     refresh->setShortcut(QKeySequence::Refresh);
     connect(refresh, &QAction::triggered, store, &ClusterStore::refresh);
     addAction(refresh);
+    auto *palette = new QAction(tr("Command palette"), this);
+    palette->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    connect(palette, &QAction::triggered, this, &MainWindow::openPalette);
+    addAction(palette);
     for (int i = 0; i < std::min<int>(9, int(m_viewNames.size())); ++i) {
         auto *go = new QAction(this);
         go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
@@ -139,6 +150,69 @@ QString MainWindow::currentView() const
 bool MainWindow::isLoaded() const
 {
     return m_store->isLoaded();
+}
+
+bool MainWindow::reveal(const QString &viewName, const QString &id)
+{
+    auto *resourceView = qobject_cast<ResourceView *>(view(viewName));
+    if (!resourceView || !showView(viewName))
+        return false;
+    resourceView->filterEdit()->clear(); // a filter could hide it
+    const bool found = resourceView->selectId(id);
+    resourceView->table()->setFocus();
+    return found;
+}
+
+CommandPalette *MainWindow::openPalette()
+{
+    QList<CommandPalette::Entry> entries;
+    for (int i = 0; i < m_viewNames.size(); ++i) {
+        const QString label = m_sidebar->item(i)->text();
+        entries.append({tr("Go to %1").arg(label), tr("view"), [this, i] { m_sidebar->setCurrentRow(i); }});
+    }
+    const auto action = [&](const QString &text, const QString &viewName, const QString &actionText) {
+        entries.append({text, tr("action"), [this, viewName, actionText] {
+                            showView(viewName);
+                            for (QAction *a : view(viewName)->actions()) {
+                                if (a->text() == actionText)
+                                    a->trigger();
+                            }
+                        }});
+    };
+    entries.append({tr("Refresh everything"), tr("action · F5"), [this] { m_store->refresh(); }});
+    action(tr("Create a service…"), QStringLiteral("services"), tr("Create…"));
+    action(tr("Deploy a stack…"), QStringLiteral("stacks"), tr("Deploy…"));
+    action(tr("Create a network…"), QStringLiteral("networks"), tr("Create…"));
+    action(tr("Create a config…"), QStringLiteral("configs"), tr("Create…"));
+    action(tr("Create a secret…"), QStringLiteral("secrets"), tr("Create…"));
+    entries.append({tr("Show join tokens"), tr("action"), [this] {
+                        showView(QStringLiteral("swarm"));
+                        qobject_cast<SwarmView *>(view(QStringLiteral("swarm")))->showTokens();
+                    }});
+    const auto objects = [&](const QString &viewName, const QString &kind, auto *model, auto nameOf) {
+        for (const auto &record : model->records()) {
+            const QString name = nameOf(record);
+            if (!name.isEmpty())
+                entries.append({name, kind, [this, viewName, id = record.id] { reveal(viewName, id); }});
+        }
+    };
+    objects(QStringLiteral("nodes"), tr("node"), m_store->nodes(), [](const NodeRecord &n) { return n.hostname; });
+    objects(QStringLiteral("services"), tr("service"), m_store->services(), [](const ServiceRecord &s) { return s.name; });
+    objects(QStringLiteral("stacks"), tr("stack"), m_store->stacks(), [](const StackRecord &s) { return s.id; });
+    objects(QStringLiteral("networks"), tr("network"), m_store->networks(), [](const ObjectRecord &o) { return o.name; });
+    objects(QStringLiteral("configs"), tr("config"), m_store->configs(), [](const ObjectRecord &o) { return o.name; });
+    objects(QStringLiteral("secrets"), tr("secret"), m_store->secrets(), [](const ObjectRecord &o) { return o.name; });
+    const TaskTableModel *tasks = m_store->tasks();
+    objects(QStringLiteral("tasks"), tr("task"), tasks,
+            [tasks](const TaskRecord &t) { return t.isHistory() ? QString() : tasks->taskName(t); });
+
+    auto *palette = new CommandPalette(this);
+    palette->setAttribute(Qt::WA_DeleteOnClose);
+    palette->setEntries(std::move(entries));
+    // Centred near the top, as in editors.
+    palette->move(mapToGlobal(QPoint((width() - palette->width()) / 2, 80)));
+    palette->show();
+    return palette;
 }
 
 void MainWindow::updateConnectionState()

@@ -11,6 +11,7 @@ class QStackedWidget;
 namespace cape {
 
 class ClusterStore;
+class CommandPalette;
 
 // The desktop cockpit: a sidebar of views over one live ClusterStore, a
 // banner while the engine is unreachable, and the keyboard shortcuts
@@ -32,6 +33,10 @@ public:
     QWidget *view(const QString &name) const;
     QString currentView() const;
     bool isLoaded() const;
+    // Ctrl+K: every view, node, service, task, stack and action by name.
+    CommandPalette *openPalette();
+    // Shows the view and selects the object in it.
+    bool reveal(const QString &view, const QString &id);
 
 signals:
     void loaded();
