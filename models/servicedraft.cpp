@@ -100,6 +100,18 @@ ServiceDraft::UpdatePolicy policyOf(const QJsonObject &config)
     return p;
 }
 
+// The entry of a list in the spec being edited that matches, so that what the form does not
+// show of it (mount options, network aliases, file owner and mode) survives; empty if none does.
+template<typename Match>
+QJsonObject baseEntry(const QJsonValue &list, Match matches)
+{
+    for (const QJsonValue &value : list.toArray()) {
+        if (matches(value.toObject()))
+            return value.toObject();
+    }
+    return {};
+}
+
 void setOrRemove(QJsonObject &object, const QString &key, const QJsonValue &value)
 {
     const bool empty = value.isNull() || value.isUndefined() || (value.isString() && value.toString().isEmpty())
@@ -424,26 +436,44 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
     setOrRemove(container, QStringLiteral("Env"), envArray);
     setOrRemove(container, QStringLiteral("Labels"), objectOf(containerLabels));
     QJsonArray mountArray;
+    const QJsonValue oldMounts = container.value(QLatin1String("Mounts"));
     for (const Mount &mount : mounts) {
-        QJsonObject m{{QStringLiteral("Type"), mount.type}, {QStringLiteral("Target"), mount.target}};
+        QJsonObject m = baseEntry(oldMounts, [&](const QJsonObject &old) {
+            return old.value(QLatin1String("Target")).toString() == mount.target
+                   && old.value(QLatin1String("Type")).toString() == mount.type;
+        });
+        m.insert(QStringLiteral("Type"), mount.type);
+        m.insert(QStringLiteral("Target"), mount.target);
         if (!mount.source.isEmpty())
             m.insert(QStringLiteral("Source"), mount.source);
+        else
+            m.remove(QStringLiteral("Source"));
         if (mount.readOnly)
             m.insert(QStringLiteral("ReadOnly"), true);
+        else
+            m.remove(QStringLiteral("ReadOnly"));
         mountArray.append(m);
     }
     setOrRemove(container, QStringLiteral("Mounts"), mountArray);
     const auto files = [&](const QList<FileReference> &refs, const QString &kind, const char *idKey, const char *nameKey,
                            const QString &defaultDir) {
+        const QJsonValue old =
+            container.value(kind == QLatin1String("secret") ? QLatin1String("Secrets") : QLatin1String("Configs"));
         QJsonArray out;
         for (const FileReference &ref : refs) {
             const QString target = ref.target.trimmed().isEmpty() ? defaultDir + ref.name : ref.target.trimmed();
+            const QJsonObject given = baseEntry(old, [&](const QJsonObject &entry) {
+                return entry.value(QLatin1StringView(nameKey)).toString() == ref.name;
+            });
+            QJsonObject file = given.value(QLatin1String("File")).toObject(); // its owner and mode survive
+            if (file.isEmpty())
+                file = QJsonObject{{QStringLiteral("UID"), QStringLiteral("0")},
+                                   {QStringLiteral("GID"), QStringLiteral("0")},
+                                   {QStringLiteral("Mode"), 0444}};
+            file.insert(QStringLiteral("Name"), target);
             out.append(QJsonObject{{QLatin1StringView(idKey), resolve ? resolve(kind, ref.name) : QString()},
                                    {QLatin1StringView(nameKey), ref.name},
-                                   {QStringLiteral("File"), QJsonObject{{QStringLiteral("Name"), target},
-                                                                        {QStringLiteral("UID"), QStringLiteral("0")},
-                                                                        {QStringLiteral("GID"), QStringLiteral("0")},
-                                                                        {QStringLiteral("Mode"), 0444}}}});
+                                   {QStringLiteral("File"), file}});
         }
         return out;
     };
@@ -467,9 +497,16 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
     task.insert(QStringLiteral("ContainerSpec"), container);
 
     QJsonArray networkArray;
+    const QJsonValue oldNetworks = task.value(QLatin1String("Networks"));
     for (const QString &network : networks) {
         const QString id = resolve ? resolve(QStringLiteral("network"), network) : QString();
-        networkArray.append(QJsonObject{{QStringLiteral("Target"), id.isEmpty() ? network : id}});
+        const QString target = id.isEmpty() ? network : id;
+        QJsonObject entry = baseEntry(oldNetworks, [&](const QJsonObject &old) {
+            const QString oldTarget = old.value(QLatin1String("Target")).toString();
+            return oldTarget == target || oldTarget == network;
+        });
+        entry.insert(QStringLiteral("Target"), target);
+        networkArray.append(entry);
     }
     setOrRemove(task, QStringLiteral("Networks"), networkArray);
 
