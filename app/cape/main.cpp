@@ -1,3 +1,6 @@
+#include "models/clusterstore.h"
+#include "services/connections/connectionstore.h"
+#include "services/connections/dockercontextimporter.h"
 #include "services/docker/dockerendpoint.h"
 #include "ui/mainwindow/mainwindow.h"
 #include "ui/style/capestyle.h"
@@ -6,6 +9,8 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 #include <QTimer>
+
+#include <memory>
 
 namespace {
 
@@ -49,22 +54,45 @@ int main(int argc, char *argv[])
     parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, sizeOption});
     parser.process(app);
 
-    cape::DockerEndpoint endpoint;
-    QString error;
-    const bool ok = parser.isSet(connectOption)
-                        ? cape::DockerEndpoint::parse(parser.value(connectOption), &endpoint, &error)
-                        : cape::DockerEndpoint::fromEnvironment(QProcessEnvironment::systemEnvironment(), &endpoint, &error);
-    if (!ok)
-        return fail(error);
-    QList<cape::DockerEndpoint> nodes;
-    for (const QString &spec : parser.values(nodeOption)) {
-        cape::DockerEndpoint node = endpoint; // the same TLS material as the manager
-        if (!cape::DockerEndpoint::parse(spec, &node, &error))
+    std::unique_ptr<cape::MainWindow> owner;
+    if (parser.isSet(connectOption)) {
+        // One engine, named on the command line: no connection manager.
+        cape::DockerEndpoint endpoint;
+        QString error;
+        if (!cape::DockerEndpoint::parse(parser.value(connectOption), &endpoint, &error))
             return fail(error);
-        nodes << node;
+        QList<cape::DockerEndpoint> nodes;
+        for (const QString &spec : parser.values(nodeOption)) {
+            cape::DockerEndpoint node = endpoint; // the same TLS material as the manager
+            if (!cape::DockerEndpoint::parse(spec, &node, &error))
+                return fail(error);
+            nodes << node;
+        }
+        owner = std::make_unique<cape::MainWindow>(endpoint, nodes);
+    } else {
+        auto *store = new cape::ClusterStore;
+        owner = std::make_unique<cape::MainWindow>(store);
+        store->setParent(owner.get());
+        auto *connections = new cape::ConnectionStore(owner.get());
+        // First start: what the docker CLI would use (DOCKER_HOST, its contexts).
+        if (connections->profiles().isEmpty()) {
+            const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            const auto imported = cape::DockerContextImporter::importAll(cape::DockerContextImporter::configDirectory(env), env);
+            QStringList problems = imported.errors;
+            connections->addMissing(imported.connections, &problems);
+            for (const QString &problem : std::as_const(problems))
+                QTextStream(stderr) << "cape: " << problem << '\n';
+        }
+        owner->setConnections(connections);
+        QString current = connections->currentId();
+        if (!connections->contains(current) && !connections->profiles().isEmpty())
+            current = connections->profiles().first().id;
+        if (current.isEmpty())
+            owner->openConnectionsDialog();
+        else
+            owner->connectToProfile(current);
     }
-
-    cape::MainWindow window(endpoint, nodes);
+    cape::MainWindow &window = *owner;
     if (parser.isSet(viewOption) && !window.showView(parser.value(viewOption)))
         return fail(QStringLiteral("no view named %1; the views are: %2")
                         .arg(parser.value(viewOption), window.viewNames().join(QLatin1String(", "))));

@@ -252,6 +252,30 @@ bool ConnectionStore::replace(const ConnectionProfile &profile, const QByteArray
     return true;
 }
 
+int ConnectionStore::addMissing(const QList<DockerContextImporter::Imported> &imported, QStringList *problems)
+{
+    QStringList known;
+    for (const ConnectionProfile &profile : std::as_const(m_profiles))
+        known << profile.name;
+    int added = 0;
+    for (const DockerContextImporter::Imported &connection : imported) {
+        if (known.contains(connection.profile.name))
+            continue;
+        QString error;
+        const bool ok = connection.keyPem.isEmpty() ? add(connection.profile, &error)
+                                                    : add(connection.profile, connection.keyPem, &error);
+        if (ok) {
+            ++added;
+            known << connection.profile.name;
+            if (connection.current && m_currentId.isEmpty())
+                setCurrentId(connection.profile.id);
+        } else {
+            problems->append(error);
+        }
+    }
+    return added;
+}
+
 void ConnectionStore::remove(const QString &id)
 {
     const int index = indexOf(id);

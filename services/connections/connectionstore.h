@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connectionprofile.h"
+#include "dockercontextimporter.h"
 #include "resolvedconnection.h"
 
 #include <QByteArray>
@@ -54,6 +55,9 @@ public:
     bool update(const ConnectionProfile &profile, const QByteArray &keyPem, QString *error);
     // Forgets a profile, and deletes its key from the keychain.
     void remove(const QString &id);
+    // Adds the imported connections whose names are not here yet (keys to
+    // the keychain); returns how many, and why any could not be added.
+    int addMissing(const QList<DockerContextImporter::Imported> &imported, QStringList *problems);
 
     // The cluster chosen last (the sidebar's selection), empty for none.
     QString currentId() const { return m_currentId; }

@@ -7,6 +7,9 @@
 #include "models/stacktablemodel.h"
 #include "services/docker/dockerclient.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "services/connections/connectionstore.h"
+#include "ui/connections/connectionform.h"
+#include "ui/connections/connectionsdialog.h"
 #include "ui/palette/commandpalette.h"
 #include "ui/services/serviceeditor.h"
 #include "ui/stacks/deploystackdialog.h"
@@ -27,7 +30,11 @@
 #include <QTableWidget>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QTableView>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -341,6 +348,50 @@ private slots:
         QTRY_COMPARE(QApplication::focusWidget(), nodes->filterEdit());
         QTest::keyClicks(nodes->filterEdit(), QStringLiteral("node1"));
         QCOMPARE(nodes->table()->model()->rowCount(), 1);
+    }
+
+    void addsAClusterAndSwitchesToIt()
+    {
+        QTemporaryDir settings;
+        ConnectionStore connections(settings.filePath(QStringLiteral("cape.conf")));
+        auto *store = new ClusterStore;
+        MainWindow window(store);
+        store->setParent(&window);
+        window.setConnections(&connections);
+        window.show();
+        QPointer<ConnectionsDialog> dialog = window.openConnectionsDialog();
+        QVERIFY(dialog);
+
+        // A typo in the endpoint is refused in the form, which stays open;
+        // fixed, it is saved.
+        const QString host = m_sandbox.value("DOCKER_HOST");
+        bool refused = false;
+        whenModal([&](QWidget *widget) {
+            auto *form = qobject_cast<ConnectionForm *>(widget);
+            QVERIFY(form);
+            QPushButton *save = form->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+            form->findChild<QLineEdit *>(QStringLiteral("connectionName"))->setText(QStringLiteral("sandbox"));
+            form->findChild<QLineEdit *>(QStringLiteral("connectionEndpoint"))->setText(QStringLiteral("ftp://nowhere"));
+            save->click();
+            refused = form->isVisible() && !form->problemText().isEmpty();
+            form->findChild<QLineEdit *>(QStringLiteral("connectionEndpoint"))->setText(host);
+            save->click();
+        });
+        for (QPushButton *button : dialog->findChildren<QPushButton *>()) {
+            if (button->text() == QStringLiteral("Add…"))
+                button->click(); // the form runs until it is answered above
+        }
+        QVERIFY(refused);
+        QCOMPARE(connections.profiles().size(), 1);
+        QCOMPARE(connections.profiles().first().endpoint, host);
+        auto *switcher = window.findChild<QComboBox *>(QStringLiteral("clusterSwitcher"));
+        QCOMPARE(switcher->itemText(0), QStringLiteral("sandbox"));
+
+        emit dialog->connectRequested(connections.profiles().first().id);
+        QTRY_VERIFY_WITH_TIMEOUT(window.isLoaded(), 30000);
+        QCOMPARE(store->state(), ClusterStore::State::Live);
+        QCOMPARE(store->nodes()->rowCount(), 3);
+        QCOMPARE(connections.currentId(), connections.profiles().first().id);
     }
 
     void unreachableEngineIsNamedInTheBanner()

@@ -7,6 +7,9 @@
 #include "models/servicetablemodel.h"
 #include "models/stacktablemodel.h"
 #include "models/tasktablemodel.h"
+#include "services/connections/connectionstore.h"
+#include "services/connections/resolvedconnection.h"
+#include "ui/connections/connectionsdialog.h"
 #include "ui/overview/overviewview.h"
 #include "ui/palette/commandpalette.h"
 #include "ui/stacks/stacksview.h"
@@ -19,6 +22,7 @@
 #include "ui/visualizer/visualizerview.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -41,6 +45,7 @@ MainWindow::MainWindow(const DockerEndpoint &endpoint, const QList<DockerEndpoin
 MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     : QMainWindow(parent)
     , m_store(store)
+    , m_switcher(new QComboBox(this))
     , m_sidebar(new QListWidget(this))
     , m_cluster(new QLabel(this))
     , m_banner(new QLabel(this))
@@ -60,6 +65,11 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     side->setContentsMargins(0, 0, 0, 0);
     side->addWidget(brand);
     side->addWidget(m_cluster);
+    m_switcher->setObjectName(QStringLiteral("clusterSwitcher"));
+    m_switcher->setFixedWidth(190);
+    m_switcher->setToolTip(tr("Switch clusters"));
+    m_switcher->hide(); // until there is a connection manager
+    side->addWidget(m_switcher);
     side->addWidget(m_sidebar, 1);
 
     m_banner->setObjectName(QStringLiteral("banner"));
@@ -150,6 +160,70 @@ QString MainWindow::currentView() const
 bool MainWindow::isLoaded() const
 {
     return m_store->isLoaded();
+}
+
+void MainWindow::setConnections(ConnectionStore *connections)
+{
+    m_connections = connections;
+    for (auto signal : {&ConnectionStore::profileAdded, &ConnectionStore::profileChanged, &ConnectionStore::profileRemoved,
+                        &ConnectionStore::currentChanged})
+        connect(connections, signal, this, &MainWindow::reloadSwitcher);
+    connect(m_switcher, &QComboBox::activated, this, [this](int index) {
+        const QString id = m_switcher->itemData(index).toString();
+        if (id.isEmpty()) {
+            reloadSwitcher(); // back to the current cluster's entry
+            openConnectionsDialog();
+        } else if (id != m_connections->currentId() || m_store->state() == ClusterStore::State::Idle) {
+            connectToProfile(id);
+        }
+    });
+    m_switcher->show();
+    reloadSwitcher();
+}
+
+void MainWindow::reloadSwitcher()
+{
+    const QSignalBlocker blocker(m_switcher);
+    m_switcher->clear();
+    for (const ConnectionProfile &profile : m_connections->profiles())
+        m_switcher->addItem(profile.name, profile.id);
+    m_switcher->insertSeparator(m_switcher->count());
+    m_switcher->addItem(tr("Manage clusters…"), QString());
+    const int current = m_switcher->findData(m_connections->currentId());
+    m_switcher->setCurrentIndex(current >= 0 ? current : m_switcher->count() - 1);
+}
+
+void MainWindow::connectToProfile(const QString &id)
+{
+    m_connections->setCurrentId(id);
+    m_status->setText(tr("Reading %1's key from the keychain…").arg(m_connections->profile(id).name));
+    m_connections->resolveEndpoint(id, this, [this](const ResolvedConnection &resolved) {
+        if (!resolved.ok()) {
+            m_banner->setText(tr("⚠  Cannot connect to %1: %2").arg(resolved.profile.name, resolved.error));
+            m_banner->show();
+            return;
+        }
+        QList<DockerEndpoint> nodes;
+        for (const ConnectionProfile::NodeEndpoint &node : resolved.profile.nodes) {
+            DockerEndpoint endpoint;
+            QString error;
+            if (resolved.profile.toEndpoint(node, resolved.endpoint.keyPem, &endpoint, &error))
+                nodes << endpoint;
+        }
+        m_store->connectTo(resolved.endpoint, nodes);
+    });
+}
+
+ConnectionsDialog *MainWindow::openConnectionsDialog()
+{
+    auto *dialog = new ConnectionsDialog(m_connections, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ConnectionsDialog::connectRequested, this, [this, dialog](const QString &id) {
+        dialog->accept();
+        connectToProfile(id);
+    });
+    dialog->open();
+    return dialog;
 }
 
 bool MainWindow::reveal(const QString &viewName, const QString &id)

@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -12,6 +13,8 @@ namespace cape {
 
 class ClusterStore;
 class CommandPalette;
+class ConnectionStore;
+class ConnectionsDialog;
 
 // The desktop cockpit: a sidebar of views over one live ClusterStore, a
 // banner while the engine is unreachable, and the keyboard shortcuts
@@ -25,6 +28,13 @@ public:
     // Owns a store connected to this endpoint (and per-node engines).
     explicit MainWindow(const DockerEndpoint &endpoint, const QList<DockerEndpoint> &nodeEndpoints = {},
                         QWidget *parent = nullptr);
+
+    // Clusters from the connection manager: a switcher in the sidebar, and
+    // "Manage clusters…" to add, edit, import or remove them.
+    void setConnections(ConnectionStore *connections);
+    // Connects to a known cluster (its key comes from the keychain first).
+    void connectToProfile(const QString &id);
+    ConnectionsDialog *openConnectionsDialog();
 
     ClusterStore *store() const { return m_store; }
     // overview, visualizer, nodes, services, tasks, stacks, networks, configs, secrets, swarm, events
@@ -45,7 +55,11 @@ private:
     void addView(const QString &name, const QString &label, QWidget *view);
     void updateConnectionState();
 
+    void reloadSwitcher();
+
     ClusterStore *m_store;
+    ConnectionStore *m_connections = nullptr;
+    QComboBox *m_switcher;
     QListWidget *m_sidebar;
     QLabel *m_cluster;
     QLabel *m_banner;

@@ -24,6 +24,8 @@ QListWidget#sidebar::item:selected { background: #2d333b; color: white; border-l
 QListWidget#sidebar::item:hover:!selected { background: #262c34; }
 QLabel#sidebarTitle { background: #1c2128; color: white; font-size: 15pt; font-weight: 600; padding: 14px 14px 4px 14px; }
 QLabel#sidebarCluster { background: #1c2128; color: #8b949e; padding: 0 14px 12px 14px; }
+QComboBox#clusterSwitcher { background: #2d333b; color: #e6edf3; border: 1px solid #444c56; border-radius: 4px; padding: 4px 8px; margin: 0 10px 10px 10px; }
+QComboBox#clusterSwitcher QAbstractItemView { background: white; color: #1f2328; }
 QLabel#viewTitle { font-size: 15pt; font-weight: 600; }
 QLabel#viewCount { color: #57606a; }
 QLabel#banner { background: #fff4e5; color: #6b4700; border-bottom: 1px solid #e3b341; padding: 8px 12px; }

@@ -17,17 +17,28 @@ QString DetailHtml::badge(const QString &state)
 
 DetailHtml &DetailHtml::section(const QString &title)
 {
+    m_pendingSection = title;
+    return *this;
+}
+
+void DetailHtml::openPendingSection()
+{
+    if (m_pendingSection.isEmpty())
+        return;
     if (m_inTable)
         m_html += QStringLiteral("</table>");
     m_html += QStringLiteral("<h4 style='margin-top:12px;margin-bottom:4px;color:#57606a'>%1</h4>"
                              "<table cellspacing='0' cellpadding='3' width='100%'>")
-                  .arg(title.toHtmlEscaped());
+                  .arg(m_pendingSection.toHtmlEscaped());
     m_inTable = true;
-    return *this;
+    m_pendingSection.clear();
 }
 
 DetailHtml &DetailHtml::rawRow(const QString &key, const QString &html)
 {
+    if (html.isEmpty())
+        return *this;
+    openPendingSection();
     if (!m_inTable) {
         m_html += QStringLiteral("<table cellspacing='0' cellpadding='3' width='100%'>");
         m_inTable = true;
@@ -56,6 +67,7 @@ DetailHtml &DetailHtml::list(const QString &key, const QStringList &values)
 
 DetailHtml &DetailHtml::note(const QString &text)
 {
+    openPendingSection();
     if (m_inTable) {
         m_html += QStringLiteral("</table>");
         m_inTable = false;

@@ -24,7 +24,10 @@ public:
     static QString badge(const QString &state);
 
 private:
+    void openPendingSection();
+
     QString m_html;
+    QString m_pendingSection; // shown with its first row: no empty headings
     bool m_inTable = false;
 };
 
