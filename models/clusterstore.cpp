@@ -126,7 +126,10 @@ void ClusterStore::loadEventHistory()
     options.since = QString::number(now - 3600);
     options.until = QString::number(now);
     DockerEventStream *history = m_client->events(options);
-    connect(history, &DockerEventStream::event, m_events, &EventLogModel::append);
+    connect(history, &DockerEventStream::event, m_events, [this](const QJsonObject &event) {
+        if (!event.value(QLatin1String("Action")).toString().startsWith(QLatin1String("exec_")))
+            m_events->append(event);
+    });
     connect(history, &DockerExchange::finished, history, &QObject::deleteLater);
 }
 
@@ -297,9 +300,12 @@ void ClusterStore::syncFinished(int generation)
 
 void ClusterStore::onEvent(const QJsonObject &event)
 {
-    m_events->append(event);
     const QString type = event.value(QLatin1String("Type")).toString();
     const QString action = event.value(QLatin1String("Action")).toString();
+    // Health checks run an exec every few seconds per container: three
+    // events each that would bury everything else in the log.
+    if (!action.startsWith(QLatin1String("exec_")))
+        m_events->append(event);
     const QString id = actorId(event);
     if (type == QLatin1String("service")) {
         if (action == QLatin1String("remove")) {

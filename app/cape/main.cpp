@@ -2,6 +2,7 @@
 #include "services/connections/connectionstore.h"
 #include "services/connections/dockercontextimporter.h"
 #include "services/docker/dockerendpoint.h"
+#include "stackbootstrap.h"
 #include "ui/mainwindow/mainwindow.h"
 #include "ui/style/capestyle.h"
 
@@ -51,7 +52,11 @@ int main(int argc, char *argv[])
                                               QStringLiteral("file.png"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size, WIDTHxHEIGHT."),
                                         QStringLiteral("size"));
-    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, sizeOption});
+    const QCommandLineOption deployOption(QStringLiteral("deploy-stack"),
+                                          QStringLiteral("Deploy a compose file as a stack once connected, and wait until it "
+                                                         "runs (for the demo)."),
+                                          QStringLiteral("name=file"));
+    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, sizeOption, deployOption});
     parser.process(app);
 
     std::unique_ptr<cape::MainWindow> owner;
@@ -103,9 +108,23 @@ int main(int argc, char *argv[])
         window.resize(size[0].toInt(), size[1].toInt());
     }
     window.show();
+    // The window is ready once loaded, or once a stack to deploy runs.
+    cape::StackBootstrap *bootstrap = nullptr;
+    if (parser.isSet(deployOption)) {
+        const QString spec = parser.value(deployOption);
+        const qsizetype eq = spec.indexOf(u'=');
+        if (eq <= 0)
+            return fail(QStringLiteral("--deploy-stack takes NAME=FILE"));
+        bootstrap = new cape::StackBootstrap(window.store(), spec.left(eq), spec.mid(eq + 1), &window);
+        QObject::connect(&window, &cape::MainWindow::loaded, bootstrap, &cape::StackBootstrap::start);
+        QObject::connect(bootstrap, &cape::StackBootstrap::failed, &window, [](const QString &message) {
+            QTextStream(stderr) << "cape: " << message << '\n';
+            QCoreApplication::exit(2);
+        });
+    }
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);
-        QObject::connect(&window, &cape::MainWindow::loaded, &window, [&window, file] {
+        const auto grabLater = [&window, file] {
             // Let event-driven updates (task listings after the first sync)
             // and layouts settle before grabbing.
             QTimer::singleShot(1500, &window, [&window, file] {
@@ -114,7 +133,11 @@ int main(int argc, char *argv[])
                     QTextStream(stderr) << "cape: cannot write " << file << '\n';
                 QCoreApplication::exit(saved ? 0 : 1);
             });
-        });
+        };
+        if (bootstrap)
+            QObject::connect(bootstrap, &cape::StackBootstrap::ready, &window, grabLater);
+        else
+            QObject::connect(&window, &cape::MainWindow::loaded, &window, grabLater);
     }
     return app.exec();
 }

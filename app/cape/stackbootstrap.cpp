@@ -1,0 +1,57 @@
+#include "stackbootstrap.h"
+
+#include "models/clusterstore.h"
+#include "models/stacktablemodel.h"
+#include "services/swarm/composefile.h"
+#include "services/swarm/stackdeployer.h"
+
+#include <QProcessEnvironment>
+
+namespace cape {
+
+StackBootstrap::StackBootstrap(ClusterStore *store, QString stack, QString file, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_stack(std::move(stack))
+    , m_file(std::move(file))
+    , m_deployer(new StackDeployer(this))
+{
+    m_poll.setInterval(250);
+    connect(&m_poll, &QTimer::timeout, this, &StackBootstrap::check);
+    m_deadline.setSingleShot(true);
+    m_deadline.setInterval(180000);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        m_poll.stop();
+        emit failed(tr("stack %1 did not converge within 3 minutes").arg(m_stack));
+    });
+    connect(m_deployer, &StackDeployer::finished, this, [this](bool ok, const QString &error) {
+        if (!ok) {
+            emit failed(error);
+            return;
+        }
+        m_poll.start();
+    });
+}
+
+void StackBootstrap::start()
+{
+    const ComposeFile compose = ComposeFile::load(m_file, m_stack, QProcessEnvironment::systemEnvironment());
+    if (!compose.isValid()) {
+        emit failed(QStringLiteral("%1:\n%2").arg(m_file, compose.errorString()));
+        return;
+    }
+    m_deadline.start();
+    m_deployer->deploy(m_store->client(), compose.plan());
+}
+
+void StackBootstrap::check()
+{
+    const StackRecord *stack = m_store->stacks()->find(m_stack);
+    if (stack && stack->desired > 0 && stack->running >= stack->desired) {
+        m_poll.stop();
+        m_deadline.stop();
+        emit ready();
+    }
+}
+
+} // namespace cape
