@@ -331,6 +331,9 @@ private slots:
         auto window = openWindow();
         QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
         QPointer<CommandPalette> palette = window->openPalette();
+        palette->setQuery(QStringLiteral("vo"));
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            window->grab().save(dir + QStringLiteral("/command-palette-window.png")), palette->grab().save(dir + QStringLiteral("/command-palette.png"));
         palette->setQuery(QStringLiteral("nde3"));
         QVERIFY(!palette->visibleTexts().isEmpty());
         QCOMPARE(palette->visibleTexts().first(), QStringLiteral("node3"));

@@ -3,6 +3,8 @@
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPainter>
+#include <QStyledItemDelegate>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -11,7 +13,29 @@ namespace cape {
 
 namespace {
 constexpr int MaxShown = 60;
-}
+constexpr int KindRole = Qt::UserRole + 1;
+
+// The name on the left, what it is on the right, in grey.
+class EntryDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        painter->save();
+        const bool selected = option.state & QStyle::State_Selected;
+        painter->setPen(selected ? option.palette.color(QPalette::HighlightedText) : QColor(0x57, 0x60, 0x6a));
+        painter->drawText(option.rect.adjusted(0, 0, -10, 0), Qt::AlignRight | Qt::AlignVCenter, index.data(KindRole).toString());
+        painter->restore();
+    }
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        return QStyledItemDelegate::sizeHint(option, index) + QSize(0, 10);
+    }
+};
+} // namespace
 
 CommandPalette::CommandPalette(QWidget *parent)
     : QDialog(parent, Qt::Popup | Qt::FramelessWindowHint)
@@ -26,6 +50,7 @@ CommandPalette::CommandPalette(QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 1.2);
     m_query->setFont(big);
     m_list->setUniformItemSizes(true);
+    m_list->setItemDelegate(new EntryDelegate(m_list));
     m_list->setFocusPolicy(Qt::NoFocus);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
@@ -93,7 +118,8 @@ void CommandPalette::refilter()
     for (int i = 0; i < std::min<int>(MaxShown, int(ranked.size())); ++i) {
         const Entry &entry = m_entries.at(ranked.at(i).second);
         m_shown.append(ranked.at(i).second);
-        m_list->addItem(QStringLiteral("%1    —  %2").arg(entry.text, entry.kind));
+        auto *item = new QListWidgetItem(QStringLiteral("  ") + entry.text, m_list);
+        item->setData(KindRole, entry.kind);
     }
     if (m_list->count() > 0)
         m_list->setCurrentRow(0);

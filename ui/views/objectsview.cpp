@@ -74,9 +74,11 @@ ResourceView::Detail ObjectsView::detailOf(const QString &id) const
             .row(tr("Attachable"), raw.value(QLatin1String("Attachable")).toBool() ? tr("yes") : tr("no"))
             .row(tr("Internal"), raw.value(QLatin1String("Internal")).toBool() ? tr("yes") : tr("no"));
         QStringList subnets;
-        for (const QJsonValue &c : json::at(raw, {"IPAM", "Config"}).toArray())
-            subnets << c.toObject().value(QLatin1String("Subnet")).toString() + QStringLiteral(" via ")
-                           + c.toObject().value(QLatin1String("Gateway")).toString();
+        for (const QJsonValue &c : json::at(raw, {"IPAM", "Config"}).toArray()) {
+            const QString gateway = c.toObject().value(QLatin1String("Gateway")).toString();
+            subnets << c.toObject().value(QLatin1String("Subnet")).toString()
+                           + (gateway.isEmpty() ? QString() : QStringLiteral(" via ") + gateway);
+        }
         html.list(tr("Subnets"), subnets);
     } else {
         QStringList labels;

@@ -110,6 +110,15 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
     // The first rows to arrive get a selection, so the detail pane is never
     // blank while there is something to show.
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_columnsSized) {
+            // Once, on the first rows: later the user's widths win.
+            m_columnsSized = true;
+            QTimer::singleShot(0, this, [this] {
+                m_table->resizeColumnsToContents();
+                for (int column = 0; column < m_proxy->columnCount(); ++column)
+                    m_table->setColumnWidth(column, std::clamp(m_table->columnWidth(column) + 16, 70, 320));
+            });
+        }
         if (!m_table->selectionModel()->hasSelection() && m_proxy->rowCount() > 0 && !m_details->isHidden())
             QTimer::singleShot(0, this, [this] {
                 if (!m_table->selectionModel()->hasSelection() && m_proxy->rowCount() > 0)

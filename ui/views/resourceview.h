@@ -93,6 +93,7 @@ private:
     QList<QAction *> m_rowActions;
     QString m_detailId;
     bool m_detailDue = false;
+    bool m_columnsSized = false;
 };
 
 } // namespace cape
