@@ -268,15 +268,31 @@ private slots:
             return QString();
         }()).isEmpty(), 20000);
         auto cleanup = qScopeGuard([&] { removeService(*window, id); });
-        const ServiceRecord *created = window->store()->services()->find(id);
-        QCOMPARE(created->ports, QStringList{QStringLiteral("8090->8090/tcp (host)")});
-        QCOMPARE(created->spec().value(QLatin1String("UpdateConfig")).toObject().value(QLatin1String("Order")).toString(),
+        QCOMPARE(window->store()->services()->find(id)->ports, QStringList{QStringLiteral("8090->8090/tcp (host)")});
+        QCOMPARE(window->store()->services()->find(id)->spec().value(QLatin1String("UpdateConfig")).toObject().value(QLatin1String("Order")).toString(),
                  QStringLiteral("start-first"));
         const auto replicas = [&] {
             return window->store()->services()->index(window->store()->services()->rowOf(id), ServiceTableModel::Replicas).data().toString();
         };
         QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("2/2"), 60000);
         QVERIFY(services->messageLabel()->text().contains(QLatin1String("Created gui-form")));
+
+        // Edit shows what was created, field for field.
+        services->openEditor(id);
+        QPointer<ServiceEditor> edit = services->findChild<ServiceEditor *>();
+        QVERIFY(edit);
+        const ServiceDraft shown = edit->draft();
+        const ServiceDraft stored = ServiceDraft::fromSpec(window->store()->services()->find(id)->spec(), {});
+        QCOMPARE(shown.name, QStringLiteral("gui-form"));
+        QCOMPARE(shown.args, stored.args);
+        QCOMPARE(shown.replicas, QStringLiteral("2"));
+        QCOMPARE(shown.ports.size(), 1);
+        QCOMPARE(shown.ports.first().mode, QStringLiteral("host"));
+        QCOMPARE(shown.update.order, QStringLiteral("start-first"));
+        QCOMPARE(shown.update.failureAction, QStringLiteral("rollback"));
+        QCOMPARE(shown.restartCondition, stored.restartCondition);
+        QVERIFY(!edit->findChild<QLineEdit *>(QStringLiteral("name"))->isEnabled());
+        edit->reject();
     }
 
     void deploysAndRemovesAStack()

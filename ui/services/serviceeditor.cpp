@@ -57,6 +57,61 @@ QList<QStringList> rowsOf(const QStringList &values)
     return rows;
 }
 
+// The form's one-line fields, by object name, and the draft member each holds.
+struct TextField
+{
+    const char *name;
+    QString ServiceDraft::*member;
+};
+const TextField TextFields[] = {
+    {"name", &ServiceDraft::name},
+    {"image", &ServiceDraft::image},
+    {"mode", &ServiceDraft::mode},
+    {"replicas", &ServiceDraft::replicas},
+    {"command", &ServiceDraft::command},
+    {"args", &ServiceDraft::args},
+    {"workingDir", &ServiceDraft::workingDir},
+    {"user", &ServiceDraft::user},
+    {"hostname", &ServiceDraft::hostname},
+    {"maxReplicasPerNode", &ServiceDraft::maxReplicasPerNode},
+    {"limitCpus", &ServiceDraft::limitCpus},
+    {"limitMemory", &ServiceDraft::limitMemory},
+    {"reserveCpus", &ServiceDraft::reserveCpus},
+    {"reserveMemory", &ServiceDraft::reserveMemory},
+    {"restartCondition", &ServiceDraft::restartCondition},
+    {"restartDelay", &ServiceDraft::restartDelay},
+    {"restartMaxAttempts", &ServiceDraft::restartMaxAttempts},
+    {"restartWindow", &ServiceDraft::restartWindow},
+    {"healthTest", &ServiceDraft::healthTest},
+    {"healthInterval", &ServiceDraft::healthInterval},
+    {"healthTimeout", &ServiceDraft::healthTimeout},
+    {"healthRetries", &ServiceDraft::healthRetries},
+    {"healthStartPeriod", &ServiceDraft::healthStartPeriod},
+};
+// The update and rollback groups: "update.delay", "rollback.order", ...
+struct PolicyField
+{
+    const char *name;
+    QString ServiceDraft::UpdatePolicy::*member;
+};
+const PolicyField PolicyFields[] = {
+    {"parallelism", &ServiceDraft::UpdatePolicy::parallelism},
+    {"delay", &ServiceDraft::UpdatePolicy::delay},
+    {"order", &ServiceDraft::UpdatePolicy::order},
+    {"failureAction", &ServiceDraft::UpdatePolicy::failureAction},
+    {"monitor", &ServiceDraft::UpdatePolicy::monitor},
+    {"maxFailureRatio", &ServiceDraft::UpdatePolicy::maxFailureRatio},
+};
+const std::pair<const char *, ServiceDraft::UpdatePolicy ServiceDraft::*> Policies[] = {
+    {"update", &ServiceDraft::update},
+    {"rollback", &ServiceDraft::rollback},
+};
+
+QString policyFieldName(const char *policy, const char *field)
+{
+    return QLatin1StringView(policy) + u'.' + QLatin1StringView(field);
+}
+
 } // namespace
 
 ServiceEditor::ServiceEditor(ClusterStore *store, const QString &serviceId, QWidget *parent)
@@ -312,15 +367,12 @@ ServiceDraft ServiceEditor::draft() const
         return QString();
     };
     ServiceDraft d;
-    d.name = text(QStringLiteral("name"));
-    d.image = text(QStringLiteral("image"));
-    d.mode = text(QStringLiteral("mode"));
-    d.replicas = text(QStringLiteral("replicas"));
-    d.command = text(QStringLiteral("command"));
-    d.args = text(QStringLiteral("args"));
-    d.workingDir = text(QStringLiteral("workingDir"));
-    d.user = text(QStringLiteral("user"));
-    d.hostname = text(QStringLiteral("hostname"));
+    for (const TextField &field : TextFields)
+        d.*field.member = text(QLatin1StringView(field.name));
+    for (const auto &[policy, member] : Policies) {
+        for (const PolicyField &field : PolicyFields)
+            (d.*member).*field.member = text(policyFieldName(policy, field.name));
+    }
     d.env = pairsFrom(m_env->rows());
     d.labels = pairsFrom(m_labels->rows());
     d.containerLabels = pairsFrom(m_containerLabels->rows());
@@ -338,29 +390,7 @@ ServiceDraft ServiceEditor::draft() const
         d.configs.append({row.value(0), row.value(1)});
     d.constraints = column(m_constraints->rows());
     d.preferences = column(m_preferences->rows());
-    d.maxReplicasPerNode = text(QStringLiteral("maxReplicasPerNode"));
-    d.limitCpus = text(QStringLiteral("limitCpus"));
-    d.limitMemory = text(QStringLiteral("limitMemory"));
-    d.reserveCpus = text(QStringLiteral("reserveCpus"));
-    d.reserveMemory = text(QStringLiteral("reserveMemory"));
-    d.restartCondition = text(QStringLiteral("restartCondition"));
-    d.restartDelay = text(QStringLiteral("restartDelay"));
-    d.restartMaxAttempts = text(QStringLiteral("restartMaxAttempts"));
-    d.restartWindow = text(QStringLiteral("restartWindow"));
-    for (auto [prefix, policy] : {std::pair{QStringLiteral("update"), &d.update}, std::pair{QStringLiteral("rollback"), &d.rollback}}) {
-        policy->parallelism = text(prefix + QStringLiteral(".parallelism"));
-        policy->delay = text(prefix + QStringLiteral(".delay"));
-        policy->order = text(prefix + QStringLiteral(".order"));
-        policy->failureAction = text(prefix + QStringLiteral(".failureAction"));
-        policy->monitor = text(prefix + QStringLiteral(".monitor"));
-        policy->maxFailureRatio = text(prefix + QStringLiteral(".maxFailureRatio"));
-    }
-    d.healthTest = text(QStringLiteral("healthTest"));
     d.healthDisabled = m_healthDisabled->isChecked();
-    d.healthInterval = text(QStringLiteral("healthInterval"));
-    d.healthTimeout = text(QStringLiteral("healthTimeout"));
-    d.healthRetries = text(QStringLiteral("healthRetries"));
-    d.healthStartPeriod = text(QStringLiteral("healthStartPeriod"));
     return d;
 }
 
@@ -373,15 +403,12 @@ void ServiceEditor::setDraft(const ServiceDraft &d)
         else if (auto *box = qobject_cast<QComboBox *>(widget))
             box->setCurrentText(value);
     };
-    set(QStringLiteral("name"), d.name);
-    set(QStringLiteral("image"), d.image);
-    set(QStringLiteral("mode"), d.mode);
-    set(QStringLiteral("replicas"), d.replicas);
-    set(QStringLiteral("command"), d.command);
-    set(QStringLiteral("args"), d.args);
-    set(QStringLiteral("workingDir"), d.workingDir);
-    set(QStringLiteral("user"), d.user);
-    set(QStringLiteral("hostname"), d.hostname);
+    for (const TextField &field : TextFields)
+        set(QLatin1StringView(field.name), d.*field.member);
+    for (const auto &[policy, member] : Policies) {
+        for (const PolicyField &field : PolicyFields)
+            set(policyFieldName(policy, field.name), (d.*member).*field.member);
+    }
     m_env->setRows(pairRows(d.env));
     m_labels->setRows(pairRows(d.labels));
     m_containerLabels->setRows(pairRows(d.containerLabels));
@@ -404,29 +431,7 @@ void ServiceEditor::setDraft(const ServiceDraft &d)
     m_configs->setRows(configs);
     m_constraints->setRows(rowsOf(d.constraints));
     m_preferences->setRows(rowsOf(d.preferences));
-    set(QStringLiteral("maxReplicasPerNode"), d.maxReplicasPerNode);
-    set(QStringLiteral("limitCpus"), d.limitCpus);
-    set(QStringLiteral("limitMemory"), d.limitMemory);
-    set(QStringLiteral("reserveCpus"), d.reserveCpus);
-    set(QStringLiteral("reserveMemory"), d.reserveMemory);
-    set(QStringLiteral("restartCondition"), d.restartCondition);
-    set(QStringLiteral("restartDelay"), d.restartDelay);
-    set(QStringLiteral("restartMaxAttempts"), d.restartMaxAttempts);
-    set(QStringLiteral("restartWindow"), d.restartWindow);
-    for (const auto &[prefix, policy] : {std::pair{QStringLiteral("update"), d.update}, std::pair{QStringLiteral("rollback"), d.rollback}}) {
-        set(prefix + QStringLiteral(".parallelism"), policy.parallelism);
-        set(prefix + QStringLiteral(".delay"), policy.delay);
-        set(prefix + QStringLiteral(".order"), policy.order);
-        set(prefix + QStringLiteral(".failureAction"), policy.failureAction);
-        set(prefix + QStringLiteral(".monitor"), policy.monitor);
-        set(prefix + QStringLiteral(".maxFailureRatio"), policy.maxFailureRatio);
-    }
-    set(QStringLiteral("healthTest"), d.healthTest);
     m_healthDisabled->setChecked(d.healthDisabled);
-    set(QStringLiteral("healthInterval"), d.healthInterval);
-    set(QStringLiteral("healthTimeout"), d.healthTimeout);
-    set(QStringLiteral("healthRetries"), d.healthRetries);
-    set(QStringLiteral("healthStartPeriod"), d.healthStartPeriod);
 }
 
 QString ServiceEditor::resolve(const QString &kind, const QString &name) const
