@@ -375,8 +375,10 @@ private slots:
                                            {QStringLiteral("Attachable"), true}}))
                                         .object();
         const QString networkId = network.value(QLatin1String("Id")).toString();
-        QCOMPARE(ok(m_manager->inspectNetwork(networkId)).object().value(QLatin1String("Driver")).toString(),
-                 QStringLiteral("overlay"));
+        // The swarm allocates a new network asynchronously: until then its
+        // inspect answers with an empty Driver.
+        QTRY_COMPARE_WITH_TIMEOUT(ok(m_manager->inspectNetwork(networkId)).object().value(QLatin1String("Driver")).toString(),
+                                  QStringLiteral("overlay"), 10000);
         QCOMPARE(ok(m_manager->listNetworks({{QStringLiteral("name"), {QStringLiteral("cape-test-net")}}})).array().size(), 1);
         ok(m_manager->removeNetwork(networkId));
 
