@@ -22,8 +22,11 @@ constexpr int Margin = 12;
 constexpr int Gap = 10;
 constexpr int HeaderHeight = 58;
 constexpr int CardHeight = 40;
+constexpr int CompactCardHeight = 22;
 constexpr int CardGap = 6;
+constexpr int CompactCardGap = 3;
 constexpr int MinColumnWidth = 170;
+constexpr int CompactColumnWidth = 136;
 constexpr int MaxColumnWidth = 260;
 
 // A stable colour per service, so its replicas are easy to follow across nodes.
@@ -116,15 +119,20 @@ void ClusterVisualizer::layoutColumns()
 {
     const int count = std::max<int>(1, int(m_columns.size()));
     const int fit = (m_availableWidth - 2 * Margin - (count - 1) * Gap) / count;
-    m_columnWidth = std::clamp(fit, MinColumnWidth, MaxColumnWidth);
+    // More nodes than fit: one-line cards in narrower columns, so that a
+    // screen shows twice the cluster; details stay in the tooltips.
+    m_compact = fit < MinColumnWidth;
+    m_columnWidth = m_compact ? CompactColumnWidth : std::min(fit, MaxColumnWidth);
+    const int cardHeight = m_compact ? CompactCardHeight : CardHeight;
+    const int cardGap = m_compact ? CompactCardGap : CardGap;
     int tallest = 0;
     for (int i = 0; i < m_columns.size(); ++i) {
         Column &column = m_columns[i];
         const int x = Margin + i * (m_columnWidth + Gap);
-        int y = Margin + HeaderHeight + CardGap;
+        int y = Margin + HeaderHeight + cardGap;
         for (Card &card : column.cards) {
-            card.rect = QRect(x + 8, y, m_columnWidth - 16, CardHeight);
-            y += CardHeight + CardGap;
+            card.rect = QRect(x + 6, y, m_columnWidth - 12, cardHeight);
+            y += cardHeight + cardGap;
         }
         tallest = std::max(tallest, y);
         column.rect = QRect(x, Margin, m_columnWidth, 0);
@@ -179,8 +187,10 @@ void ClusterVisualizer::paintEvent(QPaintEvent *event)
         p.setFont(small);
         const QString availability = column.availability == QLatin1String("active") ? QString() : QStringLiteral(" · ") + column.availability;
         p.setPen(column.availability == QLatin1String("active") ? QColor(0x57, 0x60, 0x6a) : StateColors::of(column.availability));
+        const QString summary = m_compact ? tr("%1 · %n task(s)", nullptr, int(column.cards.size())).arg(column.state)
+                                          : tr("%1 · %2 · %n task(s)", nullptr, int(column.cards.size())).arg(column.role, column.state);
         p.drawText(header.adjusted(15, 0, 0, 0), Qt::AlignLeft | Qt::AlignBottom,
-                   tr("%1 · %2 · %n task(s)", nullptr, int(column.cards.size())).arg(column.role, column.state) + availability);
+                   QFontMetrics(small).elidedText(summary + availability, Qt::ElideRight, header.width() - 15));
         p.setPen(QColor(0xea, 0xee, 0xf2));
         p.drawLine(column.rect.left() + 1, column.rect.top() + HeaderHeight, column.rect.right() - 1, column.rect.top() + HeaderHeight);
 
@@ -201,11 +211,16 @@ void ClusterVisualizer::paintEvent(QPaintEvent *event)
             p.fillRect(QRect(card.rect.left(), card.rect.top() + 1, 4, card.rect.height() - 2), state);
             p.setPen(Qt::NoPen);
             p.setBrush(serviceColor(card.service));
-            p.drawRoundedRect(QRect(card.rect.right() - 14, card.rect.top() + 7, 8, 8), 2, 2);
-            const QRect text = card.rect.adjusted(12, 3, -20, -3);
+            p.drawRoundedRect(QRect(card.rect.right() - 12, card.rect.center().y() - 3, 7, 7), 2, 2);
+            const QRect text = card.rect.adjusted(10, m_compact ? 0 : 3, -18, m_compact ? 0 : -3);
             p.setPen(QColor(0x1f, 0x23, 0x28));
-            p.setFont(bold);
-            p.drawText(text, Qt::AlignLeft | Qt::AlignTop, QFontMetrics(bold).elidedText(card.title, Qt::ElideRight, text.width()));
+            p.setFont(m_compact ? small : bold);
+            p.drawText(text, m_compact ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignTop,
+                       QFontMetrics(m_compact ? small : bold).elidedText(card.title, Qt::ElideRight, text.width()));
+            if (m_compact) {
+                p.setOpacity(1.0);
+                continue;
+            }
             p.setFont(small);
             p.setPen(QColor(0x57, 0x60, 0x6a));
             p.drawText(text, Qt::AlignLeft | Qt::AlignBottom, QFontMetrics(small).elidedText(card.subtitle, Qt::ElideRight, text.width()));

@@ -61,6 +61,7 @@ private:
     QTimer *m_timer;
     int m_availableWidth = 0;
     int m_columnWidth = 200;
+    bool m_compact = false;
     QSize m_size;
 };
 
