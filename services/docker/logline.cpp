@@ -10,8 +10,10 @@ bool LogLine::parseTimestamp(QByteArrayView text, qint64 *nanoseconds)
     // yyyy-MM-ddTHH:mm:ss[.fraction](Z|+hh:mm|-hh:mm)
     if (text.size() < 20 || text[4] != '-' || text[10] != 'T')
         return false;
-    const QDateTime base = QDateTime::fromString(QString::fromLatin1(text.first(19)),
-                                                 QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+    // Read as UTC: a format string would convert through local time, which
+    // consults the time zone database on every call (25 µs; 20,000 task
+    // timestamps took half a second).
+    const QDateTime base = QDateTime::fromString(QString::fromLatin1(text.first(19)) + u'Z', Qt::ISODate);
     if (!base.isValid())
         return false;
     qsizetype pos = 19;
