@@ -1,7 +1,8 @@
 #pragma once
 
+#include "jsonarrayelements.h"
+
 #include <QFutureWatcher>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QList>
@@ -17,25 +18,25 @@ struct DecodedList
     QString error; // invalid JSON, or not an array
 };
 
-// A JSON array into records (Record::fromJson), off any thread.
+// A JSON array into records (Record::fromJson), off any thread, one
+// element at a time: the whole document never exists at once.
 template <typename Record>
 DecodedList<Record> decodeList(const QByteArray &body)
 {
     DecodedList<Record> out;
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        out.error = QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString());
-        return out;
-    }
-    if (!document.isArray()) {
-        out.error = QStringLiteral("expected a JSON array");
-        return out;
-    }
-    const QJsonArray array = document.array();
-    out.records.reserve(array.size());
-    for (const QJsonValue &value : array)
-        out.records.append(Record::fromJson(value.toObject()));
+    out.error = forEachJsonArrayElement(body, [&out](QByteArrayView element, qsizetype offset) -> QString {
+        if (!element.startsWith('{'))
+            return QStringLiteral("expected a JSON object at offset %1").arg(offset);
+        QJsonParseError parseError;
+        const QJsonDocument document =
+            QJsonDocument::fromJson(QByteArray::fromRawData(element.data(), element.size()), &parseError);
+        if (parseError.error != QJsonParseError::NoError)
+            return QStringLiteral("invalid JSON at offset %1: %2").arg(offset + parseError.offset).arg(parseError.errorString());
+        out.records.append(Record::fromJson(document.object()));
+        return {};
+    });
+    if (!out.error.isEmpty())
+        out.records.clear();
     return out;
 }
 
