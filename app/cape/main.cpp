@@ -8,8 +8,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLocale>
 #include <QTextStream>
 #include <QTimer>
+#include <QTranslator>
 
 #include <memory>
 
@@ -31,6 +33,11 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(CAPE_VERSION_STRING));
     QApplication::setOrganizationName(QStringLiteral("Cape"));
     cape::applyCapeStyle(app);
+    // The user's language when Cape speaks it; English (its plural forms) otherwise.
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("cape"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        || translator.load(QStringLiteral("cape_en"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A desktop cockpit for Docker Swarm."));
