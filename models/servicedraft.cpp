@@ -167,7 +167,7 @@ public:
         bool ok = false;
         const int value = text.trimmed().toInt(&ok);
         if (!ok || value < min || value > max) {
-            fail(field, ServiceDraftText::integer(text, min, max));
+            fail(field, QStringLiteral("“%1” is not a whole number from %2 to %3").arg(text).arg(min).arg(max));
             return std::nullopt;
         }
         return value;
@@ -185,14 +185,6 @@ public:
         if (!allowed.contains(value))
             fail(field, QStringLiteral("“%1” is not one of %2").arg(value, allowed.join(QLatin1String(", "))));
     }
-
-    struct ServiceDraftText
-    {
-        static QString integer(const QString &text, int min, int max)
-        {
-            return QStringLiteral("“%1” is not a whole number from %2 to %3").arg(text).arg(min).arg(max);
-        }
-    };
 };
 
 void checkPolicy(Checker &c, const QString &prefix, const ServiceDraft::UpdatePolicy &p)

@@ -1,5 +1,7 @@
 #include "servicetablemodel.h"
 
+#include "jsonpath.h"
+
 #include <QDateTime>
 
 namespace cape {
@@ -84,8 +86,7 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == UpdateState && !service.updateMessage.isEmpty())
             return service.updateMessage;
         if (index.column() == Image)
-            return service.raw.value(QLatin1String("Spec")).toObject().value(QLatin1String("TaskTemplate"))
-                .toObject().value(QLatin1String("ContainerSpec")).toObject().value(QLatin1String("Image")).toString();
+            return json::string(service.raw, {"Spec", "TaskTemplate", "ContainerSpec", "Image"});
         return {};
     case Qt::DisplayRole:
         switch (index.column()) {

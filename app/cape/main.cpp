@@ -1,6 +1,5 @@
 #include "models/clusterstore.h"
 #include "services/connections/connectionstore.h"
-#include "services/connections/dockercontextimporter.h"
 #include "services/docker/dockerendpoint.h"
 #include "stackbootstrap.h"
 #include "ui/mainwindow/mainwindow.h"
@@ -88,10 +87,8 @@ int main(int argc, char *argv[])
         auto *connections = new cape::ConnectionStore(owner.get());
         // First start: what the docker CLI would use (DOCKER_HOST, its contexts).
         if (connections->profiles().isEmpty()) {
-            const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            const auto imported = cape::DockerContextImporter::importAll(cape::DockerContextImporter::configDirectory(env), env);
-            QStringList problems = imported.errors;
-            connections->addMissing(imported.connections, &problems);
+            QStringList problems;
+            connections->importFromDocker(QProcessEnvironment::systemEnvironment(), &problems);
             for (const QString &problem : std::as_const(problems))
                 QTextStream(stderr) << "cape: " << problem << '\n';
         }

@@ -16,12 +16,13 @@ StackBootstrap::StackBootstrap(ClusterStore *store, QString stack, QString file,
     , m_file(std::move(file))
     , m_deployer(new StackDeployer(this))
 {
-    m_poll.setInterval(250);
-    connect(&m_poll, &QTimer::timeout, this, &StackBootstrap::check);
+    QAbstractItemModel *stacks = store->stacks();
+    connect(stacks, &QAbstractItemModel::dataChanged, this, &StackBootstrap::check);
+    connect(stacks, &QAbstractItemModel::rowsInserted, this, &StackBootstrap::check);
     m_deadline.setSingleShot(true);
     m_deadline.setInterval(180000);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        m_poll.stop();
+        m_deployed = false;
         emit failed(tr("stack %1 did not converge within 3 minutes").arg(m_stack));
     });
     connect(m_deployer, &StackDeployer::finished, this, [this](bool ok, const QString &error) {
@@ -29,7 +30,8 @@ StackBootstrap::StackBootstrap(ClusterStore *store, QString stack, QString file,
             emit failed(error);
             return;
         }
-        m_poll.start();
+        m_deployed = true;
+        check(); // it may already run: a redeploy of an unchanged stack
     });
 }
 
@@ -46,9 +48,11 @@ void StackBootstrap::start()
 
 void StackBootstrap::check()
 {
+    if (!m_deployed)
+        return;
     const StackRecord *stack = m_store->stacks()->find(m_stack);
     if (stack && stack->desired > 0 && stack->running >= stack->desired) {
-        m_poll.stop();
+        m_deployed = false;
         m_deadline.stop();
         emit ready();
     }

@@ -11,7 +11,8 @@ class StackDeployer;
 
 // `cape --deploy-stack NAME=FILE`: once the cluster has loaded, deploys a
 // compose file and waits until every replica of the stack runs, so that
-// the demo's screenshots show a settled cluster.
+// the demo's screenshots show a settled cluster. The store is live: its
+// stacks model says when the replicas run.
 class StackBootstrap : public QObject
 {
     Q_OBJECT
@@ -32,8 +33,8 @@ private:
     QString m_stack;
     QString m_file;
     StackDeployer *m_deployer;
-    QTimer m_poll;     // the store is live; this only reads its models
     QTimer m_deadline;
+    bool m_deployed = false;
 };
 
 } // namespace cape

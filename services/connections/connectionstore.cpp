@@ -276,6 +276,13 @@ int ConnectionStore::addMissing(const QList<DockerContextImporter::Imported> &im
     return added;
 }
 
+int ConnectionStore::importFromDocker(const QProcessEnvironment &env, QStringList *problems)
+{
+    const auto result = DockerContextImporter::importAll(DockerContextImporter::configDirectory(env), env);
+    problems->append(result.errors);
+    return addMissing(result.connections, problems);
+}
+
 void ConnectionStore::remove(const QString &id)
 {
     const int index = indexOf(id);

@@ -58,6 +58,9 @@ public:
     // Adds the imported connections whose names are not here yet (keys to
     // the keychain); returns how many, and why any could not be added.
     int addMissing(const QList<DockerContextImporter::Imported> &imported, QStringList *problems);
+    // What the docker CLI would use (DOCKER_HOST and the like, its contexts
+    // under DOCKER_CONFIG or ~/.docker), added where missing.
+    int importFromDocker(const QProcessEnvironment &env, QStringList *problems);
 
     // The cluster chosen last (the sidebar's selection), empty for none.
     QString currentId() const { return m_currentId; }

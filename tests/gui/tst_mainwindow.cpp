@@ -15,6 +15,7 @@
 #include "ui/stacks/deploystackdialog.h"
 #include "ui/stacks/stacksview.h"
 #include "ui/style/capestyle.h"
+#include "ui/style/messagelabel.h"
 #include "ui/views/nodesview.h"
 #include "ui/views/servicesview.h"
 #include "ui/visualizer/clustervisualizer.h"
@@ -180,7 +181,7 @@ private slots:
         // Desired first, from the update event; then running, from the tasks.
         QTRY_COMPARE_WITH_TIMEOUT(replicas().section(u'/', 1), QStringLiteral("3"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("3/3"), 60000);
-        QVERIFY(services->messageLabel()->text().contains(QLatin1String("scaled to 3")));
+        QVERIFY(services->messageLabel()->shownText().contains(QLatin1String("scaled to 3")));
     }
 
     void drainingANodeMovesItsTasksInTheVisualizer()
@@ -275,7 +276,7 @@ private slots:
             return window->store()->services()->index(window->store()->services()->rowOf(id), ServiceTableModel::Replicas).data().toString();
         };
         QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("2/2"), 60000);
-        QVERIFY(services->messageLabel()->text().contains(QLatin1String("Created gui-form")));
+        QVERIFY(services->messageLabel()->shownText().contains(QLatin1String("Created gui-form")));
 
         // Edit shows what was created, field for field.
         services->openEditor(id);
@@ -339,7 +340,7 @@ private slots:
         whenModal([](QWidget *box) { clickButton(box, QStringLiteral("Remove")); });
         actionNamed(stacks, QStringLiteral("Remove"))->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(!window->store()->stacks()->find(QStringLiteral("guistack")), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(stacks->messageLabel()->text().contains(QLatin1String("removed")), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(stacks->messageLabel()->shownText().contains(QLatin1String("removed")), 60000);
     }
 
     void commandPaletteGoesToANode()

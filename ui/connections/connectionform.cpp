@@ -1,6 +1,7 @@
 #include "connectionform.h"
 
 #include "ui/services/editabletable.h"
+#include "ui/style/messagelabel.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -28,7 +29,7 @@ ConnectionForm::ConnectionForm(const ConnectionProfile &profile, QWidget *parent
     , m_cert(new QPlainTextEdit(QString::fromUtf8(profile.certPem), this))
     , m_key(new QPlainTextEdit(this))
     , m_nodes(new EditableTable({tr("Node (hostname or ID)"), tr("Engine endpoint")}, this))
-    , m_problems(new QLabel(this))
+    , m_problems(new MessageLabel(this))
 {
     setWindowTitle(profile.name.isEmpty() ? tr("Add a cluster") : tr("Edit %1").arg(profile.name));
     m_name->setObjectName(QStringLiteral("connectionName"));
@@ -46,10 +47,6 @@ ConnectionForm::ConnectionForm(const ConnectionProfile &profile, QWidget *parent
     for (const ConnectionProfile::NodeEndpoint &node : profile.nodes)
         nodes << QStringList{node.node, node.endpoint};
     m_nodes->setRows(nodes);
-    m_problems->setObjectName(QStringLiteral("message"));
-    m_problems->setProperty("severity", QStringLiteral("error"));
-    m_problems->setWordWrap(true);
-    m_problems->hide();
 
     const auto pem = [this](QPlainTextEdit *edit, const QString &title) {
         auto *row = new QHBoxLayout;
@@ -93,8 +90,7 @@ void ConnectionForm::loadInto(QPlainTextEdit *edit, const QString &title)
         return;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        m_problems->setText(tr("Cannot read %1: %2").arg(path, file.errorString()));
-        m_problems->show();
+        m_problems->showError(tr("Cannot read %1: %2").arg(path, file.errorString()));
         return;
     }
     edit->setPlainText(QString::fromUtf8(file.readAll()));
@@ -132,7 +128,7 @@ void ConnectionForm::setKeyPem(const QByteArray &pem)
 
 QString ConnectionForm::problemText() const
 {
-    return m_problems->isVisible() ? m_problems->text() : QString();
+    return m_problems->shownText();
 }
 
 void ConnectionForm::check()
@@ -140,13 +136,11 @@ void ConnectionForm::check()
     const ConnectionProfile p = profile();
     QString error;
     if (!p.validate(&error)) {
-        m_problems->setText(error);
-        m_problems->show();
+        m_problems->showError(error);
         return;
     }
     if (p.tls && !p.certPem.isEmpty() && !p.hasKey && keyPem().isEmpty()) {
-        m_problems->setText(tr("A client certificate needs its private key."));
-        m_problems->show();
+        m_problems->showError(tr("A client certificate needs its private key."));
         return;
     }
     accept();

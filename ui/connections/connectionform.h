@@ -12,6 +12,7 @@ class QPlainTextEdit;
 namespace cape {
 
 class EditableTable;
+class MessageLabel;
 
 // One cluster's connection: where its manager listens, its TLS material
 // (the private key goes to the OS keychain, never to a file), and optional
@@ -42,7 +43,7 @@ private:
     QPlainTextEdit *m_cert;
     QPlainTextEdit *m_key;
     EditableTable *m_nodes;
-    QLabel *m_problems;
+    MessageLabel *m_problems;
 };
 
 } // namespace cape

@@ -3,7 +3,7 @@
 #include "connectionform.h"
 
 #include "services/connections/connectionstore.h"
-#include "services/connections/dockercontextimporter.h"
+#include "ui/style/messagelabel.h"
 
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
@@ -22,7 +22,7 @@ ConnectionsDialog::ConnectionsDialog(ConnectionStore *connections, QWidget *pare
     : QDialog(parent)
     , m_connections(connections)
     , m_table(new QTableWidget(0, 4, this))
-    , m_message(new QLabel(this))
+    , m_message(new MessageLabel(this))
 {
     setObjectName(QStringLiteral("connectionsDialog"));
     setWindowTitle(tr("Clusters"));
@@ -32,9 +32,6 @@ ConnectionsDialog::ConnectionsDialog(ConnectionStore *connections, QWidget *pare
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_message->setObjectName(QStringLiteral("message"));
-    m_message->setWordWrap(true);
-    m_message->hide();
 
     auto *add = new QPushButton(tr("Add…"), this);
     auto *editButton = new QPushButton(tr("Edit…"), this);
@@ -90,16 +87,15 @@ ConnectionsDialog::ConnectionsDialog(ConnectionStore *connections, QWidget *pare
 
 void ConnectionsDialog::showMessage(const QString &text, bool error)
 {
-    m_message->setProperty("severity", error ? QStringLiteral("error") : QStringLiteral("info"));
-    m_message->style()->unpolish(m_message);
-    m_message->style()->polish(m_message);
-    m_message->setText(text);
-    m_message->show();
+    if (error)
+        m_message->showError(text);
+    else
+        m_message->showInfo(text);
 }
 
 QString ConnectionsDialog::messageText() const
 {
-    return m_message->isVisible() ? m_message->text() : QString();
+    return m_message->shownText();
 }
 
 QString ConnectionsDialog::selectedId() const
@@ -146,10 +142,8 @@ void ConnectionsDialog::edit(const QString &id)
 
 int ConnectionsDialog::importDockerContexts()
 {
-    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const auto result = DockerContextImporter::importAll(DockerContextImporter::configDirectory(env), env);
-    QStringList problems = result.errors;
-    const int added = m_connections->addMissing(result.connections, &problems);
+    QStringList problems;
+    const int added = m_connections->importFromDocker(QProcessEnvironment::systemEnvironment(), &problems);
     if (!problems.isEmpty()) {
         showMessage(problems.join(u'\n'), true);
         return -1;

@@ -8,6 +8,7 @@ class QTableWidget;
 namespace cape {
 
 class ConnectionStore;
+class MessageLabel;
 
 // The clusters Cape knows: add, edit, remove, import the docker CLI's
 // contexts, and connect to one.
@@ -34,7 +35,7 @@ private:
 
     ConnectionStore *m_connections;
     QTableWidget *m_table;
-    QLabel *m_message;
+    MessageLabel *m_message;
 };
 
 } // namespace cape

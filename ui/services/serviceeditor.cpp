@@ -2,6 +2,8 @@
 
 #include "editabletable.h"
 
+#include "ui/style/messagelabel.h"
+
 #include "models/clusterstore.h"
 #include "models/objecttablemodel.h"
 #include "models/servicetablemodel.h"
@@ -119,17 +121,11 @@ ServiceEditor::ServiceEditor(ClusterStore *store, const QString &serviceId, QWid
     , m_store(store)
     , m_serviceId(serviceId)
     , m_tabs(new QTabWidget(this))
-    , m_problems(new QLabel(this))
+    , m_problems(new MessageLabel(this))
 {
     setObjectName(QStringLiteral("serviceEditor"));
     const ServiceRecord *service = store->services()->find(serviceId);
     setWindowTitle(service ? tr("Edit %1").arg(service->name) : tr("Create a service"));
-    m_problems->setObjectName(QStringLiteral("message"));
-    m_problems->setProperty("severity", QStringLiteral("error"));
-    m_problems->setWordWrap(true);
-    m_problems->setTextFormat(Qt::RichText);
-    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problems->hide();
 
     m_tabs->addTab(generalTab(), tr("General"));
     m_tabs->addTab(environmentTab(), tr("Environment"));
@@ -457,13 +453,12 @@ QString ServiceEditor::nameOf(const QString &kind, const QString &id) const
 
 QString ServiceEditor::problemText() const
 {
-    return m_problems->isVisible() ? m_problems->text() : QString();
+    return m_problems->shownText();
 }
 
 void ServiceEditor::showError(const QString &text)
 {
-    m_problems->setText(text);
-    m_problems->show();
+    m_problems->showHtml(MessageLabel::Severity::Error, text);
 }
 
 void ServiceEditor::showProblems(const QList<ServiceDraft::Problem> &problems)

@@ -17,6 +17,7 @@ namespace cape {
 
 class ClusterStore;
 class EditableTable;
+class MessageLabel;
 
 // Creates a service, or edits one, over every part of its specification:
 // image and command, environment and labels, ports and networks, mounts,
@@ -59,7 +60,7 @@ private:
     ClusterStore *m_store;
     QString m_serviceId;
     QTabWidget *m_tabs;
-    QLabel *m_problems;
+    MessageLabel *m_problems;
     QPushButton *m_submit;
     QHash<QString, QWidget *> m_fields;  // by draft field name, to point at a problem
     QHash<QString, int> m_tabOf;         // draft field name -> tab index

@@ -3,6 +3,7 @@
 #include "models/clusterstore.h"
 #include "services/swarm/composefile.h"
 #include "services/swarm/stackdeployer.h"
+#include "ui/style/messagelabel.h"
 
 #include <QDialogButtonBox>
 #include <QFile>
@@ -27,7 +28,7 @@ DeployStackDialog::DeployStackDialog(ClusterStore *store, QWidget *parent)
     , m_deployer(new StackDeployer(this))
     , m_name(new QLineEdit(this))
     , m_compose(new QPlainTextEdit(this))
-    , m_problems(new QLabel(this))
+    , m_problems(new MessageLabel(this))
     , m_progress(new QListWidget(this))
 {
     setObjectName(QStringLiteral("deployStackDialog"));
@@ -40,11 +41,6 @@ DeployStackDialog::DeployStackDialog(ClusterStore *store, QWidget *parent)
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_compose->setFont(mono);
-    m_problems->setObjectName(QStringLiteral("message"));
-    m_problems->setWordWrap(true);
-    m_problems->setTextFormat(Qt::RichText);
-    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problems->hide();
     m_progress->setObjectName(QStringLiteral("deployProgress"));
     m_progress->setMaximumHeight(140);
 
@@ -116,16 +112,12 @@ bool DeployStackDialog::openFile(const QString &path)
 
 QString DeployStackDialog::problemText() const
 {
-    return m_problems->isVisible() ? m_problems->text() : QString();
+    return m_problems->shownText();
 }
 
 void DeployStackDialog::showProblem(const QString &html)
 {
-    m_problems->setProperty("severity", QStringLiteral("error"));
-    m_problems->style()->unpolish(m_problems);
-    m_problems->style()->polish(m_problems);
-    m_problems->setText(html);
-    m_problems->show();
+    m_problems->showHtml(MessageLabel::Severity::Error, html);
 }
 
 void DeployStackDialog::deploy()

@@ -11,6 +11,7 @@ class QPushButton;
 namespace cape {
 
 class ClusterStore;
+class MessageLabel;
 class StackDeployer;
 
 // Deploys a compose file under a stack name, as `docker stack deploy`
@@ -39,7 +40,7 @@ private:
     StackDeployer *m_deployer;
     QLineEdit *m_name;
     QPlainTextEdit *m_compose;
-    QLabel *m_problems;
+    MessageLabel *m_problems;
     QListWidget *m_progress;
     QPushButton *m_deploy;
     QString m_baseDirectory;

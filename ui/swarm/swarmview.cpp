@@ -4,6 +4,7 @@
 #include "models/jsonpath.h"
 #include "models/nodetablemodel.h"
 #include "services/docker/dockerclient.h"
+#include "ui/style/messagelabel.h"
 #include "ui/views/detailhtml.h"
 
 #include <QClipboard>
@@ -25,13 +26,11 @@ SwarmView::SwarmView(ClusterStore *store, QWidget *parent)
     , m_summary(new QTextBrowser(this))
     , m_worker(new QLineEdit(this))
     , m_manager(new QLineEdit(this))
-    , m_message(new QLabel(this))
+    , m_message(new MessageLabel(this))
 {
     setObjectName(QStringLiteral("Swarm"));
     auto *title = new QLabel(tr("Swarm"), this);
     title->setObjectName(QStringLiteral("viewTitle"));
-    m_message->setObjectName(QStringLiteral("message"));
-    m_message->hide();
     for (QLineEdit *edit : {m_worker, m_manager}) {
         edit->setReadOnly(true);
         edit->setEchoMode(QLineEdit::Password); // tokens grant entry to the swarm: hidden until asked
@@ -70,11 +69,10 @@ SwarmView::SwarmView(ClusterStore *store, QWidget *parent)
 
 void SwarmView::setMessage(const QString &text, bool error)
 {
-    m_message->setProperty("severity", error ? QStringLiteral("error") : QStringLiteral("info"));
-    m_message->style()->unpolish(m_message);
-    m_message->style()->polish(m_message);
-    m_message->setText(text);
-    m_message->show();
+    if (error)
+        m_message->showError(text);
+    else
+        m_message->showInfo(text);
 }
 
 QString SwarmView::managerAddress() const

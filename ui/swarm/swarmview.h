@@ -9,6 +9,7 @@ class QTextBrowser;
 namespace cape {
 
 class ClusterStore;
+class MessageLabel;
 
 // The swarm itself: its settings, and the join tokens, fetched and shown
 // only on request, copied as ready-to-paste `docker swarm join` commands.
@@ -33,7 +34,7 @@ private:
     QTextBrowser *m_summary;
     QLineEdit *m_worker;
     QLineEdit *m_manager;
-    QLabel *m_message;
+    MessageLabel *m_message;
 };
 
 } // namespace cape

@@ -94,11 +94,26 @@ ResourceView::Detail ObjectsView::detailOf(const QString &id) const
             html.note(tr("A secret's value is never shown: the engine does not return it."));
         }
     }
+    // Where a spec refers to this kind of object, by ID.
+    const auto refersTo = [this, &object](const QJsonObject &spec) {
+        const QJsonObject task = spec.value(QLatin1String("TaskTemplate")).toObject();
+        const auto listed = [&object](const QJsonValue &list, const char *key) {
+            for (const QJsonValue &entry : list.toArray()) {
+                if (entry.toObject().value(QLatin1StringView(key)).toString() == object->id)
+                    return true;
+            }
+            return false;
+        };
+        switch (m_kind) {
+        case Kind::Network: return listed(task.value(QLatin1String("Networks")), "Target");
+        case Kind::Config: return listed(json::at(task, {"ContainerSpec", "Configs"}), "ConfigID");
+        case Kind::Secret: return listed(json::at(task, {"ContainerSpec", "Secrets"}), "SecretID");
+        }
+        return false;
+    };
     int users = 0;
-    for (const ServiceRecord &service : m_store->services()->records()) {
-        const QByteArray spec = QJsonDocument(service.spec()).toJson(QJsonDocument::Compact);
-        users += spec.contains(object->id.toUtf8());
-    }
+    for (const ServiceRecord &service : m_store->services()->records())
+        users += refersTo(service.spec());
     html.section(tr("Usage")).row(tr("Services"), QString::number(users));
     return {html.toHtml(), QString::fromUtf8(QJsonDocument(raw).toJson(QJsonDocument::Indented))};
 }

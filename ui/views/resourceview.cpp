@@ -5,6 +5,7 @@
 #include "models/modelroles.h"
 #include "models/tablefilterproxymodel.h"
 #include "services/docker/dockerreply.h"
+#include "ui/style/messagelabel.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -38,7 +39,7 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
     , m_count(new QLabel(this))
     , m_filter(new QLineEdit(this))
     , m_toolbar(new QToolBar(this))
-    , m_message(new QLabel(this))
+    , m_message(new MessageLabel(this))
     , m_table(new QTableView(this))
     , m_details(new QTabWidget(this))
     , m_summary(new QTextBrowser(this))
@@ -72,10 +73,6 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
 
     m_toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_toolbar->setIconSize(QSize(16, 16));
-    m_message->setObjectName(QStringLiteral("message"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
 
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
@@ -251,23 +248,14 @@ void ResourceView::focusFilter()
     m_filter->selectAll();
 }
 
-void ResourceView::showMessage(const QString &text, const char *severity)
-{
-    m_message->setProperty("severity", QString::fromLatin1(severity));
-    m_message->style()->unpolish(m_message);
-    m_message->style()->polish(m_message);
-    m_message->setText(text);
-    m_message->show();
-}
-
 void ResourceView::showError(const QString &text)
 {
-    showMessage(text, "error");
+    m_message->showError(text);
 }
 
 void ResourceView::showInfo(const QString &text)
 {
-    showMessage(text, "info");
+    m_message->showInfo(text);
 }
 
 void ResourceView::clearMessage()

@@ -17,6 +17,7 @@ class QToolBar;
 namespace cape {
 
 class DockerReply;
+class MessageLabel;
 class TableFilterProxyModel;
 
 // One kind of swarm object: a sortable, filterable table with a detail
@@ -40,7 +41,7 @@ public:
     QTableView *table() const { return m_table; }
     TableFilterProxyModel *proxy() const { return m_proxy; }
     QLineEdit *filterEdit() const { return m_filter; }
-    QLabel *messageLabel() const { return m_message; }
+    MessageLabel *messageLabel() const { return m_message; }
 
     void setStateColumns(const QList<int> &columns);
     void setDetailProvider(DetailProvider provider);
@@ -76,7 +77,6 @@ signals:
 private:
     void updateActions();
     void updateCount();
-    void showMessage(const QString &text, const char *severity);
 
     QString m_title;
     QAbstractItemModel *m_model;
@@ -84,7 +84,7 @@ private:
     QLabel *m_count;
     QLineEdit *m_filter;
     QToolBar *m_toolbar;
-    QLabel *m_message;
+    MessageLabel *m_message;
     QTableView *m_table;
     QTabWidget *m_details;
     QTextBrowser *m_summary;
