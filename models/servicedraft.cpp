@@ -130,36 +130,21 @@ public:
 
     void fail(const QString &field, const QString &message) { problems.append({field, message}); }
 
-    std::optional<qint64> duration(const QString &field, const QString &text)
+    // An optional field in one of ComposeSyntax's languages; empty is fine.
+    std::optional<qint64> syntax(const QString &field, const QString &text,
+                                 std::optional<qint64> (*parse)(const QString &, QString *))
     {
         if (text.trimmed().isEmpty())
             return 0;
         QString error;
-        const auto value = ComposeSyntax::duration(text.trimmed(), &error);
+        const auto value = parse(text.trimmed(), &error);
         if (!value)
             fail(field, error);
         return value;
     }
-    std::optional<qint64> bytes(const QString &field, const QString &text)
-    {
-        if (text.trimmed().isEmpty())
-            return 0;
-        QString error;
-        const auto value = ComposeSyntax::bytes(text.trimmed(), &error);
-        if (!value)
-            fail(field, error);
-        return value;
-    }
-    std::optional<qint64> cpus(const QString &field, const QString &text)
-    {
-        if (text.trimmed().isEmpty())
-            return 0;
-        QString error;
-        const auto value = ComposeSyntax::nanoCpus(text.trimmed(), &error);
-        if (!value)
-            fail(field, error);
-        return value;
-    }
+    void duration(const QString &field, const QString &text) { syntax(field, text, &ComposeSyntax::duration); }
+    void bytes(const QString &field, const QString &text) { syntax(field, text, &ComposeSyntax::bytes); }
+    void cpus(const QString &field, const QString &text) { syntax(field, text, &ComposeSyntax::nanoCpus); }
     std::optional<int> integer(const QString &field, const QString &text, int min, int max)
     {
         if (text.trimmed().isEmpty())
