@@ -619,21 +619,25 @@ DockerEventStream *DockerClient::events(const EventOptions &options)
         request.query.addQueryItem(QStringLiteral("until"), options.until);
     request.stream = true;
     auto *stream = new DockerEventStream(std::move(request), m_endpoint.toString());
-    if (options.idleProbeMs > 0) {
-        // Silence on /events is normal; a silent engine that no longer
-        // answers a ping is not.
-        stream->setLivenessProbe([this, self = QPointer<DockerClient>(this)](
-                                     QObject *context, std::function<void(const DockerError &)> done) {
-            if (!self) {
-                done({});
-                return;
-            }
-            ping()->then(context, [done](DockerReply *reply) { done(reply->error()); });
-        });
-        stream->setIdleTimeout(options.idleProbeMs);
-    }
+    // Silence on /events is normal; a silent engine that no longer answers a
+    // ping is not.
+    if (options.idleProbeMs > 0)
+        probeWhenSilent(stream, options.idleProbeMs);
     submit(stream);
     return stream;
+}
+
+void DockerClient::probeWhenSilent(DockerStream *stream, int idleMs)
+{
+    stream->setLivenessProbe([this, self = QPointer<DockerClient>(this)](
+                                 QObject *context, std::function<void(const DockerError &)> done) {
+        if (!self) {
+            done({});
+            return;
+        }
+        ping()->then(context, [done](DockerReply *reply) { done(reply->error()); });
+    });
+    stream->setIdleTimeout(idleMs);
 }
 
 DockerStatsStream *DockerClient::containerStats(const QString &id, bool stream)
@@ -671,6 +675,9 @@ DockerLogStream *DockerClient::logs(const QString &path, const LogOptions &optio
     request.stream = true;
     auto *stream = new DockerLogStream(std::move(request), m_endpoint.toString(),
                                        {options.tty, options.timestamps, options.details});
+    // A followed service may say nothing for hours; its engine must still answer.
+    if (options.follow && options.idleProbeMs > 0)
+        probeWhenSilent(stream, options.idleProbeMs);
     submit(stream);
     return stream;
 }

@@ -51,6 +51,7 @@ public:
         QString since;       // unix seconds (with fraction) or RFC 3339
         QString until;
         int tail = -1;       // -1: all
+        int idleProbeMs = 30000; // when following: ping the engine after this much silence
     };
 
     struct EventOptions
@@ -158,6 +159,7 @@ private:
     DockerReply *updateVersioned(const QString &inspectPath, const QString &updatePath, const QUrlQuery &query,
                                  SpecMutation mutation, int attemptsLeft, DockerReply *result);
     DockerLogStream *logs(const QString &path, const LogOptions &options);
+    void probeWhenSilent(DockerStream *stream, int idleMs);
     DockerReply *createNamedBlob(const QString &kind, const QString &name, const QByteArray &data,
                                  const QJsonObject &labels);
 
