@@ -49,7 +49,6 @@ LogBuffer::Merge LogBuffer::merge()
         return a.timestampNs != b.timestampNs ? a.timestampNs < b.timestampNs : a.sequence < b.sequence;
     });
     const size_t oldSize = m_entries.size();
-    m_entries.reserve(oldSize + m_staged.size());
     for (const Staged &line : m_staged) {
         quint32 number = 0;
         Chunk &chunk = chunkFor(line.length, &number);
