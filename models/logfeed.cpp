@@ -14,6 +14,7 @@ namespace {
 
 constexpr int RetryMinMs = 1000;
 constexpr int RetryMaxMs = 30000;
+constexpr qint64 RecentNs = 60'000'000'000LL;
 
 QString shortId(const QString &id) { return id.left(12); }
 
@@ -45,7 +46,13 @@ LogFeed::LogFeed(ClusterStore *store, Target target, LogModel *model, QObject *p
 
 LogFeed::~LogFeed()
 {
-    stop();
+    // No stateChanged() from here: the panel that listens is going too.
+    m_retryTimer.stop();
+    if (m_stream) {
+        m_stream->disconnect(this);
+        m_stream->abort();
+        m_stream->deleteLater();
+    }
 }
 
 QString LogFeed::apiTime(qint64 timestampNs)
@@ -234,13 +241,13 @@ void LogFeed::watchNodes()
         if (!node || node->isReady() == it.value())
             continue;
         it.value() = node->isReady();
+        // The replicas that were writing lately: the node's task may already be
+        // marked for shutdown by the time the node is seen down.
         QStringList replicas;
-        for (const LogSource &source : m_model->sources()) {
-            if (source.nodeId == node->id && !source.id.isEmpty()) {
-                const TaskRecord *task = m_store->tasks()->find(source.id);
-                if (!task || !task->isHistory())
-                    replicas.append(source.label);
-            }
+        for (int i = 0; i < m_model->sources().size(); ++i) {
+            const LogSource &source = m_model->sources().at(i);
+            if (source.nodeId == node->id && !source.id.isEmpty() && m_newestBySource.value(i) > m_newestNs - RecentNs)
+                replicas.append(source.label);
         }
         const QString who = replicas.isEmpty() ? tr("its replicas") : replicas.join(QStringLiteral(", "));
         m_model->appendNotice(m_noticeSource, node->isReady()

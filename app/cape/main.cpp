@@ -1,7 +1,9 @@
 #include "models/clusterstore.h"
+#include "models/servicetablemodel.h"
 #include "services/connections/connectionstore.h"
 #include "services/docker/dockerendpoint.h"
 #include "stackbootstrap.h"
+#include "ui/logs/logpanel.h"
 #include "ui/mainwindow/mainwindow.h"
 #include "ui/style/capestyle.h"
 
@@ -51,7 +53,7 @@ int main(int argc, char *argv[])
                                         QStringLiteral("endpoint"));
     const QCommandLineOption viewOption(QStringLiteral("view"),
                                         QStringLiteral("The view to open: overview, visualizer, nodes, services, tasks, "
-                                                       "stacks, networks, configs, secrets, swarm, events."),
+                                                       "logs, stats, stacks, networks, configs, secrets, swarm, events."),
                                         QStringLiteral("name"));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Save the window once its data has loaded, and exit."),
@@ -62,7 +64,13 @@ int main(int argc, char *argv[])
                                           QStringLiteral("Deploy a compose file as a stack once connected, and wait until it "
                                                          "runs (for the demo)."),
                                           QStringLiteral("name=file"));
-    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, sizeOption, deployOption});
+    const QCommandLineOption logsOption(QStringLiteral("logs"),
+                                        QStringLiteral("Open the logs of this service once connected."),
+                                        QStringLiteral("service"));
+    const QCommandLineOption searchOption(QStringLiteral("log-search"),
+                                          QStringLiteral("Search the opened logs for this text."), QStringLiteral("text"));
+    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, sizeOption, deployOption, logsOption,
+                       searchOption});
     parser.process(app);
 
     std::unique_ptr<cape::MainWindow> owner;
@@ -123,6 +131,22 @@ int main(int argc, char *argv[])
         QObject::connect(&window, &cape::MainWindow::loaded, bootstrap, &cape::StackBootstrap::start);
         QObject::connect(bootstrap, &cape::StackBootstrap::failed, &window, [](const QString &message) {
             QTextStream(stderr) << "cape: " << message << '\n';
+            QCoreApplication::exit(2);
+        });
+    }
+    if (parser.isSet(logsOption)) {
+        const QString name = parser.value(logsOption);
+        const QString search = parser.value(searchOption);
+        QObject::connect(&window, &cape::MainWindow::loaded, &window, [&window, name, search] {
+            for (const cape::ServiceRecord &service : window.store()->services()->records()) {
+                if (service.name != name)
+                    continue;
+                cape::LogPanel *panel = window.openLogs({cape::LogFeed::Kind::Service, service.id, name, {}, false});
+                if (!search.isEmpty())
+                    panel->setSearch(search);
+                return;
+            }
+            QTextStream(stderr) << "cape: no service named " << name << '\n';
             QCoreApplication::exit(2);
         });
     }

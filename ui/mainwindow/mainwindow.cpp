@@ -10,6 +10,8 @@
 #include "services/connections/connectionstore.h"
 #include "services/connections/resolvedconnection.h"
 #include "ui/connections/connectionsdialog.h"
+#include "ui/logs/logpanel.h"
+#include "ui/logs/logsview.h"
 #include "ui/overview/overviewview.h"
 #include "ui/palette/commandpalette.h"
 #include "ui/stacks/stacksview.h"
@@ -93,8 +95,14 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     addView(QStringLiteral("overview"), tr("Overview"), new OverviewView(store, this));
     addView(QStringLiteral("visualizer"), tr("Visualizer"), new VisualizerView(store, this));
     addView(QStringLiteral("nodes"), tr("Nodes"), new NodesView(store, this));
-    addView(QStringLiteral("services"), tr("Services"), new ServicesView(store, this));
-    addView(QStringLiteral("tasks"), tr("Tasks"), new TasksView(store, this));
+    auto *services = new ServicesView(store, this);
+    addView(QStringLiteral("services"), tr("Services"), services);
+    auto *tasks = new TasksView(store, this);
+    addView(QStringLiteral("tasks"), tr("Tasks"), tasks);
+    m_logs = new LogsView(store, this);
+    addView(QStringLiteral("logs"), tr("Logs"), m_logs);
+    connect(services, &ServicesView::logsRequested, this, &MainWindow::openLogs);
+    connect(tasks, &TasksView::logsRequested, this, &MainWindow::openLogs);
     addView(QStringLiteral("stacks"), tr("Stacks"), new StacksView(store, this));
     addView(QStringLiteral("networks"), tr("Networks"), new ObjectsView(ObjectsView::Kind::Network, store, this));
     addView(QStringLiteral("configs"), tr("Configs"), new ObjectsView(ObjectsView::Kind::Config, store, this));
@@ -128,6 +136,12 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     connect(store, &ClusterStore::loaded, this, &MainWindow::loaded);
     updateConnectionState();
     resize(1440, 860);
+}
+
+LogPanel *MainWindow::openLogs(const LogFeed::Target &target)
+{
+    showView(QStringLiteral("logs"));
+    return m_logs->open(target);
 }
 
 void MainWindow::addView(const QString &name, const QString &label, QWidget *view)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/logfeed.h"
 #include "services/docker/dockerendpoint.h"
 
 #include <QMainWindow>
@@ -15,6 +16,8 @@ class ClusterStore;
 class CommandPalette;
 class ConnectionStore;
 class ConnectionsDialog;
+class LogPanel;
+class LogsView;
 
 // The desktop cockpit: a sidebar of views over one live ClusterStore, a
 // banner while the engine is unreachable, and the keyboard shortcuts
@@ -47,6 +50,8 @@ public:
     CommandPalette *openPalette();
     // Shows the view and selects the object in it.
     bool reveal(const QString &view, const QString &id);
+    // Opens (or shows) the log panel of a service, task or container.
+    LogPanel *openLogs(const LogFeed::Target &target);
 
 signals:
     void loaded();
@@ -66,6 +71,7 @@ private:
     QLabel *m_status;
     QStackedWidget *m_stack;
     QStringList m_viewNames;
+    LogsView *m_logs = nullptr;
 };
 
 } // namespace cape

@@ -82,11 +82,22 @@ ServicesView::ServicesView(ClusterStore *store, QWidget *parent)
         addRowAction(a);
         return a;
     };
+    action(tr("Logs"), &ServicesView::showLogsOfSelected)->setShortcut(QKeySequence(Qt::Key_L));
     action(tr("Scale…"), &ServicesView::scaleSelected)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
     action(tr("Restart"), &ServicesView::restartSelected)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     action(tr("Roll back"), &ServicesView::rollbackSelected);
     addSeparator();
     action(tr("Remove"), &ServicesView::removeSelected)->setShortcut(QKeySequence::Delete);
+}
+
+void ServicesView::showLogsOfSelected()
+{
+    for (const QString &id : selectedIds()) {
+        if (const ServiceRecord *service = m_store->services()->find(id)) {
+            const bool tty = json::object(service->spec(), {"TaskTemplate", "ContainerSpec"}).value(QLatin1String("TTY")).toBool();
+            emit logsRequested({LogFeed::Kind::Service, id, service->name, {}, tty});
+        }
+    }
 }
 
 ResourceView::Detail ServicesView::detailOf(const QString &id) const

@@ -2,6 +2,8 @@
 
 #include "resourceview.h"
 
+#include "models/logfeed.h"
+
 namespace cape {
 
 class ClusterStore;
@@ -21,9 +23,13 @@ public:
     void restartSelected();
     void rollbackSelected();
     void removeSelected();
+    void showLogsOfSelected();
 
     // The service editor, window-modal; an empty id creates a service.
     void openEditor(const QString &id);
+
+signals:
+    void logsRequested(const cape::LogFeed::Target &target);
 
 private:
     Detail detailOf(const QString &id) const;

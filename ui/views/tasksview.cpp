@@ -27,10 +27,22 @@ TasksView::TasksView(ClusterStore *store, QWidget *parent)
     table()->horizontalHeader()->resizeSection(TaskTableModel::Since, 130);
     table()->horizontalHeader()->resizeSection(TaskTableModel::ExitCode, 50);
     setDetailProvider([this](const QString &id) { return detailOf(id); });
+    auto *logs = new QAction(tr("Logs"), this);
+    logs->setShortcut(QKeySequence(Qt::Key_L));
+    connect(logs, &QAction::triggered, this, &TasksView::showLogsOfSelected);
+    addRowAction(logs);
     m_history->setCheckable(true);
     connect(m_history, &QAction::toggled, this, &TasksView::setShowHistory);
     addViewAction(m_history);
     setShowHistory(false);
+}
+
+void TasksView::showLogsOfSelected()
+{
+    for (const QString &id : selectedIds()) {
+        if (const TaskRecord *task = m_store->tasks()->find(id))
+            emit logsRequested({LogFeed::Kind::Task, id, m_store->tasks()->taskName(*task), {}, false});
+    }
 }
 
 void TasksView::setShowHistory(bool show)

@@ -2,6 +2,8 @@
 
 #include "resourceview.h"
 
+#include "models/logfeed.h"
+
 #include <QHash>
 #include <QJsonObject>
 
@@ -19,6 +21,10 @@ public:
     explicit TasksView(ClusterStore *store, QWidget *parent = nullptr);
 
     void setShowHistory(bool show);
+    void showLogsOfSelected();
+
+signals:
+    void logsRequested(const cape::LogFeed::Target &target);
 
 private:
     Detail detailOf(const QString &id);
