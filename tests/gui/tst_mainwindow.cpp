@@ -1,11 +1,15 @@
 #include "../integration/sandboxenvironment.h"
 
 #include "models/clusterstore.h"
+#include "models/logmodel.h"
 #include "models/modelroles.h"
 #include "models/nodetablemodel.h"
 #include "models/servicetablemodel.h"
 #include "models/stacktablemodel.h"
 #include "services/docker/dockerclient.h"
+#include "ui/logs/logpanel.h"
+#include "ui/logs/logsview.h"
+#include "ui/logs/logview.h"
 #include "ui/mainwindow/mainwindow.h"
 #include "services/connections/connectionstore.h"
 #include "ui/connections/connectionform.h"
@@ -35,6 +39,7 @@
 #include <QTableView>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -134,6 +139,86 @@ private slots:
         applyCapeStyle(*qApp);
         m_sandbox = test::SandboxEnvironment::load();
         CAPE_REQUIRE_SANDBOX(m_sandbox);
+    }
+
+    void followsSearchesAndExportsAServicesLogs()
+    {
+        auto window = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(window->isLoaded(), 30000);
+        // Two replicas: a numbered line every 100 ms, every fifth an error on stderr.
+        QJsonObject spec = busyboxService(QStringLiteral("gui-logs"), 2, m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"));
+        QJsonObject task = spec.value(QLatin1String("TaskTemplate")).toObject();
+        QJsonObject container = task.value(QLatin1String("ContainerSpec")).toObject();
+        container.insert(QStringLiteral("Command"),
+                         QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                                    QStringLiteral("i=0; while true; do i=$((i+1)); echo \"GET /orders/$i 200\"; "
+                                                   "[ $((i % 5)) -eq 0 ] && echo \"ERROR order $i failed\" >&2; sleep 0.1; done")});
+        task.insert(QStringLiteral("ContainerSpec"), container);
+        spec.insert(QStringLiteral("TaskTemplate"), task);
+        DockerReply *created = test::await(window->store()->client()->createService(spec));
+        QVERIFY2(created->ok(), qPrintable(created->error().toString()));
+        const QString id = created->object().value(QLatin1String("ID")).toString();
+        auto cleanup = qScopeGuard([&] { removeService(*window, id); });
+
+        // Services → select → Logs.
+        window->showView(QStringLiteral("services"));
+        auto *services = qobject_cast<ServicesView *>(window->view(QStringLiteral("services")));
+        QTRY_VERIFY_WITH_TIMEOUT(services->selectId(id), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->store()->services()->replicas(id).running == 2, 60000);
+        QAction *logsAction = actionNamed(services, QStringLiteral("Logs"));
+        QVERIFY(logsAction && logsAction->isEnabled());
+        logsAction->trigger();
+        QCOMPARE(window->currentView(), QStringLiteral("logs"));
+        auto *logs = qobject_cast<LogsView *>(window->view(QStringLiteral("logs")));
+        LogPanel *panel = logs->currentPanel();
+        QVERIFY(panel);
+        QCOMPARE(panel->target().id, id);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() > 40, 20000);
+        logsAction->trigger(); // the same service again: the same tab
+        QCOMPARE(logs->panels().size(), 1);
+
+        // Typing a search highlights matches; "only matching" keeps just those.
+        auto *search = panel->findChild<QLineEdit *>();
+        QVERIFY(search);
+        QTest::keyClicks(search, QStringLiteral("error order"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->matchCount() >= 4 && !panel->model()->isSearching(), 5000);
+        panel->setOnlyMatching(true);
+        QTRY_VERIFY(panel->model()->rowCount() == panel->model()->matchCount());
+        for (int row = 0; row < panel->model()->rowCount(); ++row) {
+            QCOMPARE(panel->model()->streamAt(row), LogFrameDecoder::Stream::Stderr);
+            QVERIFY(QString::fromUtf8(panel->model()->textAt(row)).startsWith(QLatin1String("ERROR order")));
+        }
+        // New errors keep arriving into the filtered view.
+        const int matching = panel->model()->rowCount();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->rowCount() > matching, 5000);
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            panel->setOnlyMatching(false);
+            QTest::qWait(300);
+            window->grab().save(dir + QStringLiteral("/logs-search.png"));
+            panel->setOnlyMatching(true);
+        }
+
+        // Export writes what is shown, as copied: time, replica, text.
+        QTemporaryDir dir;
+        QString error;
+        const QString path = dir.filePath(QStringLiteral("errors.log"));
+        QVERIFY2(panel->exportTo(path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY(lines.size() >= matching);
+        QVERIFY2(lines.first().contains(" gui-logs.") && lines.first().contains("ERROR order"), lines.first().constData());
+
+        // Pause holds new lines back without losing them.
+        panel->setOnlyMatching(false);
+        panel->setPaused(true);
+        const int paused = panel->model()->rowCount();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->model()->waitingCount() > 10, 5000);
+        QCOMPARE(panel->model()->rowCount(), paused);
+        const qsizetype waiting = panel->model()->waitingCount();
+        panel->setPaused(false);
+        QVERIFY(panel->model()->rowCount() >= paused + waiting);
+        QVERIFY(panel->view()->follows());
     }
 
     void showsTheSwarmsNodes()

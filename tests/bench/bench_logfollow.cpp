@@ -1,0 +1,141 @@
+// Following a flooding service in the desktop app's log panel: how late the
+// GUI thread's event loop runs while lines pour in, how many lines arrive,
+// and what it costs. The panel is the real one (LogPanel on a ClusterStore),
+// shown offscreen and painted as on screen.
+//
+//   bench_logfollow --connect ENDPOINT --service NAME [--seconds S] [--warmup S]
+// Prints one line of key=value figures.
+
+#include "models/clusterstore.h"
+#include "models/logmodel.h"
+#include "models/servicetablemodel.h"
+#include "ui/logs/logpanel.h"
+#include "ui/logs/logview.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <sys/resource.h>
+
+using namespace cape;
+
+namespace {
+
+double cpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+qint64 rssKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
+double percentile(QList<double> values, double p)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size()))));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("connect"), QStringLiteral("manager endpoint"), QStringLiteral("endpoint")});
+    parser.addOption({QStringLiteral("service"), QStringLiteral("service to follow"), QStringLiteral("name")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("measured seconds"), QStringLiteral("s"), QStringLiteral("30")});
+    parser.addOption({QStringLiteral("warmup"), QStringLiteral("seconds before measuring"), QStringLiteral("s"), QStringLiteral("5")});
+    parser.process(app);
+
+    DockerEndpoint endpoint;
+    QString error;
+    if (!DockerEndpoint::parse(parser.value(QStringLiteral("connect")), &endpoint, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 2;
+    }
+    const QString name = parser.value(QStringLiteral("service"));
+    const int seconds = parser.value(QStringLiteral("seconds")).toInt();
+    const int warmup = parser.value(QStringLiteral("warmup")).toInt();
+
+    ClusterStore store;
+    store.connectTo(endpoint);
+    LogPanel *panel = nullptr;
+    QList<double> lateness; // ms past due of a 10 ms timer on the GUI thread
+    QElapsedTimer clock;
+    qint64 lastTick = 0;
+    qint64 linesAtStart = 0;
+    double cpuAtStart = 0;
+    qint64 peakRss = 0;
+    bool measuring = false;
+
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    tick.setInterval(10);
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        if (measuring && lastTick > 0)
+            lateness.append(std::max(0.0, double(now - lastTick) / 1e6 - 10.0));
+        lastTick = now;
+        peakRss = std::max(peakRss, rssKiB());
+    });
+
+    QObject::connect(&store, &ClusterStore::loaded, [&] {
+        QString id;
+        for (const ServiceRecord &service : store.services()->records()) {
+            if (service.name == name)
+                id = service.id;
+        }
+        if (id.isEmpty()) {
+            std::fprintf(stderr, "no service %s\n", qPrintable(name));
+            QCoreApplication::exit(2);
+            return;
+        }
+        panel = new LogPanel(&store, {LogFeed::Kind::Service, id, name, {}, false});
+        panel->resize(1400, 800);
+        panel->show();
+        clock.start();
+        tick.start();
+        QTimer::singleShot(warmup * 1000, [&] {
+            linesAtStart = panel->model()->bufferedCount() + panel->model()->droppedCount();
+            cpuAtStart = cpuSeconds();
+            measuring = true;
+            clock.restart();
+            lastTick = 0;
+            QTimer::singleShot(seconds * 1000, [&] {
+                const double elapsed = double(clock.nsecsElapsed()) / 1e9;
+                const qint64 lines = panel->model()->bufferedCount() + panel->model()->droppedCount() - linesAtStart;
+                std::printf("lines_per_s=%.0f lag_p50_ms=%.2f lag_p99_ms=%.2f lag_max_ms=%.2f cpu_pct=%.1f rss_mib=%.1f peak_rss_mib=%.1f "
+                            "buffered=%lld following=%d\n",
+                            double(lines) / elapsed, percentile(lateness, 0.5), percentile(lateness, 0.99),
+                            percentile(lateness, 1.0), (cpuSeconds() - cpuAtStart) / elapsed * 100, double(rssKiB()) / 1024,
+                            double(peakRss) / 1024, qlonglong(panel->model()->bufferedCount()), int(panel->view()->follows()));
+                QCoreApplication::exit(0);
+            });
+        });
+    });
+    QTimer::singleShot((warmup + seconds + 60) * 1000, [] {
+        std::fprintf(stderr, "timed out\n");
+        QCoreApplication::exit(3);
+    });
+    const int rc = app.exec();
+    delete panel;
+    return rc;
+}
