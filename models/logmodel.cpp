@@ -239,9 +239,11 @@ void LogModel::rebuildVisible()
 void LogModel::clear()
 {
     if (m_searching) {
-        m_clearAfterSearch = true;
+        // Stop the search now (it checks every 4096 lines) rather than clear
+        // later: lines staged after this call must survive. searchDone()
+        // still comes, and starts the wanted search over the empty buffer.
         m_cancelSearch = true;
-        return;
+        m_searchWatcher.waitForFinished();
     }
     beginResetModel();
     m_buffer.clear();
@@ -313,10 +315,6 @@ void LogModel::searchDone()
 {
     m_searching = false;
     const bool cancelled = m_cancelSearch.exchange(false);
-    if (m_clearAfterSearch) {
-        m_clearAfterSearch = false;
-        clear();
-    }
     if (cancelled || m_running != m_wanted) {
         startSearch(); // a newer query came in meanwhile
         return;

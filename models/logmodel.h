@@ -121,7 +121,6 @@ private:
     std::shared_ptr<LogMatcher> m_matcher; // the search in force, or running
     bool m_searching = false;
     bool m_onlyMatching = false;
-    bool m_clearAfterSearch = false;
     qsizetype m_matchCount = 0;
     std::atomic<bool> m_cancelSearch = false;
     QElapsedTimer m_searchClock;

@@ -50,6 +50,7 @@ private slots:
     void hidesReplicas();
     void pauseHoldsLinesBack();
     void copiesWithTimestampAndSource();
+    void clearDuringASearchKeepsLaterLines();
 };
 
 void TestLogModel::mergesReplicasInTimestampOrder()
@@ -264,6 +265,23 @@ void TestLogModel::copiesWithTimestampAndSource()
     const QString line = model.lineText(0);
     QVERIFY2(line.endsWith(QStringLiteral(".123 web.1@node1 hello")), qPrintable(line));
     QCOMPARE(model.lineText(0, false, false), QStringLiteral("hello"));
+}
+
+void TestLogModel::clearDuringASearchKeepsLaterLines()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 300000; ++i)
+        model.append(T0 + i, 0, Stream::Stdout, "some line to search through");
+    model.flush();
+    model.setQuery({QStringLiteral("through"), false, false});
+    QVERIFY(model.isSearching());
+    model.clear(); // as a restarted stream does
+    model.append(T0 + 1'000'000, 0, Stream::Stdout, "after the restart, through");
+    QVERIFY(waitForSearch(model));
+    QTRY_COMPARE(model.rowCount(), 1);
+    QCOMPARE(model.textAt(0).toByteArray(), QByteArray("after the restart, through"));
+    QCOMPARE(model.matchCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestLogModel)
