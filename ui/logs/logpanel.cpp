@@ -366,42 +366,65 @@ void LogPanel::applyReplicaFilter()
 
 void LogPanel::chooseExportFile()
 {
+    if (m_export)
+        return;
     const QString name = m_feed->target().name + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss")) +
                          QStringLiteral(".log");
     const QString path = QFileDialog::getSaveFileName(this, tr("Export logs"), name, tr("Log files (*.log *.txt)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (exportTo(path, &error))
-        m_message->showInfo(tr("Saved %n line(s) to %1.", nullptr, m_model->rowCount()).arg(path));
-    else
-        m_message->showError(error);
+    if (!path.isEmpty())
+        exportTo(path);
 }
 
-// The lines shown (filters apply), as copied: time, replica, text.
-bool LogPanel::exportTo(const QString &path, QString *error)
+void LogPanel::exportTo(const QString &path)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
+    if (m_export) {
+        emit exportFinished(false, tr("An export is already running."));
+        return;
     }
+    m_export = new QSaveFile(path, this);
+    if (!m_export->open(QIODevice::WriteOnly)) {
+        const QString message = tr("Cannot write %1: %2").arg(path, m_export->errorString());
+        delete std::exchange(m_export, nullptr);
+        m_message->showError(message);
+        emit exportFinished(false, message);
+        return;
+    }
+    // The rows must stay put while they are written.
+    m_pausedBeforeExport = m_model->isPaused();
+    m_model->setPaused(true);
+    m_pause->setEnabled(false);
+    m_exportRow = 0;
+    exportSlice();
+}
+
+void LogPanel::exportSlice()
+{
+    constexpr int SliceRows = 20000;
     const bool withTime = m_timestamps->isChecked();
     QByteArray chunk;
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        chunk += m_model->lineText(row, withTime, true).toUtf8();
+    const int end = std::min(m_model->rowCount(), m_exportRow + SliceRows);
+    for (; m_exportRow < end; ++m_exportRow) {
+        chunk += m_model->lineText(m_exportRow, withTime, true).toUtf8();
         chunk += '\n';
-        if (chunk.size() > (1 << 20)) {
-            file.write(chunk);
-            chunk.clear();
-        }
     }
-    file.write(chunk);
-    if (!file.commit()) {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
+    m_export->write(chunk);
+    if (m_exportRow < m_model->rowCount()) {
+        m_status->setText(tr("Exporting… %1 %").arg(qint64(m_exportRow) * 100 / std::max(1, m_model->rowCount())));
+        QTimer::singleShot(0, this, &LogPanel::exportSlice);
+        return;
     }
-    return true;
+    const QString path = m_export->fileName();
+    const bool ok = m_export->commit();
+    const QString message = ok ? tr("Saved %n line(s) to %1.", nullptr, m_exportRow).arg(path)
+                               : tr("Cannot write %1: %2").arg(path, m_export->errorString());
+    delete std::exchange(m_export, nullptr);
+    m_pause->setEnabled(true);
+    setPaused(m_pausedBeforeExport);
+    if (ok)
+        m_message->showInfo(message);
+    else
+        m_message->showError(message);
+    emit exportFinished(ok, message);
 }
 
 } // namespace cape

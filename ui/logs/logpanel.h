@@ -9,6 +9,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QSaveFile;
 class QToolButton;
 
 namespace cape {
@@ -41,10 +42,14 @@ public:
     void setOnlyMatching(bool only);
     void setPaused(bool paused);
     void focusSearch();
-    bool exportTo(const QString &path, QString *error);
+    // Saves the lines shown (filters apply) with time and replica, a slice
+    // per event-loop turn so the window stays responsive; the panel holds
+    // new lines back meanwhile. exportFinished() tells how it went.
+    void exportTo(const QString &path);
+    bool isExporting() const { return m_export != nullptr; }
 
 signals:
-    void titleChanged();
+    void exportFinished(bool ok, const QString &message);
 
 private:
     void applySearch();
@@ -52,6 +57,7 @@ private:
     void updateReplicaMenu();
     void applyReplicaFilter();
     void chooseExportFile();
+    void exportSlice();
     LogFeed::Window window() const;
 
     ClusterStore *m_store;
@@ -74,6 +80,9 @@ private:
     MessageLabel *m_message;
     QSet<QString> m_hiddenReplicas; // by task or container ID: survives a restart
     QSet<QString> m_hiddenNodes;
+    QSaveFile *m_export = nullptr;
+    int m_exportRow = 0;
+    bool m_pausedBeforeExport = false;
 };
 
 } // namespace cape
