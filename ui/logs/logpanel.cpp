@@ -61,6 +61,7 @@ LogPanel::LogPanel(ClusterStore *store, const LogFeed::Target &target, QWidget *
     , m_replicas(new QToolButton(this))
     , m_tail(new QComboBox(this))
     , m_since(new QComboBox(this))
+    , m_until(new QComboBox(this))
     , m_status(new QLabel(this))
     , m_message(new MessageLabel(this))
 {
@@ -90,6 +91,13 @@ LogPanel::LogPanel(ClusterStore *store, const LogFeed::Target &target, QWidget *
     m_since->addItem(tr("24 hours ago"), 24 * 60 * 60);
     m_since->addItem(tr("7 days ago"), 7 * 24 * 60 * 60);
     streamBar->addWidget(m_since);
+    streamBar->addWidget(new QLabel(tr("  until "), this));
+    m_until->addItem(tr("now, and follow"), 0);
+    m_until->addItem(tr("5 minutes ago"), 5 * 60);
+    m_until->addItem(tr("1 hour ago"), 60 * 60);
+    m_until->addItem(tr("24 hours ago"), 24 * 60 * 60);
+    m_until->setToolTip(tr("An end in the past reads that window and stops"));
+    streamBar->addWidget(m_until);
     streamBar->addSeparator();
     m_follow = toggle(streamBar, tr("Follow"), tr("Stream new lines as they are written (End)"), true);
     m_pause = toggle(streamBar, tr("Pause"), tr("Hold new lines back while you read (Space); nothing is lost"), false);
@@ -190,6 +198,7 @@ LogPanel::LogPanel(ClusterStore *store, const LogFeed::Target &target, QWidget *
     connect(clear, &QAction::triggered, m_model, &LogModel::clear);
     connect(m_tail, &QComboBox::activated, this, &LogPanel::restart);
     connect(m_since, &QComboBox::activated, this, &LogPanel::restart);
+    connect(m_until, &QComboBox::activated, this, &LogPanel::restart);
 
     connect(m_model, &LogModel::searchFinished, this, &LogPanel::updateStatus);
     connect(m_model, &LogModel::searchFailed, this, [this](const QString &error) {
@@ -221,7 +230,10 @@ LogFeed::Window LogPanel::window() const
     const int sinceSeconds = m_since->currentData().toInt();
     if (sinceSeconds > 0)
         window.since = QString::number(QDateTime::currentSecsSinceEpoch() - sinceSeconds);
-    window.follow = true;
+    const int untilSeconds = m_until->currentData().toInt();
+    if (untilSeconds > 0)
+        window.until = QString::number(QDateTime::currentSecsSinceEpoch() - untilSeconds);
+    window.follow = untilSeconds == 0;
     return window;
 }
 

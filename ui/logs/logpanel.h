@@ -72,6 +72,7 @@ private:
     QToolButton *m_replicas;
     QComboBox *m_tail;
     QComboBox *m_since;
+    QComboBox *m_until;
     QAction *m_follow;
     QAction *m_pause;
     QAction *m_wrap;
