@@ -2,11 +2,13 @@
 
 #include "services/docker/dockerclient.h"
 
+#include <QEventLoop>
 #include <QFile>
 #include <QHash>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QStringList>
+#include <QTimer>
 
 namespace cape::test {
 
@@ -32,7 +34,8 @@ struct SandboxEnvironment
             if (line.startsWith(QLatin1Char('#')) || eq <= 0)
                 continue;
             QString value = line.mid(eq + 1);
-            if (value.size() >= 2 && (value.startsWith(QLatin1Char('"')) || value.startsWith(QLatin1Char('\''))))
+            if (value.size() >= 2 &&
+                (value.startsWith(QLatin1Char('"')) || value.startsWith(QLatin1Char('\''))))
                 value = value.mid(1, value.size() - 2);
             QString key = line.left(eq);
             key.remove(QStringLiteral("export "));
@@ -46,7 +49,10 @@ struct SandboxEnvironment
     static bool required() { return !qEnvironmentVariableIsEmpty("CAPE_REQUIRE_SANDBOX"); }
 
     QString value(const char *key) const { return values.value(QLatin1String(key)); }
-    QStringList nodeEndpoints() const { return value("CAPE_SANDBOX_NODES").split(QLatin1Char(' '), Qt::SkipEmptyParts); }
+    QStringList nodeEndpoints() const
+    {
+        return value("CAPE_SANDBOX_NODES").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    }
 
     static DockerEndpoint endpoint(const QString &spec)
     {
@@ -65,6 +71,20 @@ inline DockerReply *await(DockerReply *reply, int timeoutMs = 60000)
         finished.wait(timeoutMs);
     }
     return reply;
+}
+
+// Removes a service a test created, also after a failure: QTest's own waits
+// (await) return at once once a test has failed.
+inline void removeService(DockerClient *client, const QString &id)
+{
+    DockerReply *reply = client->removeService(id);
+    QEventLoop loop;
+    QObject::connect(reply, &DockerExchange::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    if (reply->error())
+        qWarning().noquote() << "could not remove the test service:" << reply->error().toString();
 }
 
 } // namespace cape::test

@@ -1,3 +1,4 @@
+#include "enginerelay.h"
 #include "sandboxenvironment.h"
 
 #include "models/clusterstore.h"
@@ -11,61 +12,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
-#include <QLocalServer>
-#include <QLocalSocket>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace cape;
 
-namespace {
-
-// A socket in front of the real engine that the test can cut and restore:
-// the engine stays up, the client loses it, as with a network outage.
-class EngineRelay : public QObject
-{
-public:
-    EngineRelay(QString engineSocket, QString path)
-        : m_engine(std::move(engineSocket))
-        , m_path(std::move(path))
-    {
-        connect(&m_server, &QLocalServer::newConnection, this, [this] {
-            while (QLocalSocket *client = m_server.nextPendingConnection()) {
-                auto *engine = new QLocalSocket(client);
-                connect(client, &QLocalSocket::readyRead, engine, [client, engine] { engine->write(client->readAll()); });
-                connect(engine, &QLocalSocket::readyRead, client, [client, engine] { client->write(engine->readAll()); });
-                connect(engine, &QLocalSocket::disconnected, client, &QLocalSocket::disconnectFromServer);
-                connect(client, &QLocalSocket::disconnected, client, &QObject::deleteLater);
-                engine->connectToServer(m_engine);
-                m_clients.append(client);
-            }
-        });
-    }
-    bool listen() { return m_server.listen(m_path); }
-    void cut()
-    {
-        m_server.close();
-        for (const QPointer<QLocalSocket> &client : std::as_const(m_clients)) {
-            if (client)
-                client->abort();
-        }
-        m_clients.clear();
-    }
-
-private:
-    QString m_engine;
-    QString m_path;
-    QLocalServer m_server;
-    QList<QPointer<QLocalSocket>> m_clients;
-};
-
-QString socketPath(const QString &endpoint)
-{
-    return endpoint.mid(QStringLiteral("unix://").size());
-}
-
-} // namespace
+using test::EngineRelay;
 
 // ClusterStore against the real sandbox swarm, its models checked by
 // QAbstractItemModelTester through every change.
@@ -87,9 +40,10 @@ private slots:
         ClusterStore store;
         QList<QAbstractItemModelTester *> testers;
         for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{
-                 store.nodes(), store.services(), store.tasks(), store.stacks(), store.networks(), store.configs(),
-                 store.secrets(), store.events()})
-            testers << new QAbstractItemModelTester(model, QAbstractItemModelTester::FailureReportingMode::QtTest, &store);
+                 store.nodes(), store.services(), store.tasks(), store.stacks(), store.networks(),
+                 store.configs(), store.secrets(), store.events()})
+            testers << new QAbstractItemModelTester(
+                model, QAbstractItemModelTester::FailureReportingMode::QtTest, &store);
         QList<DockerEndpoint> nodes;
         for (const QString &node : m_sandbox.nodeEndpoints())
             nodes << test::SandboxEnvironment::endpoint(node);
@@ -100,13 +54,17 @@ private slots:
 
         const QJsonObject spec{
             {QStringLiteral("Name"), QStringLiteral("store-follow")},
-            {QStringLiteral("Labels"), QJsonObject{{QStringLiteral("com.docker.stack.namespace"), QStringLiteral("storetest")}}},
+            {QStringLiteral("Labels"),
+             QJsonObject{{QStringLiteral("com.docker.stack.namespace"), QStringLiteral("storetest")}}},
             {QStringLiteral("TaskTemplate"),
-             QJsonObject{{QStringLiteral("ContainerSpec"),
-                          QJsonObject{{QStringLiteral("Image"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
-                                      {QStringLiteral("Command"), QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}},
-                                      {QStringLiteral("StopGracePeriod"), 1000000000}}}}},
-            {QStringLiteral("Mode"), QJsonObject{{QStringLiteral("Replicated"), QJsonObject{{QStringLiteral("Replicas"), 2}}}}}};
+             QJsonObject{
+                 {QStringLiteral("ContainerSpec"),
+                  QJsonObject{{QStringLiteral("Image"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
+                              {QStringLiteral("Command"),
+                               QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}},
+                              {QStringLiteral("StopGracePeriod"), 1000000000}}}}},
+            {QStringLiteral("Mode"),
+             QJsonObject{{QStringLiteral("Replicated"), QJsonObject{{QStringLiteral("Replicas"), 2}}}}}};
         DockerReply *created = test::await(store.client()->createService(spec));
         QVERIFY2(created->ok(), qPrintable(created->error().toString()));
         const QString id = created->object().value(QLatin1String("ID")).toString();
@@ -135,17 +93,21 @@ private slots:
     void reconnectsAndResyncsAfterAnOutage()
     {
         QTemporaryDir dir;
-        EngineRelay relay(socketPath(m_sandbox.value("DOCKER_HOST")), dir.filePath(QStringLiteral("relay.sock")));
+        EngineRelay relay(EngineRelay::socketPath(m_sandbox.value("DOCKER_HOST")),
+                          dir.filePath(QStringLiteral("relay.sock")));
         QVERIFY(relay.listen());
         ClusterStore store;
-        QAbstractItemModelTester tester(store.services(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        store.connectTo(test::SandboxEnvironment::endpoint(QStringLiteral("unix://") + dir.filePath(QStringLiteral("relay.sock"))));
+        QAbstractItemModelTester tester(store.services(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        store.connectTo(test::SandboxEnvironment::endpoint(QStringLiteral("unix://") +
+                                                           dir.filePath(QStringLiteral("relay.sock"))));
         QTRY_VERIFY_WITH_TIMEOUT(store.isLoaded(), 30000);
         QCOMPARE(store.state(), ClusterStore::State::Live);
 
         relay.cut();
         QTRY_COMPARE_WITH_TIMEOUT(store.state(), ClusterStore::State::Reconnecting, 10000);
-        QVERIFY2(store.stateMessage().contains(QLatin1String("relay.sock")), qPrintable(store.stateMessage()));
+        QVERIFY2(store.stateMessage().contains(QLatin1String("relay.sock")),
+                 qPrintable(store.stateMessage()));
         QVERIFY2(store.stateMessage().contains(QLatin1String("retrying")), qPrintable(store.stateMessage()));
 
         // What changed while Cape could not see it arrives with the resync.
@@ -153,9 +115,11 @@ private slots:
         const QJsonObject spec{
             {QStringLiteral("Name"), QStringLiteral("store-outage")},
             {QStringLiteral("TaskTemplate"),
-             QJsonObject{{QStringLiteral("ContainerSpec"),
-                          QJsonObject{{QStringLiteral("Image"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
-                                      {QStringLiteral("Command"), QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}}}}}}};
+             QJsonObject{
+                 {QStringLiteral("ContainerSpec"),
+                  QJsonObject{{QStringLiteral("Image"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
+                              {QStringLiteral("Command"),
+                               QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}}}}}}};
         DockerReply *created = test::await(direct.createService(spec));
         QVERIFY2(created->ok(), qPrintable(created->error().toString()));
         const QString id = created->object().value(QLatin1String("ID")).toString();
