@@ -5,6 +5,7 @@
 #include "stackbootstrap.h"
 #include "ui/logs/logpanel.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/stats/statsview.h"
 #include "ui/style/capestyle.h"
 
 #include <QApplication>
@@ -15,8 +16,20 @@
 #include <QTranslator>
 
 #include <memory>
+#include <sys/resource.h>
 
 namespace {
+
+// One stats stream per container, one log stream per panel: a large
+// cluster needs more sockets than the usual soft limit of 1024.
+void raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
 
 int fail(const QString &message)
 {
@@ -28,6 +41,7 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    raiseOpenFileLimit();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("cape"));
     QApplication::setApplicationDisplayName(QStringLiteral("Cape"));
@@ -36,8 +50,8 @@ int main(int argc, char *argv[])
     cape::applyCapeStyle(app);
     // The user's language when Cape speaks it; English (its plural forms) otherwise.
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("cape"), QStringLiteral("_"), QStringLiteral(":/i18n"))
-        || translator.load(QStringLiteral("cape_en"), QStringLiteral(":/i18n")))
+    if (translator.load(QLocale(), QStringLiteral("cape"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+        translator.load(QStringLiteral("cape_en"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
@@ -47,30 +61,42 @@ int main(int argc, char *argv[])
     const QCommandLineOption connectOption(QStringLiteral("connect"),
                                            QStringLiteral("The manager's engine, as DOCKER_HOST spells it."),
                                            QStringLiteral("endpoint"));
-    const QCommandLineOption nodeOption(QStringLiteral("node"),
-                                        QStringLiteral("Another node's engine, for its container events, logs and "
-                                                       "stats (repeatable)."),
-                                        QStringLiteral("endpoint"));
-    const QCommandLineOption viewOption(QStringLiteral("view"),
-                                        QStringLiteral("The view to open: overview, visualizer, nodes, services, tasks, "
-                                                       "logs, stats, stacks, networks, configs, secrets, swarm, events."),
-                                        QStringLiteral("name"));
-    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                              QStringLiteral("Save the window once its data has loaded, and exit."),
-                                              QStringLiteral("file.png"));
+    const QCommandLineOption nodeOption(
+        QStringLiteral("node"),
+        QStringLiteral("Another node's engine, for its container events, logs and "
+                       "stats (repeatable)."),
+        QStringLiteral("endpoint"));
+    const QCommandLineOption viewOption(
+        QStringLiteral("view"),
+        QStringLiteral("The view to open: overview, visualizer, nodes, services, tasks, "
+                       "logs, stats, stacks, networks, configs, secrets, swarm, events."),
+        QStringLiteral("name"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"), QStringLiteral("Save the window once its data has loaded, and exit."),
+        QStringLiteral("file.png"));
     const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size, WIDTHxHEIGHT."),
                                         QStringLiteral("size"));
-    const QCommandLineOption deployOption(QStringLiteral("deploy-stack"),
-                                          QStringLiteral("Deploy a compose file as a stack once connected, and wait until it "
-                                                         "runs (for the demo)."),
-                                          QStringLiteral("name=file"));
+    const QCommandLineOption deployOption(
+        QStringLiteral("deploy-stack"),
+        QStringLiteral("Deploy a compose file as a stack once connected, and wait until it "
+                       "runs (for the demo)."),
+        QStringLiteral("name=file"));
     const QCommandLineOption logsOption(QStringLiteral("logs"),
                                         QStringLiteral("Open the logs of this service once connected."),
                                         QStringLiteral("service"));
     const QCommandLineOption searchOption(QStringLiteral("log-search"),
-                                          QStringLiteral("Search the opened logs for this text."), QStringLiteral("text"));
-    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, sizeOption, deployOption, logsOption,
-                       searchOption});
+                                          QStringLiteral("Search the opened logs for this text."),
+                                          QStringLiteral("text"));
+    const QCommandLineOption statsOption(QStringLiteral("stats"),
+                                         QStringLiteral("Show the stats of this service once connected."),
+                                         QStringLiteral("service"));
+    const QCommandLineOption settleOption(
+        QStringLiteral("screenshot-after"),
+        QStringLiteral("Seconds to wait after loading before the screenshot "
+                       "(default 1.5; charts need history)."),
+        QStringLiteral("seconds"), QStringLiteral("1.5"));
+    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, settleOption, sizeOption,
+                       deployOption, logsOption, searchOption, statsOption});
     parser.process(app);
 
     std::unique_ptr<cape::MainWindow> owner;
@@ -141,7 +167,8 @@ int main(int argc, char *argv[])
             for (const cape::ServiceRecord &service : window.store()->services()->records()) {
                 if (service.name != name)
                     continue;
-                cape::LogPanel *panel = window.openLogs({cape::LogFeed::Kind::Service, service.id, name, {}, false});
+                cape::LogPanel *panel =
+                    window.openLogs({cape::LogFeed::Kind::Service, service.id, name, {}, false});
                 if (!search.isEmpty())
                     panel->setSearch(search);
                 return;
@@ -150,12 +177,38 @@ int main(int argc, char *argv[])
             QCoreApplication::exit(2);
         });
     }
+    if (parser.isSet(statsOption)) {
+        const QString name = parser.value(statsOption);
+        QObject::connect(&window, &cape::MainWindow::loaded, &window, [&window, name] {
+            for (const cape::ServiceRecord &service : window.store()->services()->records()) {
+                if (service.name != name)
+                    continue;
+                auto *stats = qobject_cast<cape::StatsView *>(window.view(QStringLiteral("stats")));
+                window.showView(QStringLiteral("stats"));
+                stats->setGrouping(cape::StatsCollector::Group::Service);
+                // Its row appears with the first sample of one of its containers.
+                auto *poll = new QTimer(stats);
+                QObject::connect(poll, &QTimer::timeout, stats, [stats, poll, id = service.id] {
+                    if (stats->select(id))
+                        poll->deleteLater();
+                });
+                poll->start(250);
+                return;
+            }
+            QTextStream(stderr) << "cape: no service named " << name << '\n';
+            QCoreApplication::exit(2);
+        });
+    }
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);
-        const auto grabLater = [&window, file] {
+        bool validDelay = false;
+        const double delay = parser.value(settleOption).toDouble(&validDelay);
+        if (!validDelay || delay < 0 || delay > 3600)
+            return fail(QStringLiteral("--screenshot-after takes seconds, e.g. 30"));
+        const auto grabLater = [&window, file, delay] {
             // Let event-driven updates (task listings after the first sync)
-            // and layouts settle before grabbing.
-            QTimer::singleShot(1500, &window, [&window, file] {
+            // and layouts settle, and charts gather history, before grabbing.
+            QTimer::singleShot(int(delay * 1000), &window, [&window, file] {
                 const bool saved = window.grab().save(file);
                 if (!saved)
                     QTextStream(stderr) << "cape: cannot write " << file << '\n';

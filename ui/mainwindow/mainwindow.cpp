@@ -15,6 +15,7 @@
 #include "ui/overview/overviewview.h"
 #include "ui/palette/commandpalette.h"
 #include "ui/stacks/stacksview.h"
+#include "ui/stats/statsview.h"
 #include "ui/swarm/swarmview.h"
 #include "ui/views/nodesview.h"
 #include "ui/views/objectsview.h"
@@ -37,7 +38,8 @@
 
 namespace cape {
 
-MainWindow::MainWindow(const DockerEndpoint &endpoint, const QList<DockerEndpoint> &nodeEndpoints, QWidget *parent)
+MainWindow::MainWindow(const DockerEndpoint &endpoint, const QList<DockerEndpoint> &nodeEndpoints,
+                       QWidget *parent)
     : MainWindow(new ClusterStore, parent)
 {
     m_store->setParent(this);
@@ -103,10 +105,14 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     addView(QStringLiteral("logs"), tr("Logs"), m_logs);
     connect(services, &ServicesView::logsRequested, this, &MainWindow::openLogs);
     connect(tasks, &TasksView::logsRequested, this, &MainWindow::openLogs);
+    addView(QStringLiteral("stats"), tr("Stats"), new StatsView(store, this));
     addView(QStringLiteral("stacks"), tr("Stacks"), new StacksView(store, this));
-    addView(QStringLiteral("networks"), tr("Networks"), new ObjectsView(ObjectsView::Kind::Network, store, this));
-    addView(QStringLiteral("configs"), tr("Configs"), new ObjectsView(ObjectsView::Kind::Config, store, this));
-    addView(QStringLiteral("secrets"), tr("Secrets"), new ObjectsView(ObjectsView::Kind::Secret, store, this));
+    addView(QStringLiteral("networks"), tr("Networks"),
+            new ObjectsView(ObjectsView::Kind::Network, store, this));
+    addView(QStringLiteral("configs"), tr("Configs"),
+            new ObjectsView(ObjectsView::Kind::Config, store, this));
+    addView(QStringLiteral("secrets"), tr("Secrets"),
+            new ObjectsView(ObjectsView::Kind::Secret, store, this));
     addView(QStringLiteral("swarm"), tr("Swarm"), new SwarmView(store, this));
     auto *events = new ResourceView(tr("Events"), store->events(), this);
     events->setDetailsVisible(false);
@@ -179,8 +185,8 @@ bool MainWindow::isLoaded() const
 void MainWindow::setConnections(ConnectionStore *connections)
 {
     m_connections = connections;
-    for (auto signal : {&ConnectionStore::profileAdded, &ConnectionStore::profileChanged, &ConnectionStore::profileRemoved,
-                        &ConnectionStore::currentChanged})
+    for (auto signal : {&ConnectionStore::profileAdded, &ConnectionStore::profileChanged,
+                        &ConnectionStore::profileRemoved, &ConnectionStore::currentChanged})
         connect(connections, signal, this, &MainWindow::reloadSwitcher);
     connect(m_switcher, &QComboBox::activated, this, [this](int index) {
         const QString id = m_switcher->itemData(index).toString();
@@ -284,12 +290,18 @@ CommandPalette *MainWindow::openPalette()
                 entries.append({name, kind, [this, viewName, id = record.id] { reveal(viewName, id); }});
         }
     };
-    objects(QStringLiteral("nodes"), tr("node"), m_store->nodes(), [](const NodeRecord &n) { return n.hostname; });
-    objects(QStringLiteral("services"), tr("service"), m_store->services(), [](const ServiceRecord &s) { return s.name; });
-    objects(QStringLiteral("stacks"), tr("stack"), m_store->stacks(), [](const StackRecord &s) { return s.id; });
-    objects(QStringLiteral("networks"), tr("network"), m_store->networks(), [](const ObjectRecord &o) { return o.name; });
-    objects(QStringLiteral("configs"), tr("config"), m_store->configs(), [](const ObjectRecord &o) { return o.name; });
-    objects(QStringLiteral("secrets"), tr("secret"), m_store->secrets(), [](const ObjectRecord &o) { return o.name; });
+    objects(QStringLiteral("nodes"), tr("node"), m_store->nodes(),
+            [](const NodeRecord &n) { return n.hostname; });
+    objects(QStringLiteral("services"), tr("service"), m_store->services(),
+            [](const ServiceRecord &s) { return s.name; });
+    objects(QStringLiteral("stacks"), tr("stack"), m_store->stacks(),
+            [](const StackRecord &s) { return s.id; });
+    objects(QStringLiteral("networks"), tr("network"), m_store->networks(),
+            [](const ObjectRecord &o) { return o.name; });
+    objects(QStringLiteral("configs"), tr("config"), m_store->configs(),
+            [](const ObjectRecord &o) { return o.name; });
+    objects(QStringLiteral("secrets"), tr("secret"), m_store->secrets(),
+            [](const ObjectRecord &o) { return o.name; });
     const TaskTableModel *tasks = m_store->tasks();
     objects(QStringLiteral("tasks"), tr("task"), tasks,
             [tasks](const TaskRecord &t) { return t.isHistory() ? QString() : tasks->taskName(t); });
@@ -313,7 +325,8 @@ void MainWindow::updateConnectionState()
     const bool lost = m_store->state() == ClusterStore::State::Reconnecting;
     m_banner->setVisible(lost);
     if (lost)
-        m_banner->setText(tr("⚠  Cannot reach the engine. %1. What you see may be out of date; it resyncs when the engine answers.")
+        m_banner->setText(tr("⚠  Cannot reach the engine. %1. What you see may be out of date; it resyncs "
+                             "when the engine answers.")
                               .arg(m_store->stateMessage()));
 }
 

@@ -15,9 +15,9 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QPlainTextEdit>
 #include <QPointer>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
@@ -58,7 +58,8 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
         m_proxy->setFilterText(text);
         updateCount();
     });
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_filter, nullptr, nullptr, Qt::WidgetShortcut);
+    auto *escape =
+        new QShortcut(QKeySequence(Qt::Key_Escape), m_filter, nullptr, nullptr, Qt::WidgetShortcut);
     connect(escape, &QShortcut::activated, this, [this] {
         m_filter->clear();
         m_table->setFocus();
@@ -110,11 +111,7 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
         if (!m_columnsSized) {
             // Once, on the first rows: later the user's widths win.
             m_columnsSized = true;
-            QTimer::singleShot(0, this, [this] {
-                m_table->resizeColumnsToContents();
-                for (int column = 0; column < m_proxy->columnCount(); ++column)
-                    m_table->setColumnWidth(column, std::clamp(m_table->columnWidth(column) + 16, 70, 320));
-            });
+            QTimer::singleShot(0, this, &ResourceView::fitColumns);
         }
         if (!m_table->selectionModel()->hasSelection() && m_proxy->rowCount() > 0 && !m_details->isHidden())
             QTimer::singleShot(0, this, [this] {
@@ -125,18 +122,19 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &ResourceView::updateCount);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ResourceView::updateCount);
     // The selected object changed in the engine: show it as it is now.
-    connect(m_proxy, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
-        const QString id = currentId();
-        if (id.isEmpty() || m_detailDue)
-            return;
-        for (int row = from.row(); row <= to.row(); ++row) {
-            if (m_proxy->index(row, 0).data(IdRole).toString() == id) {
-                m_detailDue = true;
-                QTimer::singleShot(50, this, &ResourceView::refreshDetail);
-                return;
-            }
-        }
-    });
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                const QString id = currentId();
+                if (id.isEmpty() || m_detailDue)
+                    return;
+                for (int row = from.row(); row <= to.row(); ++row) {
+                    if (m_proxy->index(row, 0).data(IdRole).toString() == id) {
+                        m_detailDue = true;
+                        QTimer::singleShot(50, this, &ResourceView::refreshDetail);
+                        return;
+                    }
+                }
+            });
 
     m_summary->setOpenExternalLinks(false);
     m_summary->setFrameShape(QFrame::NoFrame);
@@ -168,6 +166,13 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
 
     updateCount();
     refreshDetail();
+}
+
+void ResourceView::fitColumns()
+{
+    m_table->resizeColumnsToContents();
+    for (int column = 0; column < m_proxy->columnCount(); ++column)
+        m_table->setColumnWidth(column, std::clamp(m_table->columnWidth(column) + 16, 70, 320));
 }
 
 void ResourceView::setStateColumns(const QList<int> &columns)
@@ -233,7 +238,8 @@ bool ResourceView::selectId(const QString &id)
     for (int row = 0; row < m_proxy->rowCount(); ++row) {
         const QModelIndex index = m_proxy->index(row, 0);
         if (index.data(IdRole).toString() == id) {
-            m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
             m_table->setCurrentIndex(index);
             m_table->scrollTo(index);
             return true;
@@ -295,7 +301,8 @@ void ResourceView::updateCount()
 {
     const int shown = m_proxy->rowCount();
     const int total = m_model->rowCount();
-    m_count->setText(shown == total ? tr("%n item(s)", nullptr, total) : tr("%1 of %2").arg(shown).arg(total));
+    m_count->setText(shown == total ? tr("%n item(s)", nullptr, total)
+                                    : tr("%1 of %2").arg(shown).arg(total));
 }
 
 void ResourceView::refreshDetail()

@@ -44,6 +44,9 @@ public:
     MessageLabel *messageLabel() const { return m_message; }
 
     void setStateColumns(const QList<int> &columns);
+    // Columns as wide as their contents (within reason); done once by
+    // itself, on the first rows.
+    void fitColumns();
     void setDetailProvider(DetailProvider provider);
     // A tab beside Summary and Inspect (the tasks of a node or service).
     void addDetailTab(QWidget *widget, const QString &label);
