@@ -13,57 +13,30 @@
 #include "ui/logs/logpanel.h"
 #include "ui/logs/logview.h"
 
+#include "processprobe.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QTimer>
 
-#include <algorithm>
 #include <cstdio>
-#include <sys/resource.h>
 
 using namespace cape;
-
-namespace {
-
-double cpuSeconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-qint64 rssKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
-}
-
-double percentile(QList<double> values, double p)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size()))));
-}
-
-} // namespace
+using namespace cape::bench;
 
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("connect"), QStringLiteral("manager endpoint"), QStringLiteral("endpoint")});
-    parser.addOption({QStringLiteral("service"), QStringLiteral("service to follow"), QStringLiteral("name")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("measured seconds"), QStringLiteral("s"), QStringLiteral("30")});
-    parser.addOption({QStringLiteral("warmup"), QStringLiteral("seconds before measuring"), QStringLiteral("s"), QStringLiteral("5")});
+    parser.addOption(
+        {QStringLiteral("connect"), QStringLiteral("manager endpoint"), QStringLiteral("endpoint")});
+    parser.addOption(
+        {QStringLiteral("service"), QStringLiteral("service to follow"), QStringLiteral("name")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("measured seconds"), QStringLiteral("s"),
+                      QStringLiteral("30")});
+    parser.addOption({QStringLiteral("warmup"), QStringLiteral("seconds before measuring"),
+                      QStringLiteral("s"), QStringLiteral("5")});
     parser.process(app);
 
     DockerEndpoint endpoint;
@@ -79,33 +52,14 @@ int main(int argc, char **argv)
     ClusterStore store;
     store.connectTo(endpoint);
     LogPanel *panel = nullptr;
-    QList<double> lateness; // ms past due of a 10 ms timer on the GUI thread
+    // First the lag without a panel: what this machine's load alone causes
+    // (the flooding service keeps both cores busy too).
+    LoopLagProbe probe;
+    QList<double> baseline;
     QElapsedTimer clock;
-    qint64 lastTick = 0;
     qint64 linesAtStart = 0;
     double cpuAtStart = 0;
-    qint64 peakRss = 0;
-    bool measuring = false;
 
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(10);
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        if (measuring && lastTick > 0)
-            lateness.append(std::max(0.0, double(now - lastTick) / 1e6 - 10.0));
-        lastTick = now;
-        peakRss = std::max(peakRss, rssKiB());
-    });
-
-    // First the same measure without a panel: the lag this machine's load
-    // alone causes (the flooding service keeps both cores busy too).
-    QList<double> baseline;
-    bool baselining = false;
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        if (baselining && lastTick > 0)
-            baseline.append(std::max(0.0, double(clock.nsecsElapsed() - lastTick) / 1e6 - 10.0));
-    });
     const auto openPanel = [&] {
         QString id;
         for (const ServiceRecord &service : store.services()->records()) {
@@ -123,28 +77,33 @@ int main(int argc, char **argv)
         QTimer::singleShot(warmup * 1000, [&] {
             linesAtStart = panel->model()->bufferedCount() + panel->model()->droppedCount();
             cpuAtStart = cpuSeconds();
-            measuring = true;
-            clock.restart();
-            lastTick = 0;
+            probe.reset();
+            probe.setMeasuring(true);
+            clock.start();
             QTimer::singleShot(seconds * 1000, [&] {
                 const double elapsed = double(clock.nsecsElapsed()) / 1e9;
-                const qint64 lines = panel->model()->bufferedCount() + panel->model()->droppedCount() - linesAtStart;
-                std::printf("lines_per_s=%.0f lag_p50_ms=%.2f lag_p99_ms=%.2f lag_max_ms=%.2f base_p50_ms=%.2f base_p99_ms=%.2f "
-                            "base_max_ms=%.2f cpu_pct=%.1f rss_mib=%.1f peak_rss_mib=%.1f buffered=%lld following=%d\n",
-                            double(lines) / elapsed, percentile(lateness, 0.5), percentile(lateness, 0.99),
-                            percentile(lateness, 1.0), percentile(baseline, 0.5), percentile(baseline, 0.99),
-                            percentile(baseline, 1.0), (cpuSeconds() - cpuAtStart) / elapsed * 100, double(rssKiB()) / 1024,
-                            double(peakRss) / 1024, qlonglong(panel->model()->bufferedCount()), int(panel->view()->follows()));
+                const qint64 lines =
+                    panel->model()->bufferedCount() + panel->model()->droppedCount() - linesAtStart;
+                std::printf("lines_per_s=%.0f lag_p50_ms=%.2f lag_p99_ms=%.2f lag_max_ms=%.2f "
+                            "base_p50_ms=%.2f base_p99_ms=%.2f "
+                            "base_max_ms=%.2f cpu_pct=%.1f rss_mib=%.1f peak_rss_mib=%.1f buffered=%lld "
+                            "following=%d\n",
+                            double(lines) / elapsed, percentile(probe.lateness(), 0.5),
+                            percentile(probe.lateness(), 0.99), percentile(probe.lateness(), 1.0),
+                            percentile(baseline, 0.5), percentile(baseline, 0.99), percentile(baseline, 1.0),
+                            (cpuSeconds() - cpuAtStart) / elapsed * 100, double(rssKiB()) / 1024,
+                            double(probe.peakRssKiB()) / 1024, qlonglong(panel->model()->bufferedCount()),
+                            int(panel->view()->follows()));
                 QCoreApplication::exit(0);
             });
         });
     };
     QObject::connect(&store, &ClusterStore::loaded, [&] {
-        clock.start();
-        tick.start();
-        baselining = true;
+        probe.start();
+        probe.setMeasuring(true);
         QTimer::singleShot(warmup * 1000, [&] {
-            baselining = false;
+            baseline = probe.lateness();
+            probe.setMeasuring(false);
             openPanel();
         });
     });

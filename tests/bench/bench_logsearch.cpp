@@ -8,46 +8,39 @@
 
 #include "models/logmodel.h"
 
+#include "processprobe.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QRandomGenerator>
-#include <QEventLoop>
-#include <QTimer>
 #include <QTextStream>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 
 using namespace cape;
+using cape::bench::rssKiB;
 
 namespace {
 
 QByteArray makeLine(QRandomGenerator &random, qint64 i)
 {
     static const char *const methods[] = {"GET", "POST", "PUT", "DELETE"};
-    static const char *const paths[] = {"/api/orders", "/api/users/42", "/health", "/static/app.js", "/api/cart/checkout"};
+    static const char *const paths[] = {"/api/orders", "/api/users/42", "/health", "/static/app.js",
+                                        "/api/cart/checkout"};
     static const int statuses[] = {200, 200, 200, 201, 204, 301, 404, 500, 503};
     const quint32 r = random.generate();
     if (r % 97 == 0)
-        return QByteArray("ERROR upstream connection refused while reading response header, request id ") + QByteArray::number(i, 16);
-    return QByteArray("10.0.") + QByteArray::number(r % 255) + '.' + QByteArray::number((r >> 8) % 255) + " - - \"" +
-           methods[r % 4] + ' ' + paths[(r >> 4) % 5] + " HTTP/1.1\" " + QByteArray::number(statuses[(r >> 12) % 9]) +
-           ' ' + QByteArray::number((r >> 16) % 20000) + " \"Mozilla/5.0 (X11; Linux x86_64)\" rt=0." +
-           QByteArray::number((r >> 3) % 999);
-}
-
-qint64 rssKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
+        return QByteArray("ERROR upstream connection refused while reading response header, request id ") +
+               QByteArray::number(i, 16);
+    return QByteArray("10.0.") + QByteArray::number(r % 255) + '.' + QByteArray::number((r >> 8) % 255) +
+           " - - \"" + methods[r % 4] + ' ' + paths[(r >> 4) % 5] + " HTTP/1.1\" " +
+           QByteArray::number(statuses[(r >> 12) % 9]) + ' ' + QByteArray::number((r >> 16) % 20000) +
+           " \"Mozilla/5.0 (X11; Linux x86_64)\" rt=0." + QByteArray::number((r >> 3) % 999);
 }
 
 // Runs the event loop until the search in flight is done; false on timeout.
@@ -67,9 +60,12 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("lines"), QStringLiteral("lines to buffer"), QStringLiteral("N"), QStringLiteral("1000000")});
-    parser.addOption({QStringLiteral("runs"), QStringLiteral("runs per query"), QStringLiteral("R"), QStringLiteral("5")});
-    parser.addOption({QStringLiteral("write"), QStringLiteral("also write the lines here"), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("lines"), QStringLiteral("lines to buffer"), QStringLiteral("N"),
+                      QStringLiteral("1000000")});
+    parser.addOption(
+        {QStringLiteral("runs"), QStringLiteral("runs per query"), QStringLiteral("R"), QStringLiteral("5")});
+    parser.addOption(
+        {QStringLiteral("write"), QStringLiteral("also write the lines here"), QStringLiteral("FILE")});
     parser.process(app);
     const qint64 lines = parser.value(QStringLiteral("lines")).toLongLong();
     const int runs = parser.value(QStringLiteral("runs")).toInt();
@@ -85,7 +81,8 @@ int main(int argc, char **argv)
     for (qint64 i = 0; i < lines; ++i) {
         const QByteArray text = makeLine(random, i);
         // Three replicas, each a few lines behind the others now and then.
-        model.append(t0 + i * 1000 - qint64(random.bounded(3)) * 1500, int(i % 3), LogFrameDecoder::Stream::Stdout, text);
+        model.append(t0 + i * 1000 - qint64(random.bounded(3)) * 1500, int(i % 3),
+                     LogFrameDecoder::Stream::Stdout, text);
         if (writing) {
             out.write(text);
             out.write("\n", 1);
@@ -95,8 +92,8 @@ int main(int argc, char **argv)
     }
     model.flush();
     out.close();
-    std::printf("filled %lld lines in %lld ms, RSS +%.1f MiB\n", qlonglong(model.bufferedCount()), qlonglong(fill.elapsed()),
-                double(rssKiB() - rssBefore) / 1024);
+    std::printf("filled %lld lines in %lld ms, RSS +%.1f MiB\n", qlonglong(model.bufferedCount()),
+                qlonglong(fill.elapsed()), double(rssKiB() - rssBefore) / 1024);
 
     struct Case
     {
@@ -126,8 +123,8 @@ int main(int argc, char **argv)
             matches = model.matchCount();
         }
         std::sort(times.begin(), times.end());
-        std::printf("%s %.1f %.1f %lld\n", c.name, double(times.at(times.size() / 2)) / 1000, double(times.first()) / 1000,
-                    qlonglong(matches));
+        std::printf("%s %.1f %.1f %lld\n", c.name, double(times.at(times.size() / 2)) / 1000,
+                    double(times.first()) / 1000, qlonglong(matches));
     }
     return 0;
 }
