@@ -5,5 +5,6 @@
 // compile definitions, so a headless target that picks either up fails here
 // instead of shipping a daemon that needs a display server's libraries.
 #if defined(CAPE_HEADLESS) && (defined(QT_GUI_LIB) || defined(QT_WIDGETS_LIB))
-#error "A headless Cape target links QtGui or QtWidgets; the daemons, services/ and models/ must stay QtCore-only."
+#error                                                                                                       \
+    "A headless Cape target links QtGui or QtWidgets; the daemons, services/ and models/ must stay QtCore-only."
 #endif
