@@ -1,6 +1,23 @@
 #include "services/core/daemoncommandline.h"
+#include "services/core/observabilityserver.h"
+#include "services/core/unixsignalwatcher.h"
+#include "services/eventsource/eventindexer.h"
 
 #include <QCoreApplication>
+#include <QJsonObject>
+#include <QProcessEnvironment>
+#include <QSysInfo>
+#include <QTextStream>
+
+namespace {
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "cape-eventd: " << message << '\n';
+    return 2;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -8,11 +25,94 @@ int main(int argc, char *argv[])
     cape::DaemonCommandLine commandLine(
         QStringLiteral("cape-eventd"),
         QStringLiteral("An eventsource server over Redis streams, wire-compatible with "
-                       "@superhero/core.eventsource 3.x clients."));
-    commandLine.parser().addOption({QStringLiteral("redis"), QStringLiteral("The Redis server."),
-                                    QStringLiteral("host:port")});
+                       "@superhero/core.eventsource 3.x clients.\n\n"
+                       "Environment, as the reference server: REDIS_HOST, REDIS_PORT, REDIS_AUTH."));
+    QCommandLineParser &parser = commandLine.parser();
+    const QCommandLineOption redisOption(
+        QStringLiteral("redis"),
+        QStringLiteral("The Redis server (default: REDIS_HOST:REDIS_PORT, or "
+                       "127.0.0.1:6379)."),
+        QStringLiteral("host:port"));
+    const QCommandLineOption metricsOption(QStringLiteral("metrics-listen"),
+                                           QStringLiteral("Serve /health and /metrics over HTTP here, e.g. "
+                                                          "0.0.0.0:9464."),
+                                           QStringLiteral("host:port"));
+    const QCommandLineOption consumerOption(
+        QStringLiteral("consumer"),
+        QStringLiteral("This replica's name in the queue's consumer group (default: the host name). Keep it "
+                       "stable across restarts: what it had read is taken up again at once."),
+        QStringLiteral("name"));
+    const QCommandLineOption batchOption(
+        QStringLiteral("batch"), QStringLiteral("Queue entries read and indexed at once (default 1000)."),
+        QStringLiteral("n"), QStringLiteral("1000"));
+    const QCommandLineOption reclaimOption(
+        QStringLiteral("reclaim-idle"),
+        QStringLiteral("Take over entries another consumer left unacknowledged this long (default 30000)."),
+        QStringLiteral("ms"), QStringLiteral("30000"));
+    parser.addOptions({redisOption, metricsOption, consumerOption, batchOption, reclaimOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
-    qCritical("cape-eventd: the eventsource server is not implemented yet in this build");
-    return 1;
+
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    cape::EventIndexer::Options options;
+    QString redis = parser.value(redisOption);
+    if (redis.isEmpty() && env.contains(QStringLiteral("REDIS_HOST")))
+        redis = env.value(QStringLiteral("REDIS_HOST")) + u':' +
+                env.value(QStringLiteral("REDIS_PORT"), QStringLiteral("6379"));
+    if (!redis.isEmpty()) {
+        const qsizetype colon = redis.lastIndexOf(u':');
+        bool validPort = false;
+        const uint port = redis.mid(colon + 1).toUInt(&validPort);
+        if (colon <= 0 || !validPort || port == 0 || port > 65535)
+            return fail(QStringLiteral("--redis takes host:port, not %1").arg(redis));
+        options.redis.host = redis.left(colon);
+        options.redis.port = quint16(port);
+    }
+    options.redis.password = env.value(QStringLiteral("REDIS_AUTH")).toUtf8();
+    options.consumer =
+        (parser.isSet(consumerOption) ? parser.value(consumerOption) : QSysInfo::machineHostName()).toUtf8();
+    if (options.consumer.isEmpty())
+        options.consumer = QByteArrayLiteral("cape-eventd");
+    bool valid = false;
+    options.batchSize = parser.value(batchOption).toInt(&valid);
+    if (!valid || options.batchSize < 1 || options.batchSize > 100000)
+        return fail(QStringLiteral("--batch takes a number from 1 to 100000"));
+    options.reclaimIdleMs = parser.value(reclaimOption).toInt(&valid);
+    if (!valid || options.reclaimIdleMs < 100)
+        return fail(QStringLiteral("--reclaim-idle takes milliseconds, at least 100"));
+
+    cape::EventIndexer indexer(options);
+    std::unique_ptr<cape::ObservabilityServer> observability;
+    if (parser.isSet(metricsOption)) {
+        observability = std::make_unique<cape::ObservabilityServer>(
+            [&indexer, &options] {
+                QJsonObject details{{QStringLiteral("redis"),
+                                     QStringLiteral("%1:%2").arg(options.redis.host).arg(options.redis.port)},
+                                    {QStringLiteral("consumer"), QString::fromUtf8(options.consumer)},
+                                    {QStringLiteral("indexed"), qint64(indexer.counters().indexed)}};
+                if (!indexer.lastProblem().isEmpty())
+                    details.insert(QStringLiteral("lastProblem"), indexer.lastProblem());
+                return cape::ObservabilityServer::Health{indexer.isHealthy(), details};
+            },
+            [&indexer] { return indexer.metrics(); });
+        QString error;
+        if (!observability->listen(parser.value(metricsOption), &error))
+            return fail(error);
+    }
+    cape::UnixSignalWatcher unixSignals;
+    QObject::connect(&unixSignals, &cape::UnixSignalWatcher::terminate, &indexer, [&indexer](int) {
+        QTextStream(stderr) << "cape-eventd: stopping: finishing the batches in flight\n";
+        indexer.stop();
+    });
+    QObject::connect(&indexer, &cape::EventIndexer::stopped, &app, [] { QCoreApplication::exit(0); });
+    QObject::connect(&indexer, &cape::EventIndexer::stateChanged, &app,
+                     [&indexer, &options](cape::EventIndexer::State state) {
+                         if (state == cape::EventIndexer::State::Running)
+                             QTextStream(stderr)
+                                 << "cape-eventd: indexing the queue of Redis at " << options.redis.host
+                                 << ':' << options.redis.port << " as consumer "
+                                 << QString::fromUtf8(options.consumer) << '\n';
+                     });
+    indexer.start();
+    return app.exec();
 }

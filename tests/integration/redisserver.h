@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QDir>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QThread>
+
+namespace cape::test {
+
+// A private redis-server (Debian's) on a free loopback port, gone with the
+// object: each test gets an empty Redis of its own.
+class RedisServer
+{
+public:
+    ~RedisServer() { stop(); }
+
+    // False with the reason when redis-server cannot start.
+    bool start(QString *error, const QStringList &extraArgs = {})
+    {
+        const QString binary = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+        if (binary.isEmpty()) {
+            *error = QStringLiteral("no redis-server (./run deps installs it)");
+            return false;
+        }
+        if (m_port == 0) {
+            QTcpServer probe;
+            probe.listen(QHostAddress::LocalHost, 0);
+            m_port = probe.serverPort();
+        }
+        m_process.setProgram(binary);
+        m_process.setArguments(QStringList{QStringLiteral("--port"), QString::number(m_port),
+                                           QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                                           QStringLiteral("--save"), QString(),
+                                           QStringLiteral("--appendonly"), QStringLiteral("no"),
+                                           QStringLiteral("--dir"), m_dir.path()} +
+                               extraArgs);
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        m_process.start();
+        if (!m_process.waitForStarted(5000)) {
+            *error = m_process.errorString();
+            return false;
+        }
+        for (int i = 0; i < 100; ++i) {
+            if (cli({QStringLiteral("PING")}) == "PONG")
+                return true;
+            QThread::msleep(50);
+        }
+        *error = QStringLiteral("redis-server did not answer: ") + QString::fromUtf8(m_process.readAll());
+        return false;
+    }
+
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000)) {
+            m_process.kill();
+            m_process.waitForFinished(2000);
+        }
+    }
+
+    quint16 port() const { return m_port; }
+    QString address() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
+
+    // redis-cli's answer, trimmed (for checks, not for the code under test).
+    QByteArray cli(const QStringList &args) const
+    {
+        QProcess cli;
+        cli.start(QStringLiteral("redis-cli"),
+                  QStringList{QStringLiteral("-p"), QString::number(m_port)} + args);
+        cli.waitForFinished(10000);
+        return cli.readAllStandardOutput().trimmed();
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+} // namespace cape::test
