@@ -12,7 +12,7 @@ namespace cape {
 
 namespace {
 
-constexpr int MaxInFlight = 2; // batches written while the next is read
+constexpr int MaxInFlight = 3; // batches written while the next is read
 constexpr int MaxRetryDelayMs = 10000;
 constexpr int ScheduleRecheckMs = 30000; // besides the wake-ups, in case one was missed
 

@@ -2,12 +2,34 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace cape::JsonText {
 
 std::optional<QJsonValue> parseValue(const QByteArray &text)
 {
+    // The common cases without the parser: what clients write for most
+    // fields (plain strings, null, booleans).
+    if (text == "null")
+        return QJsonValue(QJsonValue::Null);
+    if (text == "true" || text == "false")
+        return QJsonValue(text == "true");
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        bool plain = true;
+        for (qsizetype i = 1; i + 1 < text.size() && plain; ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            plain = c >= 0x20 && c != '"' && c != '\\';
+        }
+        if (plain)
+            return QJsonValue(QString::fromUtf8(text.constData() + 1, text.size() - 2));
+    }
     QJsonParseError error{};
+    if (text.startsWith('{') || text.startsWith('[')) {
+        const QJsonDocument document = QJsonDocument::fromJson(text, &error);
+        if (error.error != QJsonParseError::NoError)
+            return std::nullopt;
+        return document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
+    }
     const QJsonDocument document = QJsonDocument::fromJson('[' + text + ']', &error);
     if (error.error != QJsonParseError::NoError || !document.isArray() || document.array().size() != 1)
         return std::nullopt;

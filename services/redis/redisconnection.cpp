@@ -134,8 +134,10 @@ void RedisConnection::send(const QList<QByteArray> &args, Pending *pending)
         argv.push_back(arg.constData());
         lengths.push_back(size_t(arg.size()));
     }
-    if (redisAsyncCommandArgv(m_context, &RedisConnection::onReply, pending, int(argv.size()), argv.data(),
-                              lengths.data()) != REDIS_OK) {
+    if (redisAsyncCommandArgv(m_context, pending ? &RedisConnection::onReply : nullptr, pending,
+                              int(argv.size()), argv.data(), lengths.data()) != REDIS_OK) {
+        if (!pending)
+            return;
         // Only when the context is already being torn down.
         if (pending->tracked)
             m_deadlines.pop_back();

@@ -54,6 +54,8 @@ public:
     QString address() const;
 
     // Sends a command (its arguments as Redis reads them, binary-safe).
+    // Without a callback its reply is dropped, errors included: for the
+    // commands of a MULTI, whose results come with EXEC.
     // extraTimeoutMs: for a command that blocks on the server (XREADGROUP
     // BLOCK), how much longer than the command timeout it may take.
     void command(const QList<QByteArray> &args, Callback callback = {}, int extraTimeoutMs = 0);

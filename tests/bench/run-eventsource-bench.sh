@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The eventsource benchmark (docs/benchmarks.md, "Eventsource"): N events queued exactly as the Superhero
+# client writes them, indexed by cape-eventd and by the reference server (@superhero/core.eventsource
+# 3.7.8, src/server/index.js) on the same Redis, one after the other; and the Redis-side ceiling: the
+# same write commands piped raw with redis-cli --pipe. Prints markdown.
+#
+#   tests/bench/run-eventsource-bench.sh [BUILD_DIR]        (default: $CAPE_BUILD_DIR or ./build)
+#
+# Environment: EVENTS (20000), RUNS (3).
+# Needs: bin/cape-eventd, redis-server and redis-cli, node and npm (the reference is installed into
+# BUILD_DIR/npm like the interop tests do), python3 (writes the raw protocol for --pipe).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${1:-${CAPE_BUILD_DIR:-$ROOT/build}}
+EVENTS=${EVENTS:-20000}
+RUNS=${RUNS:-3}
+NPM_DIR=$BUILD/npm/superhero-eventsource
+REFERENCE=$NPM_DIR/node_modules/@superhero/core.eventsource/src/server/index.js
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'run-eventsource-bench: %s\n' "$*" >&2; exit 1; }
+
+[ -x "$BUILD/bin/cape-eventd" ] || die "missing $BUILD/bin/cape-eventd: build first (./run build)"
+for tool in redis-server redis-cli node npm python3; do command -v $tool >/dev/null || die "no $tool"; done
+if [ ! -f "$REFERENCE" ]; then
+    log "installing @superhero/core.eventsource@3.7.8 into $NPM_DIR"
+    mkdir -p "$NPM_DIR"
+    (cd "$NPM_DIR" && npm install --no-audit --no-fund --no-save @superhero/core.eventsource@3.7.8 >/dev/null)
+fi
+
+WORK=$(mktemp -d /tmp/cape-eventsource-bench.XXXXXX)
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+SERVER=
+cleanup() {
+    [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+    redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" --daemonize yes >/dev/null
+for _ in $(seq 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+rcli() { redis-cli -p "$PORT" "$@"; }
+
+# N events as the client writes them (XADD, each field its JSON), 100 processes, half with a ppid; one
+# script, so that they appear at once.
+FLOOD='redis.pcall("XGROUP", "CREATE", "process-event-queued", "process-event-queued", "$", "MKSTREAM")
+for i = 1, tonumber(ARGV[1]) do
+  local ppid = "null"
+  if i % 2 == 0 then ppid = "\"parent-" .. (i % 7) .. "\"" end
+  redis.call("XADD", "process-event-queued", "*", "data", "{\"i\":" .. i .. ",\"user\":{\"name\":\"n" .. i .. "\"}}",
+             "rid", "null", "timestamp", "\"2026-01-01T00:00:00.000Z\"", "domain", "\"Load Test\"",
+             "pid", "\"p" .. (i % 100) .. "\"", "ppid", ppid, "name", "\"tick\"", "broadcast", "true")
+end
+return 1'
+
+# Starts a server, queues the events, wakes it as the client does, and times until all are indexed.
+time_server() {
+    local kind=$1 start end
+    rcli flushall >/dev/null
+    if [ "$kind" = cape ]; then
+        "$BUILD/bin/cape-eventd" --redis "127.0.0.1:$PORT" --consumer bench >"$WORK/server.log" 2>&1 &
+    else
+        REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT NODE_PATH=$NPM_DIR/node_modules node "$REFERENCE" >"$WORK/server.log" 2>&1 &
+    fi
+    SERVER=$!
+    for _ in $(seq 200); do
+        [ "$(rcli pubsub numsub process-event-scheduled | tail -1)" != 0 ] && break
+        sleep 0.05
+    done
+    sleep 0.5
+    rcli eval "$FLOOD" 0 "$EVENTS" >/dev/null
+    start=$(date +%s%N)
+    rcli publish process-event-queued null >/dev/null
+    while [ "$(rcli hlen pd)" -lt "$EVENTS" ]; do
+        sleep 0.01
+        kill -0 "$SERVER" 2>/dev/null || die "$kind server died: $(tail -5 "$WORK/server.log")"
+        [ $(( ($(date +%s%N) - start) / 1000000000 )) -gt 600 ] && die "$kind: not done in 10 minutes"
+    done
+    end=$(date +%s%N)
+    [ "$(rcli xlen process-load-test-tick-persisted)" = "$EVENTS" ] || die "$kind: the persisted stream does not hold $EVENTS entries"
+    kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true
+    SERVER=
+    echo $(( (end - start) / 1000 ))
+}
+
+# The ceiling: the writes cape-eventd sends for these events, as raw protocol through redis-cli --pipe.
+python3 - "$EVENTS" >"$WORK/pipe.resp" <<'EOF'
+import sys
+n = int(sys.argv[1])
+out = sys.stdout.buffer
+def cmd(*args):
+    args = [a if isinstance(a, bytes) else str(a).encode() for a in args]
+    out.write(b"*%d\r\n" % len(args))
+    for a in args:
+        out.write(b"$%d\r\n%s\r\n" % (len(a), a))
+for i in range(1, n + 1):
+    sid = "1767225600000-%d" % i
+    member = '"%s"' % sid
+    ppid = "parent-%d" % (i % 7) if i % 2 == 0 else None
+    pid = "p%d" % (i % 100)
+    doc = '{"data":{"i":%d,"user":{"name":"n%d"}},"rid":null,"timestamp":"2026-01-01T00:00:00.000Z","domain":"Load Test","pid":"%s","ppid":%s,"name":"tick"}' % (i, i, pid, '"%s"' % ppid if ppid else "null")
+    cmd("MULTI")
+    cmd("HSET", "pd", sid, doc)
+    for key in ("ph:load-test:" + pid, "phn:load-test:%s:tick" % pid, "phon:tick", "phop:" + pid):
+        cmd("ZADD", key, 1767225600000, member)
+    if ppid:
+        cmd("ZADD", "phopp:" + ppid, 1767225600000, member)
+        cmd("ZADD", "phpp:Load Test:" + ppid, 1767225600000, member)
+    cmd("XDEL", "process-event-queued", sid)
+    cmd("XADD", "process-load-test-tick-persisted", "*", "id", member)
+    message = '{"id":%s}' % member
+    for channel in ("process-load-test-tick-persisted", "process-load-test-%s-persisted-pid" % pid, "process-load-test-%s-tick-persisted-pid-name" % pid):
+        cmd("PUBLISH", channel, message)
+    cmd("XACK", "process-event-queued", "process-event-queued", sid)
+    cmd("EXEC")
+EOF
+time_pipe() {
+    rcli flushall >/dev/null
+    rcli eval "$FLOOD" 0 "$EVENTS" >/dev/null
+    local start end
+    start=$(date +%s%N)
+    redis-cli -p "$PORT" --pipe <"$WORK/pipe.resp" >/dev/null
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000 ))
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rate() { awk -v n="$EVENTS" -v us="$1" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+
+log "cape-eventd, $RUNS runs of $EVENTS events"
+for _ in $(seq "$RUNS"); do time_server cape; done | median >"$WORK/cape.us"
+log "the Redis ceiling (redis-cli --pipe), $RUNS runs"
+for _ in $(seq "$RUNS"); do time_pipe; done | median >"$WORK/pipe.us"
+log "the reference server, 1 run of $EVENTS events (it is slow)"
+time_server reference >"$WORK/reference.us"
+
+cape_rate=$(rate "$(cat "$WORK/cape.us")")
+pipe_rate=$(rate "$(cat "$WORK/pipe.us")")
+ref_rate=$(rate "$(cat "$WORK/reference.us")")
+
+echo "### Eventsource: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "- command: \`tests/bench/run-eventsource-bench.sh\` (\`./run bench\`)"
+echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- Cape $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (uncommitted changes)'), $(redis-server --version | cut -d' ' -f1-3), node $(node --version), @superhero/core.eventsource 3.7.8"
+echo
+echo "$EVENTS events queued at once as the client writes them (one XADD each, every field its JSON; 100 processes, half with a ppid, all broadcast), then the wake-up the client publishes; timed from the wake-up until \`pd\` holds all of them (the persisted stream is checked to hold exactly $EVENTS entries). cape-eventd: median of $RUNS, default settings (batches of 1000). The ceiling: the write commands cape-eventd sends for the same events (MULTI, HSET, 4 or 6 ZADD, XDEL, XADD, 3 PUBLISH, XACK, EXEC), piped raw with \`redis-cli --pipe\`, median of $RUNS (no reads, no decoding: Redis alone)."
+echo
+echo "| | events/s | time for $EVENTS | vs the reference | share of the ceiling |"
+echo "|---|---|---|---|---|"
+echo "| reference server (node) | $ref_rate | $(awk -v us="$(cat "$WORK/reference.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | 1.0 | $(awk -v a="$ref_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
+echo "| cape-eventd | $cape_rate | $(awk -v us="$(cat "$WORK/cape.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$cape_rate" "$ref_rate") | $(awk -v a="$cape_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
+echo "| Redis ceiling (redis-cli --pipe) | $pipe_rate | $(awk -v us="$(cat "$WORK/pipe.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$pipe_rate" "$ref_rate") | 100 % |"
+echo

@@ -1,0 +1,288 @@
+#include "redisserver.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTest>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace cape;
+
+namespace {
+
+// N events queued at once, as the client writes them (each field its JSON),
+// spread over 100 processes, half with a ppid.
+const char *const FloodScript = R"(
+redis.pcall('XGROUP', 'CREATE', 'process-event-queued', 'process-event-queued', '$', 'MKSTREAM')
+for i = 1, tonumber(ARGV[1]) do
+  local ppid = 'null'
+  if i % 2 == 0 then ppid = '"parent-' .. (i % 7) .. '"' end
+  redis.call('XADD', 'process-event-queued', '*', 'data', '{"i":' .. i .. '}', 'rid', 'null',
+             'timestamp', '"2026-01-01T00:00:00.000Z"', 'domain', '"Load Test"', 'pid', '"p' .. (i % 100) .. '"',
+             'ppid', ppid, 'name', '"tick"', 'broadcast', 'true')
+end
+return 1
+)";
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+qint64 number(const QByteArray &text)
+{
+    return text.trimmed().toLongLong();
+}
+
+// GET on the daemon's observability listener: status and body.
+std::pair<int, QByteArray> httpGet(quint16 port, const QString &path)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path)));
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(6000, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    reply->deleteLater();
+    return {status, body};
+}
+
+} // namespace
+
+// cape-eventd against a real Redis: bad input, crashes, several replicas,
+// Redis going away, SIGTERM.
+class TestEventd : public QObject
+{
+    Q_OBJECT
+
+    QList<QProcess *> m_daemons;
+
+    QProcess *startDaemon(const test::RedisServer &redis, const QStringList &args = {})
+    {
+        auto *daemon = new QProcess(this);
+        daemon->setProcessChannelMode(QProcess::MergedChannels);
+        daemon->start(QStringLiteral(CAPE_EVENTD_BINARY),
+                      QStringList{QStringLiteral("--redis"), redis.address()} + args);
+        daemon->waitForStarted(5000);
+        m_daemons << daemon;
+        return daemon;
+    }
+
+    // A daemon serving /health and /metrics: the port.
+    quint16 startObservedDaemon(const test::RedisServer &redis)
+    {
+        const quint16 port = freePort();
+        startDaemon(redis, {QStringLiteral("--metrics-listen"), QStringLiteral("127.0.0.1:%1").arg(port)});
+        return port;
+    }
+
+private slots:
+    void cleanup()
+    {
+        for (QProcess *daemon : std::as_const(m_daemons)) {
+            daemon->kill();
+            daemon->waitForFinished(5000);
+            delete daemon;
+        }
+        m_daemons.clear();
+    }
+
+    void badEntriesGoToTheErrorStreamAndTheQueueMovesOn()
+    {
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error), qPrintable(error));
+        const quint16 metricsPort = startObservedDaemon(redis);
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(metricsPort, QStringLiteral("/health")).first, 200, 10000);
+
+        const auto xadd = [&](const QStringList &fields) {
+            return redis.cli(QStringList{QStringLiteral("XADD"), QStringLiteral("process-event-queued"),
+                                         QStringLiteral("*")} +
+                             fields);
+        };
+        const QByteArray notJson =
+            xadd({QStringLiteral("domain"), QStringLiteral("{broken"), QStringLiteral("pid"),
+                  QStringLiteral("\"p\""), QStringLiteral("name"), QStringLiteral("\"n\"")});
+        const QByteArray noPid = xadd({QStringLiteral("domain"), QStringLiteral("\"d\""),
+                                       QStringLiteral("name"), QStringLiteral("\"n\"")});
+        const QByteArray badTime =
+            xadd({QStringLiteral("domain"), QStringLiteral("\"d\""), QStringLiteral("pid"),
+                  QStringLiteral("\"p\""), QStringLiteral("name"), QStringLiteral("\"n\""),
+                  QStringLiteral("timestamp"), QStringLiteral("\"yesterday-ish\"")});
+        const QByteArray good =
+            xadd({QStringLiteral("domain"), QStringLiteral("\"d\""), QStringLiteral("pid"),
+                  QStringLiteral("\"p\""), QStringLiteral("name"), QStringLiteral("\"n\"")});
+        redis.cli(
+            {QStringLiteral("PUBLISH"), QStringLiteral("process-event-queued"), QStringLiteral("null")});
+
+        // The good one after them is indexed: nothing stopped the queue.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !redis.cli({QStringLiteral("HGET"), QStringLiteral("pd"), QString::fromUtf8(good)}).isEmpty(),
+            10000);
+        QCOMPARE(number(redis.cli({QStringLiteral("XLEN"), QStringLiteral("process-error-queued")})), 3);
+        const QByteArray errors = redis.cli({QStringLiteral("XRANGE"), QStringLiteral("process-error-queued"),
+                                             QStringLiteral("-"), QStringLiteral("+")});
+        // Each names its entry, says why, and keeps the fields as written.
+        for (const QByteArray &id : {notJson, noPid, badTime})
+            QVERIFY2(errors.contains(id), errors.constData());
+        QVERIFY2(errors.contains("field domain is not JSON"), errors.constData());
+        QVERIFY2(errors.contains("the event has no pid"), errors.constData());
+        QVERIFY2(errors.contains("is not a date"), errors.constData());
+        QVERIFY2(errors.contains("{broken"), errors.constData());
+        // All acknowledged: nothing waits for a redelivery that would fail again.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            number(redis
+                       .cli({QStringLiteral("XPENDING"), QStringLiteral("process-event-queued"),
+                             QStringLiteral("process-event-queued")})
+                       .split('\n')
+                       .value(0)),
+            0, 5000);
+        const QByteArray metrics = httpGet(metricsPort, QStringLiteral("/metrics")).second;
+        QVERIFY2(metrics.contains("cape_eventd_failed_total 3\n"), metrics.constData());
+        QVERIFY2(metrics.contains("cape_eventd_indexed_total 1\n"), metrics.constData());
+    }
+
+    void aKilledReplicaLosesNothingAndIndexesNothingTwice()
+    {
+        constexpr int Events = 20000;
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error), qPrintable(error));
+        QCOMPARE(redis.cli({QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
+                            QString::number(Events)}),
+                 QByteArray("1"));
+
+        // Two replicas share the queue; one is killed mid-batch.
+        const QStringList quick{QStringLiteral("--batch"), QStringLiteral("200"),
+                                QStringLiteral("--reclaim-idle"), QStringLiteral("1000")};
+        QProcess *doomed =
+            startDaemon(redis, quick + QStringList{QStringLiteral("--consumer"), QStringLiteral("doomed")});
+        const quint16 metricsPort = freePort();
+        QProcess *survivor =
+            startDaemon(redis, quick + QStringList{QStringLiteral("--consumer"), QStringLiteral("survivor"),
+                                                   QStringLiteral("--metrics-listen"),
+                                                   QStringLiteral("127.0.0.1:%1").arg(metricsPort)});
+        QTRY_VERIFY_WITH_TIMEOUT(
+            number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})) > Events / 10, 30000);
+        ::kill(pid_t(doomed->processId()), SIGKILL);
+        doomed->waitForFinished(5000);
+        // Mid-way, with entries read and not acknowledged.
+        QVERIFY(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})) < Events);
+        const QList<QByteArray> doomedPending =
+            redis
+                .cli({QStringLiteral("XPENDING"), QStringLiteral("process-event-queued"),
+                      QStringLiteral("process-event-queued"), QStringLiteral("-"), QStringLiteral("+"),
+                      QStringLiteral("100000"), QStringLiteral("doomed")})
+                .split('\n');
+        qInfo("killed with %d entries pending", int(doomedPending.size() / 4));
+
+        QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})), Events,
+                                  60000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            number(redis.cli({QStringLiteral("XLEN"), QStringLiteral("process-event-queued")})), 0, 10000);
+        // Indexed once each: the persisted stream, which a second indexing
+        // would grow, holds exactly one entry per event.
+        QCOMPARE(
+            number(redis.cli({QStringLiteral("XLEN"), QStringLiteral("process-load-test-tick-persisted")})),
+            Events);
+        qint64 indexedInPh = 0;
+        for (int p = 0; p < 100; ++p)
+            indexedInPh +=
+                number(redis.cli({QStringLiteral("ZCARD"), QStringLiteral("ph:load-test:p%1").arg(p)}));
+        QCOMPARE(indexedInPh, Events);
+        QCOMPARE(number(redis.cli({QStringLiteral("ZCARD"), QStringLiteral("phon:tick")})), Events);
+        qint64 withParent = 0;
+        for (int parent = 0; parent < 7; ++parent)
+            withParent +=
+                number(redis.cli({QStringLiteral("ZCARD"), QStringLiteral("phopp:parent-%1").arg(parent)}));
+        QCOMPARE(withParent, Events / 2);
+        QCOMPARE(number(redis
+                            .cli({QStringLiteral("XPENDING"), QStringLiteral("process-event-queued"),
+                                  QStringLiteral("process-event-queued")})
+                            .split('\n')
+                            .value(0)),
+                 0);
+        QCOMPARE(number(redis.cli({QStringLiteral("EXISTS"), QStringLiteral("process-error-queued")})), 0);
+        QCOMPARE(survivor->state(), QProcess::Running);
+        // What the killed one had read, the survivor took over.
+        if (doomedPending.size() >= 4) {
+            const QByteArray metrics = httpGet(metricsPort, QStringLiteral("/metrics")).second;
+            QVERIFY2(!metrics.contains("cape_eventd_reclaimed_total 0\n"), metrics.constData());
+        }
+    }
+
+    void carriesOnWhenRedisComesBack()
+    {
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error), qPrintable(error));
+        const quint16 metricsPort = startObservedDaemon(redis);
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(metricsPort, QStringLiteral("/health")).first, 200, 10000);
+
+        redis.stop();
+        const auto down = httpGet(metricsPort, QStringLiteral("/health"));
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(metricsPort, QStringLiteral("/health")).first, 503, 10000);
+        QVERIFY2(httpGet(metricsPort, QStringLiteral("/health")).second.contains("lastProblem"),
+                 down.second.constData());
+
+        QVERIFY2(redis.start(&error), qPrintable(error)); // the same port, empty
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(metricsPort, QStringLiteral("/health")).first, 200, 20000);
+        QCOMPARE(redis.cli({QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
+                            QStringLiteral("10")}),
+                 QByteArray("1"));
+        redis.cli(
+            {QStringLiteral("PUBLISH"), QStringLiteral("process-event-queued"), QStringLiteral("null")});
+        QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})), 10,
+                                  10000);
+        const QByteArray metrics = httpGet(metricsPort, QStringLiteral("/metrics")).second;
+        QVERIFY2(!metrics.contains("cape_eventd_redis_reconnects_total 0\n"), metrics.constData());
+    }
+
+    void sigtermFinishesWhatItStartedAndExits()
+    {
+        constexpr int Events = 20000;
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error), qPrintable(error));
+        QCOMPARE(redis.cli({QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
+                            QString::number(Events)}),
+                 QByteArray("1"));
+        const QStringList args{QStringLiteral("--batch"), QStringLiteral("200"), QStringLiteral("--consumer"),
+                               QStringLiteral("one")};
+        QProcess *daemon = startDaemon(redis, args);
+        QTRY_VERIFY_WITH_TIMEOUT(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})) > 1000,
+                                 30000);
+        ::kill(pid_t(daemon->processId()), SIGTERM);
+        QVERIFY(daemon->waitForFinished(15000));
+        QCOMPARE(daemon->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(daemon->exitCode(), 0);
+        // Every batch it began is whole; what it had read and not begun waits
+        // in its pending list, and the same consumer takes it up at once.
+        const qint64 indexed = number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")}));
+        QCOMPARE(
+            number(redis.cli({QStringLiteral("XLEN"), QStringLiteral("process-load-test-tick-persisted")})),
+            indexed);
+        startDaemon(redis, args);
+        QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})), Events,
+                                  60000);
+        QCOMPARE(
+            number(redis.cli({QStringLiteral("XLEN"), QStringLiteral("process-load-test-tick-persisted")})),
+            Events);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventd)
+#include "tst_eventd.moc"
