@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QProcess>
 #include <QStandardPaths>
 
@@ -59,10 +60,14 @@ struct EventsourceReference
 
     // interop.js PHASE against the Redis at port: its RESULT line's JSON, or
     // the error (in *failure).
-    QByteArray run(const QString &phase, quint16 redisPort, QString *failure, int timeoutMs = 60000) const
+    QByteArray run(const QString &phase, quint16 redisPort, QString *failure, int timeoutMs = 60000,
+                   const QHash<QString, QString> &extraEnvironment = {}) const
     {
         QProcess node;
-        node.setProcessEnvironment(environment(redisPort));
+        QProcessEnvironment env = environment(redisPort);
+        for (auto it = extraEnvironment.cbegin(); it != extraEnvironment.cend(); ++it)
+            env.insert(it.key(), it.value());
+        node.setProcessEnvironment(env);
         node.start(QStringLiteral("node"), {QStringLiteral(CAPE_TEST_INTEROP_SCRIPT), phase});
         if (!node.waitForFinished(timeoutMs)) {
             node.kill();

@@ -3,7 +3,7 @@
 // REDIS_PORT, and prints what a user of the client sees, with stream ids
 // replaced by ordinals so that two servers' runs compare equal.
 //
-//   NODE_PATH=<dir with node_modules> node interop.js write|dump|read
+//   NODE_PATH=<dir with node_modules> node interop.js write|dump|read|readback
 'use strict'
 const path = require('path')
 const CoreFactory = require('superhero/core/factory')
@@ -132,5 +132,14 @@ async function read()
   await es.quit()
 }
 
-const phases = { write, dump, read }
+// What the client reads of a process another writer wrote (READ_DOMAIN, READ_PID).
+async function readback()
+{
+  const es = await client()
+  const domain = process.env.READ_DOMAIN, pid = process.env.READ_PID
+  result({ eventlog:await es.readEventlog(domain, pid), state:await es.readState(domain, pid) })
+  await es.quit()
+}
+
+const phases = { write, dump, read, readback }
 phases[phase]().then(() => process.exit(0), (error) => { console.error(error); process.exit(1) })
