@@ -314,9 +314,10 @@ void EventsourceClient::listen(const QByteArray &channel, std::function<void(con
     });
 }
 
-void EventsourceClient::subscribe(const QString &domain, const QString &name, Observer observer)
+void EventsourceClient::followEvents(const QByteArray &channel, Observer observer)
 {
-    listen(EventKeys::persisted(domain, name), [this, observer](const QByteArray &message) {
+    // The server publishes {"id": …}; the event is read from pd.
+    listen(channel, [this, observer](const QByteArray &message) {
         const auto id = JsonText::parseValue(message);
         readEventById(id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
                       [observer](const std::optional<Event> &event, const QString &) {
@@ -326,16 +327,14 @@ void EventsourceClient::subscribe(const QString &domain, const QString &name, Ob
     });
 }
 
+void EventsourceClient::subscribe(const QString &domain, const QString &name, Observer observer)
+{
+    followEvents(EventKeys::persisted(domain, name), std::move(observer));
+}
+
 void EventsourceClient::subscribeByPid(const QString &domain, const QString &pid, Observer observer)
 {
-    listen(EventKeys::persistedPid(domain, pid), [this, observer](const QByteArray &message) {
-        const auto id = JsonText::parseValue(message);
-        readEventById(id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
-                      [observer](const std::optional<Event> &event, const QString &) {
-                          if (event)
-                              observer(*event);
-                      });
-    });
+    followEvents(EventKeys::persistedPid(domain, pid), std::move(observer));
 }
 
 void EventsourceClient::wait(const QString &domain, const QString &pid, const QStringList &happy,

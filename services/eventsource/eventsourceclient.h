@@ -105,6 +105,7 @@ private:
     void readIds(const QByteArray &key, std::optional<qint64> fromMs, std::optional<qint64> toMs,
                  EventsRead done);
     void listen(const QByteArray &channel, std::function<void(const QByteArray &message)> handler);
+    void followEvents(const QByteArray &channel, Observer observer);
     void failLater(const std::function<void(const QString &)> &done, const QString &error);
 
     RedisConnection m_commands;
