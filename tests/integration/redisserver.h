@@ -43,7 +43,9 @@ public:
             return false;
         }
         for (int i = 0; i < 100; ++i) {
-            if (cli({QStringLiteral("PING")}) == "PONG")
+            // Answering (a password-protected one answers NOAUTH).
+            const QByteArray answer = cli({QStringLiteral("PING")});
+            if (answer == "PONG" || answer.startsWith("NOAUTH"))
                 return true;
             QThread::msleep(50);
         }

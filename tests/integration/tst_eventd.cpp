@@ -70,9 +70,15 @@ class TestEventd : public QObject
 
     QList<QProcess *> m_daemons;
 
-    QProcess *startDaemon(const test::RedisServer &redis, const QStringList &args = {})
+    QProcess *startDaemon(const test::RedisServer &redis, const QStringList &args = {},
+                          const QString &password = {})
     {
         auto *daemon = new QProcess(this);
+        if (!password.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("REDIS_AUTH"), password);
+            daemon->setProcessEnvironment(env);
+        }
         daemon->setProcessChannelMode(QProcess::MergedChannels);
         daemon->start(QStringLiteral(CAPE_EVENTD_BINARY),
                       QStringList{QStringLiteral("--redis"), redis.address()} + args);
@@ -82,10 +88,11 @@ class TestEventd : public QObject
     }
 
     // A daemon serving /health and /metrics: the port.
-    quint16 startObservedDaemon(const test::RedisServer &redis)
+    quint16 startObservedDaemon(const test::RedisServer &redis, const QString &password = {})
     {
         const quint16 port = freePort();
-        startDaemon(redis, {QStringLiteral("--metrics-listen"), QStringLiteral("127.0.0.1:%1").arg(port)});
+        startDaemon(redis, {QStringLiteral("--metrics-listen"), QStringLiteral("127.0.0.1:%1").arg(port)},
+                    password);
         return port;
     }
 
@@ -153,6 +160,32 @@ private slots:
         const QByteArray metrics = httpGet(metricsPort, QStringLiteral("/metrics")).second;
         QVERIFY2(metrics.contains("cape_eventd_failed_total 3\n"), metrics.constData());
         QVERIFY2(metrics.contains("cape_eventd_indexed_total 1\n"), metrics.constData());
+    }
+
+    void authenticatesWithRedisAuthAndSaysWhenRefused()
+    {
+        test::RedisServer redis;
+        QString error;
+        QVERIFY2(redis.start(&error, {QStringLiteral("--requirepass"), QStringLiteral("s3cret")}),
+                 qPrintable(error));
+        const quint16 wrong = startObservedDaemon(redis, QStringLiteral("guess"));
+        const quint16 right = startObservedDaemon(redis, QStringLiteral("s3cret"));
+        QTRY_COMPARE_WITH_TIMEOUT(httpGet(right, QStringLiteral("/health")).first, 200, 10000);
+        redis.cli({QStringLiteral("-a"), QStringLiteral("s3cret"), QStringLiteral("--no-auth-warning"),
+                   QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
+                   QStringLiteral("5")});
+        redis.cli({QStringLiteral("-a"), QStringLiteral("s3cret"), QStringLiteral("--no-auth-warning"),
+                   QStringLiteral("PUBLISH"), QStringLiteral("process-event-queued"),
+                   QStringLiteral("null")});
+        QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("-a"), QStringLiteral("s3cret"),
+                                                    QStringLiteral("--no-auth-warning"),
+                                                    QStringLiteral("HLEN"), QStringLiteral("pd")})),
+                                  5, 10000);
+        // The wrong password: not healthy, says why, keeps trying, does not crash.
+        const auto refused = httpGet(wrong, QStringLiteral("/health"));
+        QCOMPARE(refused.first, 503);
+        QVERIFY2(refused.second.contains("refused the password"), refused.second.constData());
+        QCOMPARE(m_daemons.first()->state(), QProcess::Running);
     }
 
     void aKilledReplicaLosesNothingAndIndexesNothingTwice()
