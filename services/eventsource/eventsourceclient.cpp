@@ -4,6 +4,7 @@
 #include "jsontext.h"
 #include "queuedevent.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
@@ -335,6 +336,55 @@ void EventsourceClient::subscribe(const QString &domain, const QString &name, Ob
 void EventsourceClient::subscribeByPid(const QString &domain, const QString &pid, Observer observer)
 {
     followEvents(EventKeys::persistedPid(domain, pid), std::move(observer));
+}
+
+void EventsourceClient::consume(const QString &domain, const QString &name, Consumer consumer)
+{
+    const QByteArray stream = EventKeys::persisted(domain, name);
+    // Woken by each publication; what was persisted meanwhile is read first.
+    listen(stream, [this, stream, consumer](const QByteArray &) { drain(stream, consumer); });
+    m_commands.command({bytes("XGROUP"), bytes("CREATE"), stream, stream, bytes("$"), bytes("MKSTREAM")},
+                       [this, stream, consumer](const RedisValue &) { drain(stream, consumer); });
+}
+
+void EventsourceClient::drain(const QByteArray &stream, const Consumer &consumer)
+{
+    if (m_draining.contains(stream))
+        return; // the read in flight goes on until the stream is empty
+    m_draining.insert(stream);
+    const QByteArray self = "cape-" + QByteArray::number(QCoreApplication::applicationPid()) + '-' +
+                            QByteArray::number(quintptr(this), 16);
+    m_commands.command({bytes("XREADGROUP"), bytes("GROUP"), stream, self, bytes("COUNT"), bytes("100"),
+                        bytes("STREAMS"), stream, bytes(">")},
+                       [this, stream, consumer](const RedisValue &reply) {
+                           const RedisValue entries = reply.at(0).at(1);
+                           if (reply.isError() || entries.elements.isEmpty()) {
+                               m_draining.remove(stream);
+                               return;
+                           }
+                           auto left = std::make_shared<int>(int(entries.elements.size()));
+                           for (const RedisValue &entry : entries.elements) {
+                               const QByteArray entryId = entry.at(0).text;
+                               const auto fields = entry.at(1).toPairs();
+                               QString eventId;
+                               for (const auto &[field, value] : fields) {
+                                   if (field == "id") {
+                                       const auto id = JsonText::parseValue(value);
+                                       eventId = id ? id->toString() : QString();
+                                   }
+                               }
+                               readEventById(
+                                   eventId, [this, stream, consumer, entryId,
+                                             left](const std::optional<Event> &event, const QString &) {
+                                       if (event && consumer(*event))
+                                           m_commands.command({bytes("XACK"), stream, stream, entryId});
+                                       if (--*left == 0) {
+                                           m_draining.remove(stream);
+                                           drain(stream, consumer); // more may have come
+                                       }
+                                   });
+                           }
+                       });
 }
 
 void EventsourceClient::wait(const QString &domain, const QString &pid, const QStringList &happy,

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 
 #include <functional>
@@ -88,6 +89,13 @@ public:
     // server publishes them.
     void subscribe(const QString &domain, const QString &name, Observer observer);
     void subscribeByPid(const QString &domain, const QString &pid, Observer observer);
+    // Competing consumers, as the reference's consume: every event persisted
+    // under a domain and name goes to one of the clients consuming it (the
+    // persisted stream's group), and is acknowledged once the handler
+    // returns true; false leaves it pending.
+    using Consumer = std::function<bool(const Event &event)>;
+    void consume(const QString &domain, const QString &name, Consumer consumer);
+
     // The first persisted event of the process named in happy or failure, or
     // a timeout error.
     void wait(const QString &domain, const QString &pid, const QStringList &happy, const QStringList &failure,
@@ -106,6 +114,7 @@ private:
                  EventsRead done);
     void listen(const QByteArray &channel, std::function<void(const QByteArray &message)> handler);
     void followEvents(const QByteArray &channel, Observer observer);
+    void drain(const QByteArray &stream, const Consumer &consumer);
     void failLater(const std::function<void(const QString &)> &done, const QString &error);
 
     RedisConnection m_commands;
@@ -113,6 +122,7 @@ private:
     RedisConnection::Options m_options;
     QHash<QByteArray, QList<std::function<void(const QByteArray &)>>> m_listeners;
     bool m_queueGroupMade = false;
+    QSet<QByteArray> m_draining; // persisted streams being read for consume()
 };
 
 } // namespace cape

@@ -224,6 +224,47 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(count(), 1, 10000);
     }
 
+    void competingConsumersHandleEachEventOnce()
+    {
+        RedisConnection::Options options;
+        options.port = m_redis.port();
+        Client second;
+        QSignalSpy ready(&second, &Client::ready);
+        second.open(options);
+        QVERIFY(ready.wait(5000));
+        QStringList first, other;
+        m_client.consume(QStringLiteral("Jobs"), QStringLiteral("queued"), [&](const Client::Event &event) {
+            first << event.id;
+            return true;
+        });
+        second.consume(QStringLiteral("Jobs"), QStringLiteral("queued"), [&](const Client::Event &event) {
+            other << event.id;
+            return true;
+        });
+        QTest::qWait(300); // both listening
+        QStringList written;
+        for (int i = 0; i < 40; ++i) {
+            Client::Input job;
+            job.domain = QStringLiteral("Jobs");
+            job.pid = QStringLiteral("j-%1").arg(i);
+            job.name = QStringLiteral("queued");
+            m_client.write(job, [&](const QString &id, const QString &) { written << id; });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(first.size() + other.size(), 40, 10000);
+        QTest::qWait(300); // and no more
+        QStringList all = first + other;
+        all.sort();
+        written.sort();
+        QCOMPARE(all, written); // each once, none lost
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_redis
+                .cli({QStringLiteral("XPENDING"), QStringLiteral("process-jobs-queued-persisted"),
+                      QStringLiteral("process-jobs-queued-persisted")})
+                .split('\n')
+                .value(0),
+            QByteArray("0"), 5000);
+    }
+
     void refusesAnEventWithoutAName()
     {
         Client::Input nameless;
