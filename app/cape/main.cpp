@@ -3,6 +3,7 @@
 #include "services/connections/connectionstore.h"
 #include "services/docker/dockerendpoint.h"
 #include "stackbootstrap.h"
+#include "ui/eventsource/eventsourceview.h"
 #include "ui/logs/logpanel.h"
 #include "ui/mainwindow/mainwindow.h"
 #include "ui/stats/statsview.h"
@@ -95,8 +96,11 @@ int main(int argc, char *argv[])
         QStringLiteral("Seconds to wait after loading before the screenshot "
                        "(default 1.5; charts need history)."),
         QStringLiteral("seconds"), QStringLiteral("1.5"));
+    const QCommandLineOption eventsourceOption(QStringLiteral("eventsource"),
+                                               QStringLiteral("Browse the eventsource in this Redis."),
+                                               QStringLiteral("host:port"));
     parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, settleOption, sizeOption,
-                       deployOption, logsOption, searchOption, statsOption});
+                       deployOption, logsOption, searchOption, statsOption, eventsourceOption});
     parser.process(app);
 
     std::unique_ptr<cape::MainWindow> owner;
@@ -176,6 +180,12 @@ int main(int argc, char *argv[])
             QTextStream(stderr) << "cape: no service named " << name << '\n';
             QCoreApplication::exit(2);
         });
+    }
+    if (parser.isSet(eventsourceOption)) {
+        auto *eventsource = qobject_cast<cape::EventsourceView *>(window.view(QStringLiteral("eventsource")));
+        eventsource->connectTo(parser.value(eventsourceOption));
+        if (!parser.isSet(viewOption))
+            window.showView(QStringLiteral("eventsource"));
     }
     if (parser.isSet(statsOption)) {
         const QString name = parser.value(statsOption);

@@ -35,6 +35,18 @@ QByteArray nullable(const QString &text)
     return text.isEmpty() ? QByteArrayLiteral("null") : JsonText::quote(text);
 }
 
+// Sorted-set members are the ids as JSON strings.
+QStringList idsOf(const RedisValue &members)
+{
+    QStringList ids;
+    ids.reserve(members.elements.size());
+    for (const RedisValue &member : members.elements) {
+        const auto id = JsonText::parseValue(member.text);
+        ids << (id && id->isString() ? id->toString() : QString::fromUtf8(member.text));
+    }
+    return ids;
+}
+
 QByteArray scoreBound(std::optional<qint64> ms, const char *open)
 {
     return ms ? QByteArray::number(*ms) : QByteArray(open);
@@ -192,64 +204,111 @@ void EventsourceClient::readEventById(const QString &id, EventRead done)
 void EventsourceClient::readIds(const QByteArray &key, std::optional<qint64> fromMs,
                                 std::optional<qint64> toMs, EventsRead done)
 {
+    m_commands.command({bytes("ZRANGEBYSCORE"), key, scoreBound(fromMs, "-inf"), scoreBound(toMs, "+inf")},
+                       [this, done](const RedisValue &members) {
+                           if (members.isError()) {
+                               done({}, members.errorMessage());
+                               return;
+                           }
+                           readEvents(idsOf(members), done);
+                       });
+}
+
+void EventsourceClient::readEvents(const QStringList &ids, EventsRead done)
+{
+    if (ids.isEmpty()) {
+        QTimer::singleShot(0, this, [done] { done({}, {}); });
+        return;
+    }
+    QList<QByteArray> args{bytes("HMGET"), bytes(EventKeys::Data)};
+    for (const QString &id : ids)
+        args << id.toUtf8();
+    m_commands.command(args, [done, ids](const RedisValue &reply) {
+        if (reply.isError()) {
+            done({}, reply.errorMessage());
+            return;
+        }
+        QList<Event> events;
+        QStringList broken;
+        for (qsizetype i = 0; i < ids.size(); ++i) {
+            if (reply.at(i).isNil())
+                continue; // deleted since it was indexed
+            if (const auto event = Event::fromJson(ids.at(i), reply.at(i).text))
+                events << *event;
+            else
+                broken << ids.at(i);
+        }
+        done(events, broken.isEmpty() ? QString() : tr("not JSON in pd: %1").arg(broken.join(u' ')));
+    });
+}
+
+QByteArray EventsourceClient::indexKey(Index index, const QString &domain, const QString &key)
+{
+    switch (index) {
+    case Index::DomainAndPid:
+        return EventKeys::history(domain, key);
+    case Index::Pid:
+        return EventKeys::historyOnlyByPid(key);
+    case Index::Ppid:
+        return EventKeys::historyOnlyByPpid(key);
+    case Index::DomainAndPpid:
+        return EventKeys::historyByPpid(domain, key);
+    case Index::Name:
+        return EventKeys::historyOnlyByName(key);
+    }
+    return {};
+}
+
+void EventsourceClient::countEventlog(Index index, const QString &domain, const QString &key, Counted done)
+{
+    m_commands.command({bytes("ZCARD"), indexKey(index, domain, key)}, [done](const RedisValue &reply) {
+        done(reply.integer, reply.isError() ? reply.errorMessage() : QString());
+    });
+}
+
+void EventsourceClient::readEventlogPage(Index index, const QString &domain, const QString &key,
+                                         qint64 offset, int count, EventsRead done)
+{
+    m_commands.command({bytes("ZREVRANGEBYSCORE"), indexKey(index, domain, key), bytes("+inf"), bytes("-inf"),
+                        bytes("LIMIT"), QByteArray::number(offset), QByteArray::number(count)},
+                       [this, done](const RedisValue &members) {
+                           if (members.isError()) {
+                               done({}, members.errorMessage());
+                               return;
+                           }
+                           readEvents(idsOf(members), done);
+                       });
+}
+
+void EventsourceClient::countEvents(Counted done)
+{
+    m_commands.command({bytes("HLEN"), bytes(EventKeys::Data)}, [done](const RedisValue &reply) {
+        done(reply.integer, reply.isError() ? reply.errorMessage() : QString());
+    });
+}
+
+void EventsourceClient::scanEvents(const QByteArray &cursor, int count, Scanned done)
+{
     m_commands.command(
-        {bytes("ZRANGEBYSCORE"), key, scoreBound(fromMs, "-inf"), scoreBound(toMs, "+inf")},
-        [this, done](const RedisValue &members) {
-            if (members.isError()) {
-                done({}, members.errorMessage());
+        {bytes("HSCAN"), bytes(EventKeys::Data), cursor, bytes("COUNT"), QByteArray::number(count)},
+        [done](const RedisValue &reply) {
+            if (reply.isError()) {
+                done(QByteArrayLiteral("0"), {}, reply.errorMessage());
                 return;
             }
-            if (members.elements.isEmpty()) {
-                done({}, {});
-                return;
+            QList<Event> events;
+            for (const auto &[id, json] : reply.at(1).toPairs()) {
+                if (const auto event = Event::fromJson(QString::fromUtf8(id), json))
+                    events << *event;
             }
-            // Members are the ids as JSON strings.
-            QStringList ids;
-            QList<QByteArray> args{bytes("HMGET"), bytes(EventKeys::Data)};
-            for (const RedisValue &member : members.elements) {
-                const auto id = JsonText::parseValue(member.text);
-                ids << (id && id->isString() ? id->toString() : QString::fromUtf8(member.text));
-                args << ids.last().toUtf8();
-            }
-            m_commands.command(args, [done, ids](const RedisValue &reply) {
-                if (reply.isError()) {
-                    done({}, reply.errorMessage());
-                    return;
-                }
-                QList<Event> events;
-                QStringList broken;
-                for (qsizetype i = 0; i < ids.size(); ++i) {
-                    if (reply.at(i).isNil())
-                        continue; // deleted since it was indexed
-                    if (const auto event = Event::fromJson(ids.at(i), reply.at(i).text))
-                        events << *event;
-                    else
-                        broken << ids.at(i);
-                }
-                done(events, broken.isEmpty() ? QString() : tr("not JSON in pd: %1").arg(broken.join(u' ')));
-            });
+            done(reply.at(0).text, events, {});
         });
 }
 
 void EventsourceClient::readEventlog(Index index, const QString &domain, const QString &key, EventsRead done,
                                      std::optional<qint64> fromMs, std::optional<qint64> toMs)
 {
-    QByteArray indexKey;
-    switch (index) {
-    case Index::DomainAndPid:
-        indexKey = EventKeys::history(domain, key);
-        break;
-    case Index::Pid:
-        indexKey = EventKeys::historyOnlyByPid(key);
-        break;
-    case Index::Ppid:
-        indexKey = EventKeys::historyOnlyByPpid(key);
-        break;
-    case Index::DomainAndPpid:
-        indexKey = EventKeys::historyByPpid(domain, key);
-        break;
-    }
-    readIds(indexKey, fromMs, toMs, std::move(done));
+    readIds(indexKey(index, domain, key), fromMs, toMs, std::move(done));
 }
 
 void EventsourceClient::readEventlogByName(const QString &domain, const QString &pid, const QString &name,
@@ -309,6 +368,14 @@ void EventsourceClient::listen(const QByteArray &channel, std::function<void(con
     }
     if (!m_subscriber.isReady() || (handler && m_listeners.value(channel).size() > 1))
         return;
+    if (channel.startsWith("pattern:")) {
+        m_subscriber.psubscribe(channel.mid(8),
+                                [this, channel](const QByteArray &, const QByteArray &message) {
+                                    for (const auto &listener : m_listeners.value(channel))
+                                        listener(message);
+                                });
+        return;
+    }
     m_subscriber.subscribe(channel, [this](const QByteArray &from, const QByteArray &message) {
         for (const auto &listener : m_listeners.value(from))
             listener(message);
@@ -324,6 +391,24 @@ void EventsourceClient::followEvents(const QByteArray &channel, Observer observe
                       [observer](const std::optional<Event> &event, const QString &) {
                           if (event)
                               observer(*event);
+                      });
+    });
+}
+
+void EventsourceClient::followAll(Observer observer)
+{
+    m_followers << std::move(observer);
+    if (m_followers.size() > 1)
+        return;
+    // Only the domain-and-name channels: each persisted event once.
+    listen(QByteArrayLiteral("pattern:process-*-persisted"), [this](const QByteArray &message) {
+        const auto id = JsonText::parseValue(message);
+        readEventById(id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
+                      [this](const std::optional<Event> &event, const QString &) {
+                          if (!event)
+                              return;
+                          for (const Observer &follower : std::as_const(m_followers))
+                              follower(*event);
                       });
     });
 }

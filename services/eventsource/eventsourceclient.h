@@ -47,7 +47,7 @@ public:
         QJsonValue data = QJsonObject{};
     };
     // The indexes readEventlog reads (the reference's readEventlog* calls).
-    enum class Index { DomainAndPid, Pid, Ppid, DomainAndPpid };
+    enum class Index { DomainAndPid, Pid, Ppid, DomainAndPpid, Name };
 
     using Written = std::function<void(const QString &id, const QString &error)>;
     using Done = std::function<void(const QString &error)>;
@@ -56,6 +56,9 @@ public:
     using StateRead = std::function<void(const QJsonObject &state, const QString &error)>;
     using Found = std::function<void(bool found, const QString &error)>;
     using Observer = std::function<void(const Event &event)>;
+    using Counted = std::function<void(qint64 count, const QString &error)>;
+    using Scanned =
+        std::function<void(const QByteArray &nextCursor, const QList<Event> &events, const QString &error)>;
     using Waited = std::function<void(const std::optional<Event> &event, bool happy, const QString &error)>;
 
     explicit EventsourceClient(QObject *parent = nullptr);
@@ -76,6 +79,14 @@ public:
     // and to in ms (inclusive; nullopt for open ends).
     void readEventlog(Index index, const QString &domain, const QString &key, EventsRead done,
                       std::optional<qint64> fromMs = {}, std::optional<qint64> toMs = {});
+    // For browsing: how many an index holds, and a page of it, newest first.
+    void countEventlog(Index index, const QString &domain, const QString &key, Counted done);
+    void readEventlogPage(Index index, const QString &domain, const QString &key, qint64 offset, int count,
+                          EventsRead done);
+    // Every event: how many, and a page of pd at a time (HSCAN; "0" starts
+    // and, as nextCursor, ends; pages come in no particular order).
+    void countEvents(Counted done);
+    void scanEvents(const QByteArray &cursor, int count, Scanned done);
     void readEventlogByName(const QString &domain, const QString &pid, const QString &name, EventsRead done);
     // The data of the newest event of that name (at timestampMs, when given).
     void readEvent(const QString &domain, const QString &pid, const QString &name, EventRead done,
@@ -89,6 +100,8 @@ public:
     // server publishes them.
     void subscribe(const QString &domain, const QString &name, Observer observer);
     void subscribeByPid(const QString &domain, const QString &pid, Observer observer);
+    // Every event the server persists and broadcasts, whatever its domain.
+    void followAll(Observer observer);
     // Competing consumers, as the reference's consume: every event persisted
     // under a domain and name goes to one of the clients consuming it (the
     // persisted stream's group), and is acknowledged once the handler
@@ -112,6 +125,8 @@ signals:
 private:
     void readIds(const QByteArray &key, std::optional<qint64> fromMs, std::optional<qint64> toMs,
                  EventsRead done);
+    void readEvents(const QStringList &ids, EventsRead done);
+    static QByteArray indexKey(Index index, const QString &domain, const QString &key);
     void listen(const QByteArray &channel, std::function<void(const QByteArray &message)> handler);
     void followEvents(const QByteArray &channel, Observer observer);
     void drain(const QByteArray &stream, const Consumer &consumer);
@@ -121,6 +136,7 @@ private:
     RedisConnection m_subscriber; // opened with the first subscription
     RedisConnection::Options m_options;
     QHash<QByteArray, QList<std::function<void(const QByteArray &)>>> m_listeners;
+    QList<Observer> m_followers; // followAll(): one PSUBSCRIBE for all
     bool m_queueGroupMade = false;
     QSet<QByteArray> m_draining; // persisted streams being read for consume()
 };

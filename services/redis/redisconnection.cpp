@@ -124,6 +124,13 @@ void RedisConnection::subscribe(const QByteArray &channel, MessageHandler handle
     send({QByteArrayLiteral("SUBSCRIBE"), channel}, new Pending{this, {}, std::move(handler), false});
 }
 
+void RedisConnection::psubscribe(const QByteArray &pattern, MessageHandler handler)
+{
+    if (!m_context || m_state != State::Ready)
+        return;
+    send({QByteArrayLiteral("PSUBSCRIBE"), pattern}, new Pending{this, {}, std::move(handler), false});
+}
+
 void RedisConnection::send(const QList<QByteArray> &args, Pending *pending)
 {
     std::vector<const char *> argv;
@@ -236,12 +243,18 @@ void RedisConnection::onReply(redisAsyncContext *context, void *reply, void *pri
     }
     const auto *redisReplyValue = static_cast<const redisReply *>(reply);
     if (pending->handler) {
-        // ["message", channel, payload]; the subscribe confirmation is not one.
-        if (redisReplyValue->type == REDIS_REPLY_ARRAY && redisReplyValue->elements == 3 &&
-            qstrcmp(redisReplyValue->element[0]->str, "message") == 0 && !self->m_destroying)
-            pending->handler(
-                QByteArray(redisReplyValue->element[1]->str, qsizetype(redisReplyValue->element[1]->len)),
-                QByteArray(redisReplyValue->element[2]->str, qsizetype(redisReplyValue->element[2]->len)));
+        // ["message", channel, payload] or ["pmessage", pattern, channel,
+        // payload]; the subscribe confirmations are neither.
+        const auto text = [redisReplyValue](size_t i) {
+            return QByteArray(redisReplyValue->element[i]->str, qsizetype(redisReplyValue->element[i]->len));
+        };
+        const bool isArray = redisReplyValue->type == REDIS_REPLY_ARRAY && !self->m_destroying;
+        if (isArray && redisReplyValue->elements == 4 &&
+            qstrcmp(redisReplyValue->element[0]->str, "pmessage") == 0)
+            pending->handler(text(2), text(3));
+        else if (isArray && redisReplyValue->elements == 3 &&
+                 qstrcmp(redisReplyValue->element[0]->str, "message") == 0)
+            pending->handler(text(1), text(2));
         return;
     }
     if (pending->tracked && !self->m_deadlines.empty())

@@ -62,6 +62,8 @@ public:
     // SUBSCRIBE: the handler gets every message on the channel until the
     // connection ends. A subscribed connection takes no other commands.
     void subscribe(const QByteArray &channel, MessageHandler handler);
+    // PSUBSCRIBE: the same, for every channel matching a glob pattern.
+    void psubscribe(const QByteArray &pattern, MessageHandler handler);
     int pendingCount() const { return int(m_deadlines.size()); }
 
 signals:

@@ -10,6 +10,7 @@
 #include "services/connections/connectionstore.h"
 #include "services/connections/resolvedconnection.h"
 #include "ui/connections/connectionsdialog.h"
+#include "ui/eventsource/eventsourceview.h"
 #include "ui/logs/logpanel.h"
 #include "ui/logs/logsview.h"
 #include "ui/overview/overviewview.h"
@@ -119,6 +120,8 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     events->setStateColumns({EventLogModel::Action});
     events->table()->sortByColumn(EventLogModel::Time, Qt::DescendingOrder);
     addView(QStringLiteral("events"), tr("Events"), events);
+    // Not the swarm's: a Redis an eventsource server indexes (cape-eventd).
+    addView(QStringLiteral("eventsource"), tr("Eventsource"), new EventsourceView(this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);

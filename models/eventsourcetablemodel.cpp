@@ -1,0 +1,275 @@
+#include "eventsourcetablemodel.h"
+
+#include "modelroles.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace cape {
+
+namespace {
+
+using Event = EventsourceClient::Event;
+
+EventsourceClient::Index indexOf(EventsourceTableModel::Query::Kind kind)
+{
+    using Kind = EventsourceTableModel::Query::Kind;
+    switch (kind) {
+    case Kind::Process:
+        return EventsourceClient::Index::DomainAndPid;
+    case Kind::Pid:
+        return EventsourceClient::Index::Pid;
+    case Kind::Ppid:
+        return EventsourceClient::Index::Ppid;
+    case Kind::Name:
+    case Kind::Recent:
+        break;
+    }
+    return EventsourceClient::Index::Name;
+}
+
+QString summary(const QJsonValue &data)
+{
+    QByteArray text;
+    if (data.isObject())
+        text = QJsonDocument(data.toObject()).toJson(QJsonDocument::Compact);
+    else if (data.isArray())
+        text = QJsonDocument(data.toArray()).toJson(QJsonDocument::Compact);
+    else
+        text = QJsonDocument(QJsonArray{data}).toJson(QJsonDocument::Compact).chopped(1).mid(1);
+    return text.size() > 160 ? QString::fromUtf8(text.left(157)) + QStringLiteral("…")
+                             : QString::fromUtf8(text);
+}
+
+} // namespace
+
+EventsourceTableModel::EventsourceTableModel(EventsourceClient *client, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_client(client)
+{}
+
+void EventsourceTableModel::setQuery(const Query &query)
+{
+    beginResetModel();
+    m_query = query;
+    m_rows.clear();
+    m_ids.clear();
+    m_cursor = QByteArrayLiteral("0");
+    m_offset = 0;
+    m_exhausted = false;
+    m_loading = false;
+    m_error.clear();
+    m_total = -1;
+    ++m_generation;
+    endResetModel();
+    emit totalChanged(m_total);
+
+    const int generation = m_generation;
+    const auto counted = [this, generation](qint64 total, const QString &error) {
+        if (generation != m_generation)
+            return;
+        if (!error.isEmpty()) {
+            m_error = error;
+            emit failed(error);
+            return;
+        }
+        m_total = total;
+        emit totalChanged(total);
+    };
+    if (query.kind == Query::Kind::Recent)
+        m_client->countEvents(counted);
+    else
+        m_client->countEventlog(indexOf(query.kind), query.domain, query.key, counted);
+    fetchMore({});
+}
+
+int EventsourceTableModel::rowOf(const QString &id) const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).id == id)
+            return row;
+    }
+    return -1;
+}
+
+bool EventsourceTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_exhausted && !m_loading;
+}
+
+void EventsourceTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent) || !m_client->isReady())
+        return;
+    m_loading = true;
+    emit loadingChanged(true);
+    const int generation = m_generation;
+    if (m_query.kind == Query::Kind::Recent) {
+        m_client->scanEvents(
+            m_cursor, PageSize,
+            [this, generation](const QByteArray &next, QList<Event> events, const QString &error) {
+                if (generation != m_generation)
+                    return;
+                m_cursor = next;
+                m_exhausted = next == "0";
+                // A page of the hash, newest first (the hash itself has no order).
+                std::sort(events.begin(), events.end(),
+                          [](const Event &a, const Event &b) { return a.timestampMs() > b.timestampMs(); });
+                append(events);
+                finishPage(generation, error);
+            });
+        return;
+    }
+    m_client->readEventlogPage(indexOf(m_query.kind), m_query.domain, m_query.key, m_offset, PageSize,
+                               [this, generation](const QList<Event> &events, const QString &error) {
+                                   if (generation != m_generation)
+                                       return;
+                                   m_offset += PageSize;
+                                   m_exhausted = events.size() < PageSize && error.isEmpty();
+                                   append(events);
+                                   finishPage(generation, error);
+                               });
+}
+
+void EventsourceTableModel::append(const QList<Event> &events)
+{
+    QList<Event> fresh;
+    for (const Event &event : events) {
+        if (!m_ids.contains(event.id))
+            fresh << event;
+    }
+    if (fresh.isEmpty())
+        return;
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + fresh.size()) - 1);
+    for (const Event &event : std::as_const(fresh)) {
+        m_ids.insert(event.id);
+        m_rows << event;
+    }
+    endInsertRows();
+}
+
+void EventsourceTableModel::finishPage(int generation, const QString &error)
+{
+    if (generation != m_generation)
+        return;
+    m_loading = false;
+    if (!error.isEmpty()) {
+        m_error = error;
+        emit failed(error);
+    }
+    emit loadingChanged(false);
+}
+
+bool EventsourceTableModel::matches(const Event &event) const
+{
+    switch (m_query.kind) {
+    case Query::Kind::Recent:
+        return true;
+    case Query::Kind::Process:
+        return event.domain == m_query.domain && event.pid == m_query.key;
+    case Query::Kind::Pid:
+        return event.pid == m_query.key;
+    case Query::Kind::Ppid:
+        return event.ppid == m_query.key;
+    case Query::Kind::Name:
+        return event.name == m_query.key;
+    }
+    return false;
+}
+
+void EventsourceTableModel::setFollowing(bool following)
+{
+    m_following = following;
+    if (!following || m_followSubscribed)
+        return;
+    m_followSubscribed = true;
+    m_client->followAll([this](const Event &event) {
+        if (!m_following || !matches(event) || m_ids.contains(event.id))
+            return;
+        beginInsertRows({}, 0, 0);
+        m_ids.insert(event.id);
+        m_rows.prepend(event);
+        endInsertRows();
+        if (m_total >= 0)
+            emit totalChanged(++m_total);
+    });
+}
+
+int EventsourceTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int EventsourceTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant EventsourceTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Event &event = m_rows.at(index.row());
+    switch (role) {
+    case IdRole:
+        return event.id;
+    case SortRole:
+        if (index.column() == Time)
+            return event.timestampMs();
+        break;
+    case FilterRole:
+        return QStringList{event.domain, event.pid, event.ppid, event.name, event.id}.join(u' ');
+    case Qt::ToolTipRole:
+        if (index.column() == Data)
+            return summary(event.data);
+        return {};
+    case Qt::DisplayRole:
+        break;
+    default:
+        return {};
+    }
+    switch (index.column()) {
+    case Time:
+        return event.timestamp;
+    case Domain:
+        return event.domain;
+    case Pid:
+        return event.pid;
+    case Ppid:
+        return event.ppid;
+    case Name:
+        return event.name;
+    case Data:
+        return summary(event.data);
+    case Id:
+        return event.id;
+    default:
+        return {};
+    }
+}
+
+QVariant EventsourceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Time:
+        return tr("Time");
+    case Domain:
+        return tr("Domain");
+    case Pid:
+        return tr("Process");
+    case Ppid:
+        return tr("Parent");
+    case Name:
+        return tr("Name");
+    case Data:
+        return tr("Data");
+    case Id:
+        return tr("Id");
+    default:
+        return {};
+    }
+}
+
+} // namespace cape
