@@ -6,7 +6,7 @@
 #
 #   tests/bench/run-eventsource-bench.sh [BUILD_DIR]        (default: $CAPE_BUILD_DIR or ./build)
 #
-# Environment: EVENTS (20000), RUNS (3).
+# Environment: EVENTS (20000), RUNS (3), BROWSE_EVENTS (1000000: the store the browser pages through).
 # Needs: bin/cape-eventd, redis-server and redis-cli, node and npm (the reference is installed into
 # BUILD_DIR/npm like the interop tests do), python3 (writes the raw protocol for --pipe).
 set -euo pipefail
@@ -21,7 +21,10 @@ REFERENCE=$NPM_DIR/node_modules/@superhero/core.eventsource/src/server/index.js
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'run-eventsource-bench: %s\n' "$*" >&2; exit 1; }
 
-[ -x "$BUILD/bin/cape-eventd" ] || die "missing $BUILD/bin/cape-eventd: build first (./run build)"
+for bin in bin/cape-eventd bench/bench_eventsourcebrowse; do
+    [ -x "$BUILD/$bin" ] || die "missing $BUILD/$bin: build first (./run build)"
+done
+BROWSE_EVENTS=${BROWSE_EVENTS:-1000000}
 for tool in redis-server redis-cli node npm python3; do command -v $tool >/dev/null || die "no $tool"; done
 if [ ! -f "$REFERENCE" ]; then
     log "installing @superhero/core.eventsource@3.7.8 into $NPM_DIR"
@@ -153,4 +156,35 @@ echo "|---|---|---|---|---|"
 echo "| reference server (node) | $ref_rate | $(awk -v us="$(cat "$WORK/reference.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | 1.0 | $(awk -v a="$ref_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
 echo "| cape-eventd | $cape_rate | $(awk -v us="$(cat "$WORK/cape.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$cape_rate" "$ref_rate") | $(awk -v a="$cape_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
 echo "| Redis ceiling (redis-cli --pipe) | $pipe_rate | $(awk -v us="$(cat "$WORK/pipe.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$pipe_rate" "$ref_rate") | 100 % |"
+echo
+
+# --- browsing a large store with the desktop's model ---------------------------------------------
+log "browsing: $BROWSE_EVENTS events indexed by cape-eventd, then paged through"
+rcli flushall >/dev/null
+"$BUILD/bin/cape-eventd" --redis "127.0.0.1:$PORT" --consumer bench >"$WORK/server.log" 2>&1 &
+SERVER=$!
+left=$BROWSE_EVENTS
+while [ "$left" -gt 0 ]; do
+    chunk=$(( left < 100000 ? left : 100000 ))
+    rcli eval "$FLOOD" 0 "$chunk" >/dev/null
+    left=$(( left - chunk ))
+done
+rcli publish process-event-queued null >/dev/null
+while [ "$(rcli hlen pd)" -lt "$BROWSE_EVENTS" ]; do
+    sleep 0.5
+    kill -0 "$SERVER" 2>/dev/null || die "cape-eventd died: $(tail -5 "$WORK/server.log")"
+done
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+SERVER=
+memory=$(rcli info memory | sed -n 's/^used_memory_human:\(.*\)\r$/\1/p')
+"$BUILD/bench/bench_eventsourcebrowse" --redis "127.0.0.1:$PORT" --domain "Load Test" --pid p7 --pages 20 >"$WORK/browse.txt"
+browse() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" "$WORK/browse.txt"; }
+echo "Browsing $BROWSE_EVENTS indexed events (Redis holding $memory) with the desktop's EventsourceTableModel (bench_eventsourcebrowse, headless): the first page of 200 and then 19 more, as scrolling asks for them."
+echo
+echo "| query | first page | slowest next page | rows after 20 pages | matching |"
+echo "|---|---|---|---|---|"
+echo "| recent events (HSCAN of pd) | $(browse recent_first_page_ms) ms | $(browse recent_next_page_max_ms) ms | $(browse recent_rows) | $(browse recent_total) |"
+echo "| one process (its sorted set, newest first) | $(browse process_first_page_ms) ms | $(browse process_next_page_max_ms) ms | $(browse process_rows) | $(browse process_total) |"
+echo
+echo "The model held $(browse rss_mib) MiB more after both."
 echo
