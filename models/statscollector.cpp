@@ -82,7 +82,10 @@ StatsCollector::StatsCollector(ClusterStore *store, QObject *parent)
 {
     m_batch.setSingleShot(true);
     m_batch.setInterval(BatchMs);
-    connect(&m_batch, &QTimer::timeout, this, &StatsCollector::changed);
+    connect(&m_batch, &QTimer::timeout, this, [this] {
+        pruneRetired();
+        emit changed();
+    });
     // A node's hundreds of streams failing at once are one change to show.
     m_problemsBatch.setSingleShot(true);
     m_problemsBatch.setInterval(ProblemsBatchMs);
@@ -154,6 +157,7 @@ void StatsCollector::stop()
     }
     m_malformed = 0;
     m_lastMalformed.clear();
+    m_retired.clear();
     if (wasRunning) {
         markChanged();
         markProblemsChanged();
@@ -354,10 +358,20 @@ void StatsCollector::removeContainer(const QString &id)
     if (tracked->stream)
         tracked->stream->abort();
     const bool hadProblem = !tracked->problem.isEmpty();
+    if (!tracked->container.series.isEmpty())
+        m_retired.append(std::move(tracked->container));
     delete tracked;
     if (hadProblem)
         markProblemsChanged();
     markChanged();
+}
+
+void StatsCollector::pruneRetired()
+{
+    // Kept as long as the longest window shows them.
+    const qint64 before = QDateTime::currentMSecsSinceEpoch() -
+                          qint64(StatsSeries::RollupSeconds) * StatsSeries::RollupCount * 1000;
+    m_retired.removeIf([before](const Container &c) { return c.series.lastArrivalMs() < before; });
 }
 
 void StatsCollector::openStream(Tracked *tracked)
@@ -596,6 +610,13 @@ QList<StatsCollector::Line> StatsCollector::lines(Group group, const QString &ke
     QList<const StatsSeries *> series;
     for (const Container *c : std::as_const(list))
         series << &c->series;
+    // The total's history includes what ran before: a rolling update or a
+    // lost node does not wipe a service's chart.
+    for (const Container &c : m_retired) {
+        if (group == Group::Cluster || (group == Group::Service && c.serviceId == key) ||
+            (group == Group::Node && c.nodeId == key))
+            series << &c.series;
+    }
     QList<Line> result{{key, tr("Total"), StatsSeries::sum(series, windowSeconds, nowMs)}};
     if (maxMembers <= 0)
         return result;

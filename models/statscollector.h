@@ -121,6 +121,7 @@ private:
     void openStream(Tracked *tracked);
     void streamFinished(const QString &id, DockerStatsStream *stream);
     void markChanged();
+    void pruneRetired();
     void markProblemsChanged();
     bool followsStore() const;
     const EngineFeed *feedOfNode(const QString &nodeId) const;
@@ -130,6 +131,9 @@ private:
     QList<DockerEndpoint> m_endpoints;
     QList<EngineFeed *> m_feeds;
     QHash<QString, Tracked *> m_containers;
+    // Containers gone in the last hour (a rolling update, a node lost): their
+    // history still counts in their service's, node's and cluster's totals.
+    QList<Container> m_retired;
     QTimer m_batch;
     QTimer m_problemsBatch;
     qint64 m_samples = 0;

@@ -225,6 +225,13 @@ private slots:
         QVERIFY(test::await(store.client()->removeService(id))->ok());
         QTRY_VERIFY_WITH_TIMEOUT(collector.members(Group::Service, id).isEmpty(), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(services.rowOf(id), -1, 5000);
+        // Its containers are gone, their history is not: the total's chart
+        // keeps what ran (as across a rolling update), without replica lines.
+        const auto history = collector.lines(Group::Service, id, 600, 8, QDateTime::currentMSecsSinceEpoch());
+        QCOMPARE(history.size(), 1);
+        QVERIFY(!history.first().points.isEmpty());
+        QVERIFY(std::any_of(history.first().points.begin(), history.first().points.end(),
+                            [](const StatsSeries::Point &p) { return p.cpuPercent > 50.0; }));
         QVERIFY2(collector.problems().isEmpty(), qPrintable(collector.problems().join(u'\n')));
     }
 
