@@ -114,7 +114,7 @@ void EventsourceTableModel::fetchMore(const QModelIndex &parent)
                 m_exhausted = next == "0";
                 // A page of the hash, newest first (the hash itself has no order).
                 std::sort(events.begin(), events.end(),
-                          [](const Event &a, const Event &b) { return a.timestampMs() > b.timestampMs(); });
+                          [](const Event &a, const Event &b) { return a.timestampMs > b.timestampMs; });
                 append(events);
                 finishPage(generation, error);
             });
@@ -215,7 +215,7 @@ QVariant EventsourceTableModel::data(const QModelIndex &index, int role) const
         return event.id;
     case SortRole:
         if (index.column() == Time)
-            return event.timestampMs();
+            return event.timestampMs;
         break;
     case FilterRole:
         return QStringList{event.domain, event.pid, event.ppid, event.name, event.id}.join(u' ');

@@ -1,4 +1,5 @@
 #include "services/core/daemoncommandline.h"
+#include "services/core/hostport.h"
 #include "services/core/observabilityserver.h"
 #include "services/core/unixsignalwatcher.h"
 #include "services/eventsource/eventindexer.h"
@@ -60,13 +61,11 @@ int main(int argc, char *argv[])
         redis = env.value(QStringLiteral("REDIS_HOST")) + u':' +
                 env.value(QStringLiteral("REDIS_PORT"), QStringLiteral("6379"));
     if (!redis.isEmpty()) {
-        const qsizetype colon = redis.lastIndexOf(u':');
-        bool validPort = false;
-        const uint port = redis.mid(colon + 1).toUInt(&validPort);
-        if (colon <= 0 || !validPort || port == 0 || port > 65535)
+        const auto where = cape::HostPort::parse(redis);
+        if (!where)
             return fail(QStringLiteral("--redis takes host:port, not %1").arg(redis));
-        options.redis.host = redis.left(colon);
-        options.redis.port = quint16(port);
+        options.redis.host = where->host;
+        options.redis.port = where->port;
     }
     options.redis.password = env.value(QStringLiteral("REDIS_AUTH")).toUtf8();
     options.consumer =
@@ -87,7 +86,7 @@ int main(int argc, char *argv[])
         observability = std::make_unique<cape::ObservabilityServer>(
             [&indexer, &options] {
                 QJsonObject details{{QStringLiteral("redis"),
-                                     QStringLiteral("%1:%2").arg(options.redis.host).arg(options.redis.port)},
+                                     cape::HostPort{options.redis.host, options.redis.port}.toString()},
                                     {QStringLiteral("consumer"), QString::fromUtf8(options.consumer)},
                                     {QStringLiteral("indexed"), qint64(indexer.counters().indexed)}};
                 if (!indexer.lastProblem().isEmpty())
@@ -105,14 +104,13 @@ int main(int argc, char *argv[])
         indexer.stop();
     });
     QObject::connect(&indexer, &cape::EventIndexer::stopped, &app, [] { QCoreApplication::exit(0); });
-    QObject::connect(&indexer, &cape::EventIndexer::stateChanged, &app,
-                     [&indexer, &options](cape::EventIndexer::State state) {
-                         if (state == cape::EventIndexer::State::Running)
-                             QTextStream(stderr)
-                                 << "cape-eventd: indexing the queue of Redis at " << options.redis.host
-                                 << ':' << options.redis.port << " as consumer "
-                                 << QString::fromUtf8(options.consumer) << '\n';
-                     });
+    QObject::connect(
+        &indexer, &cape::EventIndexer::stateChanged, &app, [&options](cape::EventIndexer::State state) {
+            if (state == cape::EventIndexer::State::Running)
+                QTextStream(stderr) << "cape-eventd: indexing the queue of Redis at " << options.redis.host
+                                    << ':' << options.redis.port << " as consumer "
+                                    << QString::fromUtf8(options.consumer) << '\n';
+        });
     indexer.start();
     return app.exec();
 }

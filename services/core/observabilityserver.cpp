@@ -1,5 +1,7 @@
 #include "observabilityserver.h"
 
+#include "hostport.h"
+
 #include <QHostAddress>
 #include <QHttpServer>
 #include <QHttpServerResponse>
@@ -27,18 +29,15 @@ ObservabilityServer::~ObservabilityServer() = default;
 
 bool ObservabilityServer::listen(const QString &address, QString *error)
 {
-    const qsizetype colon = address.lastIndexOf(u':');
-    bool validPort = false;
-    const uint port = address.mid(colon + 1).toUInt(&validPort);
-    QString host = colon > 0 ? address.left(colon) : QString();
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress bind = host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(host);
-    if (colon < 0 || !validPort || port > 65535 || bind.isNull()) {
+    const auto where = HostPort::parse(address, false);
+    const QHostAddress bind = !where                  ? QHostAddress()
+                              : where->host.isEmpty() ? QHostAddress(QHostAddress::Any)
+                                                      : QHostAddress(where->host);
+    if (!where || bind.isNull()) {
         *error = tr("%1 is not an address to listen on: give host:port, e.g. 0.0.0.0:9464").arg(address);
         return false;
     }
-    m_port = m_server->listen(bind, quint16(port));
+    m_port = m_server->listen(bind, where->port);
     if (m_port == 0) {
         *error = tr("cannot listen on %1 (in use, or not an address of this host)").arg(address);
         return false;

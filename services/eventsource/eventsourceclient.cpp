@@ -69,13 +69,9 @@ std::optional<EventsourceClient::Event> EventsourceClient::Event::fromJson(const
     event.name = object.value(QLatin1String("name")).toString();
     event.rid = object.value(QLatin1String("rid")).toString();
     event.timestamp = object.value(QLatin1String("timestamp")).toString();
+    event.timestampMs = QueuedEvent::parseTimestamp(event.timestamp).value_or(0);
     event.data = object.value(QLatin1String("data"));
     return event;
-}
-
-qint64 EventsourceClient::Event::timestampMs() const
-{
-    return QueuedEvent::parseTimestamp(timestamp).value_or(0);
 }
 
 EventsourceClient::EventsourceClient(QObject *parent)

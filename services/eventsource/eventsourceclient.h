@@ -32,11 +32,11 @@ public:
     {
         QString id; // the queue's stream id, under which pd holds it
         QString domain, pid, ppid, name, rid;
-        QString timestamp; // as stored: 2026-01-02T03:04:05.000Z
+        QString timestamp;      // as stored: 2026-01-02T03:04:05.000Z
+        qint64 timestampMs = 0; // the same, read once (views sort by it)
         QJsonValue data;
 
         static std::optional<Event> fromJson(const QString &id, const QByteArray &json);
-        qint64 timestampMs() const;
     };
     // What to write: domain, pid and name are required.
     struct Input

@@ -7,6 +7,7 @@
 // Prints one line of key=value figures.
 
 #include "models/eventsourcetablemodel.h"
+#include "services/core/hostport.h"
 #include "services/eventsource/eventsourceclient.h"
 
 #include "processprobe.h"
@@ -55,9 +56,14 @@ int main(int argc, char **argv)
                       QStringLiteral("20")});
     parser.process(app);
     const QString address = parser.value(QStringLiteral("redis"));
+    const auto where = HostPort::parse(address);
+    if (!where) {
+        std::fprintf(stderr, "--redis takes host:port\n");
+        return 2;
+    }
     RedisConnection::Options options;
-    options.host = address.section(u':', 0, 0);
-    options.port = quint16(address.section(u':', 1, 1).toUInt());
+    options.host = where->host;
+    options.port = where->port;
     const int pages = parser.value(QStringLiteral("pages")).toInt();
 
     EventsourceClient client;

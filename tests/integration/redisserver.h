@@ -16,8 +16,11 @@ class RedisServer
 public:
     ~RedisServer() { stop(); }
 
+    // Before start(): the server requires it, and cli() sends it.
+    void setPassword(const QString &password) { m_password = password; }
+
     // False with the reason when redis-server cannot start.
-    bool start(QString *error, const QStringList &extraArgs = {})
+    bool start(QString *error)
     {
         const QString binary = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
         if (binary.isEmpty()) {
@@ -29,13 +32,15 @@ public:
             probe.listen(QHostAddress::LocalHost, 0);
             m_port = probe.serverPort();
         }
+        QStringList args{QStringLiteral("--port"),       QString::number(m_port),
+                         QStringLiteral("--bind"),       QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--save"),       QString(),
+                         QStringLiteral("--appendonly"), QStringLiteral("no"),
+                         QStringLiteral("--dir"),        m_dir.path()};
+        if (!m_password.isEmpty())
+            args << QStringLiteral("--requirepass") << m_password;
         m_process.setProgram(binary);
-        m_process.setArguments(QStringList{QStringLiteral("--port"), QString::number(m_port),
-                                           QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                                           QStringLiteral("--save"), QString(),
-                                           QStringLiteral("--appendonly"), QStringLiteral("no"),
-                                           QStringLiteral("--dir"), m_dir.path()} +
-                               extraArgs);
+        m_process.setArguments(args);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.start();
         if (!m_process.waitForStarted(5000)) {
@@ -71,8 +76,10 @@ public:
     QByteArray cli(const QStringList &args) const
     {
         QProcess cli;
-        cli.start(QStringLiteral("redis-cli"),
-                  QStringList{QStringLiteral("-p"), QString::number(m_port)} + args);
+        QStringList options{QStringLiteral("-p"), QString::number(m_port)};
+        if (!m_password.isEmpty())
+            options << QStringLiteral("-a") << m_password << QStringLiteral("--no-auth-warning");
+        cli.start(QStringLiteral("redis-cli"), options + args);
         cli.waitForFinished(10000);
         return cli.readAllStandardOutput().trimmed();
     }
@@ -81,6 +88,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     quint16 m_port = 0;
+    QString m_password;
 };
 
 } // namespace cape::test

@@ -42,6 +42,15 @@ qint64 number(const QByteArray &text)
     return text.trimmed().toLongLong();
 }
 
+// Queues n events at once and wakes the servers, as the client does.
+bool queueEvents(const test::RedisServer &redis, int n)
+{
+    const QByteArray queued = redis.cli(
+        {QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"), QString::number(n)});
+    redis.cli({QStringLiteral("PUBLISH"), QStringLiteral("process-event-queued"), QStringLiteral("null")});
+    return queued == "1";
+}
+
 // GET on the daemon's observability listener: status and body.
 std::pair<int, QByteArray> httpGet(quint16 port, const QString &path)
 {
@@ -166,21 +175,14 @@ private slots:
     {
         test::RedisServer redis;
         QString error;
-        QVERIFY2(redis.start(&error, {QStringLiteral("--requirepass"), QStringLiteral("s3cret")}),
-                 qPrintable(error));
+        redis.setPassword(QStringLiteral("s3cret"));
+        QVERIFY2(redis.start(&error), qPrintable(error));
         const quint16 wrong = startObservedDaemon(redis, QStringLiteral("guess"));
         const quint16 right = startObservedDaemon(redis, QStringLiteral("s3cret"));
         QTRY_COMPARE_WITH_TIMEOUT(httpGet(right, QStringLiteral("/health")).first, 200, 10000);
-        redis.cli({QStringLiteral("-a"), QStringLiteral("s3cret"), QStringLiteral("--no-auth-warning"),
-                   QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
-                   QStringLiteral("5")});
-        redis.cli({QStringLiteral("-a"), QStringLiteral("s3cret"), QStringLiteral("--no-auth-warning"),
-                   QStringLiteral("PUBLISH"), QStringLiteral("process-event-queued"),
-                   QStringLiteral("null")});
-        QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("-a"), QStringLiteral("s3cret"),
-                                                    QStringLiteral("--no-auth-warning"),
-                                                    QStringLiteral("HLEN"), QStringLiteral("pd")})),
-                                  5, 10000);
+        QVERIFY(queueEvents(redis, 5));
+        QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})), 5,
+                                  10000);
         // The wrong password: not healthy, says why, keeps trying, does not crash.
         const auto refused = httpGet(wrong, QStringLiteral("/health"));
         QCOMPARE(refused.first, 503);
@@ -194,9 +196,7 @@ private slots:
         test::RedisServer redis;
         QString error;
         QVERIFY2(redis.start(&error), qPrintable(error));
-        QCOMPARE(redis.cli({QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
-                            QString::number(Events)}),
-                 QByteArray("1"));
+        QVERIFY(queueEvents(redis, Events));
 
         // Two replicas share the queue; one is killed mid-batch.
         const QStringList quick{QStringLiteral("--batch"), QStringLiteral("200"),
@@ -273,11 +273,7 @@ private slots:
 
         QVERIFY2(redis.start(&error), qPrintable(error)); // the same port, empty
         QTRY_COMPARE_WITH_TIMEOUT(httpGet(metricsPort, QStringLiteral("/health")).first, 200, 20000);
-        QCOMPARE(redis.cli({QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
-                            QStringLiteral("10")}),
-                 QByteArray("1"));
-        redis.cli(
-            {QStringLiteral("PUBLISH"), QStringLiteral("process-event-queued"), QStringLiteral("null")});
+        QVERIFY(queueEvents(redis, 10));
         QTRY_COMPARE_WITH_TIMEOUT(number(redis.cli({QStringLiteral("HLEN"), QStringLiteral("pd")})), 10,
                                   10000);
         const QByteArray metrics = httpGet(metricsPort, QStringLiteral("/metrics")).second;
@@ -290,9 +286,7 @@ private slots:
         test::RedisServer redis;
         QString error;
         QVERIFY2(redis.start(&error), qPrintable(error));
-        QCOMPARE(redis.cli({QStringLiteral("EVAL"), QString::fromLatin1(FloodScript), QStringLiteral("0"),
-                            QString::number(Events)}),
-                 QByteArray("1"));
+        QVERIFY(queueEvents(redis, Events));
         const QStringList args{QStringLiteral("--batch"), QStringLiteral("200"), QStringLiteral("--consumer"),
                                QStringLiteral("one")};
         QProcess *daemon = startDaemon(redis, args);

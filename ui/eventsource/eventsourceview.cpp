@@ -3,6 +3,7 @@
 #include "jsontreewidget.h"
 
 #include "models/modelroles.h"
+#include "services/core/hostport.h"
 #include "services/eventsource/eventsourceclient.h"
 #include "ui/views/resourceview.h"
 
@@ -157,10 +158,8 @@ EventsourceView::EventsourceView(QWidget *parent)
 
 void EventsourceView::connectTo(const QString &address)
 {
-    const qsizetype colon = address.lastIndexOf(u':');
-    bool validPort = false;
-    const uint port = address.mid(colon + 1).toUInt(&validPort);
-    if (colon <= 0 || !validPort || port == 0 || port > 65535) {
+    const auto where = HostPort::parse(address);
+    if (!where) {
         m_connectionProblem = tr("Give the Redis address as host:port, e.g. 127.0.0.1:6379");
         updateStatus();
         return;
@@ -168,8 +167,8 @@ void EventsourceView::connectTo(const QString &address)
     m_address->setText(address);
     QSettings().setValue(QStringLiteral("eventsource/redis"), address);
     RedisConnection::Options options;
-    options.host = address.left(colon);
-    options.port = quint16(port);
+    options.host = where->host;
+    options.port = where->port;
     m_connectionProblem.clear();
     m_client->close();
     m_client->open(options);
