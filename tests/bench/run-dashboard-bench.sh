@@ -13,6 +13,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${1:-${CAPE_BUILD_DIR:-$ROOT/build}}
+# shellcheck source=tests/bench/benchlib.sh
+. "$ROOT/tests/bench/benchlib.sh"
 NODES=${NODES:-30}
 SERVICES=${SERVICES:-1000}
 TASKS=${TASKS:-10000}
@@ -22,9 +24,6 @@ GUI_RUNS=${GUI_RUNS:-3}
 CLI_RUNS=${CLI_RUNS:-10}
 CLI_ALL_RUNS=${CLI_ALL_RUNS:-3}
 SCREENSHOT_WAIT_S=1.5 # cape --screenshot grabs this long after loaded()
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'run-dashboard-bench: %s\n' "$*" >&2; exit 1; }
 
 for bin in "$BUILD/bench/bench_dashboard" "$BUILD/bench/cape-engine-replay" "$BUILD/bin/cape"; do
     [ -x "$bin" ] || die "missing $bin: build first (./run build)"
@@ -44,9 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 # median of numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # a / b, two decimals
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 fmt_ms() { awk -v v="$1" 'BEGIN { if (v < 10) printf "%.2f ms", v; else printf "%.0f ms", v }'; }
 
 echo "### Dashboard at $TASKS tasks: $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -13,13 +13,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${1:-${CAPE_BUILD_DIR:-$ROOT/build}}
+# shellcheck source=tests/bench/benchlib.sh
+. "$ROOT/tests/bench/benchlib.sh"
 EVENTS=${EVENTS:-20000}
 RUNS=${RUNS:-3}
 NPM_DIR=$BUILD/npm/superhero-eventsource
 REFERENCE=$NPM_DIR/node_modules/@superhero/core.eventsource/src/server/index.js
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'run-eventsource-bench: %s\n' "$*" >&2; exit 1; }
 
 for bin in bin/cape-eventd bench/bench_eventsourcebrowse; do
     [ -x "$BUILD/$bin" ] || die "missing $BUILD/$bin: build first (./run build)"
@@ -128,9 +128,7 @@ time_pipe() {
     echo $(( (end - start) / 1000 ))
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 rate() { awk -v n="$EVENTS" -v us="$1" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
 
 log "cape-eventd, $RUNS runs of $EVENTS events"
 for _ in $(seq "$RUNS"); do time_server cape; done | median >"$WORK/cape.us"
@@ -154,8 +152,8 @@ echo
 echo "| | events/s | time for $EVENTS | vs the reference | share of the ceiling |"
 echo "|---|---|---|---|---|"
 echo "| reference server (node) | $ref_rate | $(awk -v us="$(cat "$WORK/reference.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | 1.0 | $(awk -v a="$ref_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
-echo "| cape-eventd | $cape_rate | $(awk -v us="$(cat "$WORK/cape.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$cape_rate" "$ref_rate") | $(awk -v a="$cape_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
-echo "| Redis ceiling (redis-cli --pipe) | $pipe_rate | $(awk -v us="$(cat "$WORK/pipe.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$pipe_rate" "$ref_rate") | 100 % |"
+echo "| cape-eventd | $cape_rate | $(awk -v us="$(cat "$WORK/cape.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$cape_rate" "$ref_rate" 1) | $(awk -v a="$cape_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
+echo "| Redis ceiling (redis-cli --pipe) | $pipe_rate | $(awk -v us="$(cat "$WORK/pipe.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$pipe_rate" "$ref_rate" 1) | 100 % |"
 echo
 
 # --- browsing a large store with the desktop's model ---------------------------------------------

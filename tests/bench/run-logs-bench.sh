@@ -13,14 +13,12 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${1:-${CAPE_BUILD_DIR:-$ROOT/build}}
+# shellcheck source=tests/bench/benchlib.sh
+. "$ROOT/tests/bench/benchlib.sh"
 LINES=${LINES:-1000000}
 RUNS=${RUNS:-5}
 SECONDS_FOLLOWED=${SECONDS_FOLLOWED:-30}
-SANDBOX=$ROOT/packaging/sandbox/sandbox.sh
-SANDBOX_STATE=${SANDBOX_STATE:-$BUILD/sandbox.env}
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'run-logs-bench: %s\n' "$*" >&2; exit 1; }
 
 for bin in "$BUILD/bench/bench_logsearch" "$BUILD/bench/bench_logfollow"; do
     [ -x "$bin" ] || die "missing $bin: build first (./run build)"
@@ -29,16 +27,13 @@ command -v docker >/dev/null || die "no docker CLI"
 [ -x /usr/bin/time ] || die "no /usr/bin/time (Debian package time)"
 
 WORK=$(mktemp -d /tmp/cape-logs-bench.XXXXXX)
-STARTED_SANDBOX=
 cleanup() {
     if [ -n "${DOCKER_HOST:-}" ]; then docker service rm cape-bench-flood >/dev/null 2>&1 || true; fi
-    [ -n "$STARTED_SANDBOX" ] && "$SANDBOX" down --state "$SANDBOX_STATE" >/dev/null 2>&1
+    bench_sandbox_down
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 echo "### Logs: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
@@ -77,15 +72,7 @@ done <"$WORK/search.txt"
 echo
 
 # --- 2. following a flooding service ------------------------------------------------------------
-if ! "$SANDBOX" status --state "$SANDBOX_STATE" >/dev/null 2>&1; then
-    log "starting a sandbox swarm"
-    "$SANDBOX" up --state "$SANDBOX_STATE" >/dev/null
-    STARTED_SANDBOX=1
-fi
-set -a
-# shellcheck disable=SC1090
-. "$SANDBOX_STATE"
-set +a
+bench_sandbox_up
 log "a service writing about 10,000 lines/s (2 replicas, 560 lines every 100 ms each)"
 docker service rm cape-bench-flood >/dev/null 2>&1 || true
 docker service create -d --quiet --name cape-bench-flood --replicas 2 --replicas-max-per-node 1 \

@@ -12,39 +12,27 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${1:-${CAPE_BUILD_DIR:-$ROOT/build}}
+# shellcheck source=tests/bench/benchlib.sh
+. "$ROOT/tests/bench/benchlib.sh"
 CONTAINERS=${CONTAINERS:-200}
 SECONDS_MEASURED=${SECONDS_MEASURED:-60}
-SANDBOX=$ROOT/packaging/sandbox/sandbox.sh
-SANDBOX_STATE=${SANDBOX_STATE:-$BUILD/sandbox.env}
 SERVICE=cape-bench-idle
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'run-stats-bench: %s\n' "$*" >&2; exit 1; }
 
 [ -x "$BUILD/bench/bench_stats" ] || die "missing $BUILD/bench/bench_stats: build first (./run build)"
 command -v docker >/dev/null || die "no docker CLI"
 [ -x /usr/bin/time ] || die "no /usr/bin/time (Debian package time)"
 
 WORK=$(mktemp -d /tmp/cape-stats-bench.XXXXXX)
-STARTED_SANDBOX=
 cleanup() {
     if [ -n "${DOCKER_HOST:-}" ]; then docker service rm "$SERVICE" >/dev/null 2>&1 || true; fi
-    [ -n "$STARTED_SANDBOX" ] && "$SANDBOX" down --state "$SANDBOX_STATE" >/dev/null 2>&1
+    bench_sandbox_down
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-if ! "$SANDBOX" status --state "$SANDBOX_STATE" >/dev/null 2>&1; then
-    log "starting a sandbox swarm"
-    "$SANDBOX" up --state "$SANDBOX_STATE" >/dev/null
-    STARTED_SANDBOX=1
-fi
-set -a
-# shellcheck disable=SC1090
-. "$SANDBOX_STATE"
-set +a
+bench_sandbox_up
 read -ra NODE_ENGINES <<<"$CAPE_SANDBOX_NODES"
 
 # The engines' own CPU (dockerd of every node, in clock ticks): each stats stream costs its engine a

@@ -133,7 +133,7 @@ EventsourceView::EventsourceView(QWidget *parent)
     processLayout->addWidget(m_processLabel);
     processLayout->addWidget(m_stateTree, 1);
     m_table->addDetailTab(process, tr("Process state"));
-    connect(m_table, &ResourceView::currentIdChanged, this, &EventsourceView::showEvent);
+    connect(m_table, &ResourceView::currentIdChanged, this, &EventsourceView::showSelectedEvent);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -211,7 +211,7 @@ void EventsourceView::applyQueryFields()
     setQuery(query);
 }
 
-void EventsourceView::showEvent(const QString &id)
+void EventsourceView::showSelectedEvent(const QString &id)
 {
     const int row = m_model->rowOf(id);
     if (row < 0) {

@@ -42,7 +42,7 @@ public:
 
 private:
     void applyQueryFields();
-    void showEvent(const QString &id);
+    void showSelectedEvent(const QString &id);
     void updateStatus();
 
     EventsourceClient *m_client;
