@@ -18,6 +18,8 @@ public:
 
     // Before start(): the server requires it, and cli() sends it.
     void setPassword(const QString &password) { m_password = password; }
+    // Before start(): more of redis-server's options (--cluster-enabled yes).
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
 
     // False with the reason when redis-server cannot start.
     bool start(QString *error)
@@ -39,6 +41,7 @@ public:
                          QStringLiteral("--dir"),        m_dir.path()};
         if (!m_password.isEmpty())
             args << QStringLiteral("--requirepass") << m_password;
+        args << m_extraArguments;
         m_process.setProgram(binary);
         m_process.setArguments(args);
         m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -89,6 +92,7 @@ private:
     QProcess m_process;
     quint16 m_port = 0;
     QString m_password;
+    QStringList m_extraArguments;
 };
 
 } // namespace cape::test
