@@ -18,6 +18,16 @@ int fail(const QString &message)
     return 2;
 }
 
+QString redisDescription(const cape::EventIndexer::Options &options)
+{
+    if (options.cluster.isEmpty())
+        return QStringLiteral("Redis at ") + cape::HostPort{options.redis.host, options.redis.port}.toString();
+    QStringList nodes;
+    for (const cape::HostPort &node : options.cluster)
+        nodes << node.toString();
+    return QStringLiteral("the Redis Cluster of ") + nodes.join(u',');
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -34,6 +44,11 @@ int main(int argc, char *argv[])
         QStringLiteral("The Redis server (default: REDIS_HOST:REDIS_PORT, or "
                        "127.0.0.1:6379)."),
         QStringLiteral("host:port"));
+    const QCommandLineOption clusterOption(
+        QStringLiteral("cluster"),
+        QStringLiteral("A Redis Cluster instead: some of its nodes, comma-separated (the others are found). "
+                       "REDIS_AUTH is its password."),
+        QStringLiteral("host:port,..."));
     const QCommandLineOption metricsOption(QStringLiteral("metrics-listen"),
                                            QStringLiteral("Serve /health and /metrics over HTTP here, e.g. "
                                                           "0.0.0.0:9464."),
@@ -50,7 +65,7 @@ int main(int argc, char *argv[])
         QStringLiteral("reclaim-idle"),
         QStringLiteral("Take over entries another consumer left unacknowledged this long (default 30000)."),
         QStringLiteral("ms"), QStringLiteral("30000"));
-    parser.addOptions({redisOption, metricsOption, consumerOption, batchOption, reclaimOption});
+    parser.addOptions({redisOption, clusterOption, metricsOption, consumerOption, batchOption, reclaimOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
 
@@ -66,6 +81,18 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("--redis takes host:port, not %1").arg(redis));
         options.redis.host = where->host;
         options.redis.port = where->port;
+    }
+    if (parser.isSet(clusterOption)) {
+        if (parser.isSet(redisOption))
+            return fail(QStringLiteral("--redis and --cluster exclude each other"));
+        for (const QString &node : parser.value(clusterOption).split(u',', Qt::SkipEmptyParts)) {
+            const auto where = cape::HostPort::parse(node.trimmed());
+            if (!where)
+                return fail(QStringLiteral("--cluster takes host:port,..., not %1").arg(node));
+            options.cluster << *where;
+        }
+        if (options.cluster.isEmpty())
+            return fail(QStringLiteral("--cluster needs at least one node"));
     }
     options.redis.password = env.value(QStringLiteral("REDIS_AUTH")).toUtf8();
     options.consumer =
@@ -85,8 +112,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(metricsOption)) {
         observability = std::make_unique<cape::ObservabilityServer>(
             [&indexer, &options] {
-                QJsonObject details{{QStringLiteral("redis"),
-                                     cape::HostPort{options.redis.host, options.redis.port}.toString()},
+                QJsonObject details{{QStringLiteral("redis"), redisDescription(options)},
                                     {QStringLiteral("consumer"), QString::fromUtf8(options.consumer)},
                                     {QStringLiteral("indexed"), qint64(indexer.counters().indexed)}};
                 if (!indexer.lastProblem().isEmpty())
@@ -107,8 +133,8 @@ int main(int argc, char *argv[])
     QObject::connect(
         &indexer, &cape::EventIndexer::stateChanged, &app, [&options](cape::EventIndexer::State state) {
             if (state == cape::EventIndexer::State::Running)
-                QTextStream(stderr) << "cape-eventd: indexing the queue of Redis at " << options.redis.host
-                                    << ':' << options.redis.port << " as consumer "
+                QTextStream(stderr) << "cape-eventd: indexing the queue of " << redisDescription(options)
+                                    << " as consumer "
                                     << QString::fromUtf8(options.consumer) << '\n';
         });
     indexer.start();

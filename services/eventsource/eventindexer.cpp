@@ -1,6 +1,7 @@
 #include "eventindexer.h"
 
 #include "eventkeys.h"
+#include "indexbatch.h"
 #include "jsontext.h"
 
 #include <QDateTime>
@@ -41,6 +42,15 @@ EventIndexer::EventIndexer(const Options &options, QObject *parent)
         connect(connection, &RedisConnection::ready, this, &EventIndexer::onConnectionReady);
         connect(connection, &RedisConnection::disconnected, this, &EventIndexer::onConnectionLost);
     }
+    connect(&m_router, &RedisCluster::disconnected, this, &EventIndexer::onConnectionLost);
+    connect(&m_router, &RedisCluster::ready, this, [this] {
+        // The queue's own connections go to the master of its slot.
+        const HostPort queueNode = m_router.masterOf(EventKeys::Queue);
+        RedisConnection::Options where = m_options.redis;
+        where.host = queueNode.host;
+        where.port = queueNode.port;
+        openQueueConnections(where);
+    });
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, &EventIndexer::connectAll);
     m_reclaimTimer.setInterval(m_options.reclaimIntervalMs);
@@ -66,7 +76,7 @@ void EventIndexer::setState(State state)
 bool EventIndexer::isHealthy() const
 {
     return m_state == State::Running && m_reader.isReady() && m_writer.isReady() && m_scheduler.isReady() &&
-           m_subscriber.isReady();
+           m_subscriber.isReady() && (!isCluster() || m_router.isReady());
 }
 
 void EventIndexer::report(const QString &message)
@@ -90,8 +100,16 @@ void EventIndexer::connectAll()
     m_reading = m_reclaiming = m_moving = false;
     m_inFlight = 0;
     m_knownGroups.clear();
+    if (isCluster())
+        m_router.open({m_options.cluster, m_options.redis}); // then the queue's node
+    else
+        openQueueConnections(m_options.redis);
+}
+
+void EventIndexer::openQueueConnections(const RedisConnection::Options &where)
+{
     for (RedisConnection *connection : {&m_reader, &m_writer, &m_scheduler, &m_subscriber}) {
-        RedisConnection::Options options = m_options.redis;
+        RedisConnection::Options options = where;
         if (connection == &m_reader)
             options.commandTimeoutMs += m_options.blockMs;
         connection->open(options);
@@ -116,6 +134,7 @@ void EventIndexer::onConnectionLost(const QString &reason)
     // One connection lost: start over on all four, from what the group says.
     for (RedisConnection *connection : {&m_reader, &m_writer, &m_scheduler, &m_subscriber})
         connection->close();
+    m_router.close();
     m_reclaimTimer.stop();
     m_scheduleTimer.stop();
     m_statsTimer.stop();
@@ -134,8 +153,10 @@ void EventIndexer::onConnected()
                       bytes("0"), bytes("MKSTREAM")},
                      [this](const RedisValue &reply) {
                          if (reply.isError() && !reply.isErrorCode("BUSYGROUP")) {
+                             // CLUSTERDOWN, LOADING, a full memory: tried again, with back-off.
                              if (!reply.isConnectionError())
-                                 report(tr("Cannot create the queue's group: %1").arg(reply.errorMessage()));
+                                 onConnectionLost(
+                                     tr("Cannot create the queue's group: %1").arg(reply.errorMessage()));
                              return;
                          }
                          setState(State::Running);
@@ -198,6 +219,12 @@ void EventIndexer::onRead(const RedisValue &reply)
     if (reply.isError()) {
         if (reply.isConnectionError())
             return; // onConnectionLost starts over
+        if (reply.isErrorCode("MOVED")) {
+            // The queue's slot went to another master: find it again.
+            onConnectionLost(
+                tr("the queue moved to another node of the cluster (%1)").arg(reply.errorMessage()));
+            return;
+        }
         if (reply.isErrorCode("NOGROUP")) {
             // Someone deleted the queue or its group: make them again.
             onConnected();
@@ -257,100 +284,43 @@ void EventIndexer::reclaim()
 
 void EventIndexer::writeBatch(const QList<Entry> &entries)
 {
-    const qint64 now = nowMs();
-    const QByteArray queue = bytes(EventKeys::Queue);
-    struct Outcome
-    {
-        QByteArray id;
-        int firstCommand = 0; // its commands' replies in EXEC's answer
-        int lastCommand = 0;
-        bool indexed = false;
-    };
-    auto outcomes = std::make_shared<QList<Outcome>>();
-    QList<QList<QByteArray>> transaction;
-    bool anyFailed = false;
-
-    for (const Entry &entry : entries) {
-        Outcome outcome{entry.id, int(transaction.size()), 0, false};
-        if (entry.deleted) {
-            // Deleted from the stream while pending: nothing left to index.
-            transaction.append({bytes("XACK"), queue, queue, entry.id});
-            outcome.lastCommand = int(transaction.size()) - 1;
-            outcomes->append(outcome);
-            continue;
-        }
-        const QueuedEvent event = QueuedEvent::fromFields(entry.fields, now);
-        if (!event.isValid()) {
-            // Kept with its reason and fields, acknowledged, and the queue moves on.
-            QByteArray fields = "{";
-            for (const auto &[name, raw] : entry.fields) {
-                if (fields.size() > 1)
-                    fields += ',';
-                fields +=
-                    JsonText::quote(QString::fromUtf8(name)) + ':' + JsonText::quote(QString::fromUtf8(raw));
-            }
-            fields += '}';
-            const QByteArray chain =
-                "{\"id\":" + JsonText::quote(QString::fromUtf8(entry.id)) + ",\"fields\":" + fields + '}';
-            transaction.append({bytes("XADD"), bytes(EventKeys::ErrorQueued), bytes("*"), bytes("code"),
-                                bytes("\"E_EVENTSOURCE_INVALID_EVENT\""), bytes("message"),
-                                JsonText::quote(QStringLiteral("%1 cannot be indexed: %2")
-                                                    .arg(QString::fromUtf8(entry.id), event.error())),
-                                bytes("chain"), chain});
-            transaction.append({bytes("XACK"), queue, queue, entry.id});
-            outcome.lastCommand = int(transaction.size()) - 1;
-            outcomes->append(outcome);
-            anyFailed = true;
-            qCWarning(lcEventd).noquote() << entry.id << "cannot be indexed:" << event.error();
-            continue;
-        }
-        // As the reference's persistProcess, in its order.
-        const QByteArray member =
-            JsonText::quote(QString::fromUtf8(entry.id)); // ZADD members are JSON strings
-        const QByteArray score = number(event.timestampMs());
-        transaction.append({bytes("HSET"), bytes(EventKeys::Data), entry.id, event.json()});
-        transaction.append({bytes("ZADD"), EventKeys::history(event.domain(), event.pid()), score, member});
-        transaction.append({bytes("ZADD"),
-                            EventKeys::historyByName(event.domain(), event.pid(), event.name()), score,
-                            member});
-        transaction.append({bytes("ZADD"), EventKeys::historyOnlyByName(event.name()), score, member});
-        transaction.append({bytes("ZADD"), EventKeys::historyOnlyByPid(event.pid()), score, member});
-        if (!event.ppid().isEmpty()) {
-            transaction.append({bytes("ZADD"), EventKeys::historyOnlyByPpid(event.ppid()), score, member});
-            transaction.append(
-                {bytes("ZADD"), EventKeys::historyByPpid(event.domain(), event.ppid()), score, member});
-        }
-        transaction.append({bytes("XDEL"), queue, entry.id});
-        if (event.broadcast()) {
-            const QByteArray persisted = EventKeys::persisted(event.domain(), event.name());
-            if (!m_knownGroups.contains(persisted)) {
-                // Before the transaction, as the reference creates it before writing.
-                m_writer.command(
-                    {bytes("XGROUP"), bytes("CREATE"), persisted, persisted, bytes("$"), bytes("MKSTREAM")});
-                m_knownGroups.insert(persisted);
-            }
-            const QByteArray message = "{\"id\":" + member + '}';
-            transaction.append({bytes("XADD"), persisted, bytes("*"), bytes("id"), member});
-            transaction.append({bytes("PUBLISH"), persisted, message});
-            transaction.append(
-                {bytes("PUBLISH"), EventKeys::persistedPid(event.domain(), event.pid()), message});
-            transaction.append({bytes("PUBLISH"),
-                                EventKeys::persistedPidName(event.domain(), event.pid(), event.name()),
-                                message});
-        }
-        transaction.append({bytes("XACK"), queue, queue, entry.id});
-        outcome.lastCommand = int(transaction.size()) - 1;
-        outcome.indexed = true;
-        outcomes->append(outcome);
+    if (isCluster()) {
+        writeBatchAcrossSlots(entries);
+        return;
     }
-    if (anyFailed)
-        transaction.append({bytes("PUBLISH"), bytes(EventKeys::ErrorQueued), bytes("null")});
-
+    const auto batch = std::make_shared<IndexBatch>(entries, nowMs());
+    // The groups first, as the reference creates them before writing.
+    for (const QByteArray &persisted : batch->persistedStreams()) {
+        if (!m_knownGroups.contains(persisted)) {
+            m_writer.command(
+                {bytes("XGROUP"), bytes("CREATE"), persisted, persisted, bytes("$"), bytes("MKSTREAM")});
+            m_knownGroups.insert(persisted);
+        }
+    }
+    // One transaction: indexed and acknowledged whole, or not at all. The
+    // commands whose failure EXEC could report, with the events they serve.
+    auto described = std::make_shared<QList<std::pair<QByteArray, int>>>();
     ++m_inFlight;
     m_writer.command({bytes("MULTI")});
-    for (const QList<QByteArray> &command : std::as_const(transaction))
-        m_writer.command(command);
-    m_writer.command({bytes("EXEC")}, [this, outcomes](const RedisValue &reply) {
+    for (const IndexBatch::Command &command : batch->index()) {
+        m_writer.command(command.args);
+        described->append({command.key, command.events});
+    }
+    for (const IndexBatch::Append &append : batch->appends()) {
+        m_writer.command(QList<QByteArray>{bytes("XADD"), append.stream, bytes("*")} + append.fields);
+        described->append({append.stream, 1});
+        for (const QByteArray &channel : append.channels) {
+            m_writer.command({bytes("PUBLISH"), channel, append.message});
+            described->append({channel, 0});
+        }
+    }
+    if (const QList<QByteArray> xdel = batch->deleteCommand(); !xdel.isEmpty()) {
+        m_writer.command(xdel);
+        described->append({bytes(EventKeys::Queue), 0});
+    }
+    m_writer.command(batch->acknowledgeCommand());
+    described->append({bytes(EventKeys::Queue), 0});
+    m_writer.command({bytes("EXEC")}, [this, batch, described](const RedisValue &reply) {
         --m_inFlight;
         if (reply.isConnectionError()) {
             // Unknown whether it ran: it ran whole or not at all, and the
@@ -360,33 +330,61 @@ void EventIndexer::writeBatch(const QList<Entry> &entries)
         }
         if (!reply.isArray()) {
             report(tr("A batch of %1 was refused (%2); it stays pending and is retried")
-                       .arg(outcomes->size())
+                       .arg(batch->size())
                        .arg(reply.isError() ? reply.errorMessage() : tr("no answer")));
             onBatchWritten();
             return;
         }
-        int indexed = 0;
-        for (const Outcome &outcome : std::as_const(*outcomes)) {
-            QString failure;
-            for (int i = outcome.firstCommand; i <= outcome.lastCommand && failure.isEmpty(); ++i) {
-                if (reply.at(i).isError())
-                    failure = reply.at(i).errorMessage();
-            }
-            if (!failure.isEmpty()) {
-                ++m_counters.failed;
-                report(tr("Event %1 was not fully indexed: %2").arg(QString::fromUtf8(outcome.id), failure));
-            } else if (outcome.indexed) {
-                ++indexed;
-            } else {
-                ++m_counters.failed;
-            }
+        // A command that failed inside the transaction (a key of another
+        // type, say) leaves the events it served not fully indexed.
+        int notFullyIndexed = 0;
+        for (qsizetype i = 0; i < described->size(); ++i) {
+            if (!reply.at(i).isError())
+                continue;
+            const auto &[key, events] = described->at(i);
+            notFullyIndexed = std::max(notFullyIndexed, events);
+            report(tr("Writing %1 failed (%2): %3 event(s) not fully indexed")
+                       .arg(QString::fromUtf8(key), reply.at(i).errorMessage())
+                       .arg(events));
         }
-        m_counters.indexed += quint64(indexed);
+        notFullyIndexed = std::min(notFullyIndexed, batch->indexed());
+        m_counters.indexed += quint64(batch->indexed() - notFullyIndexed);
+        m_counters.failed += quint64(batch->invalid() + notFullyIndexed);
         ++m_counters.batches;
         m_attempt = 0;
-        emit batchIndexed(indexed);
+        emit batchIndexed(batch->indexed() - notFullyIndexed);
         onBatchWritten();
     });
+}
+
+QList<QByteArray> EventIndexer::queueFieldsOfScheduled(const QByteArray &member, qint64 movedAt,
+                                                       QString *reason)
+{
+    // Members are the event's JSON, as a JSON value (JSON.stringify of it).
+    const auto text = JsonText::parseValue(member);
+    if (!text || !text->isObject()) {
+        *reason = tr("not an event: %1").arg(QString::fromUtf8(member.left(80)));
+        return {};
+    }
+    const std::optional<QueuedEvent::Fields> fields = QueuedEvent::fieldsOfJson(member, reason);
+    if (!fields)
+        return {};
+    const QueuedEvent event = QueuedEvent::fromFields(*fields, movedAt);
+    if (!event.isValid()) {
+        *reason = event.error();
+        return {};
+    }
+    QList<QByteArray> flat;
+    for (const auto &[name, value] : event.queueFields())
+        flat << name << value;
+    return flat;
+}
+
+QList<QByteArray> EventIndexer::invalidScheduledFields(const QByteArray &member, const QString &reason)
+{
+    return {bytes("code"),    bytes("\"E_EVENTSOURCE_INVALID_SCHEDULED_EVENT\""),
+            bytes("message"), JsonText::quote(tr("a scheduled event cannot be queued: %1").arg(reason)),
+            bytes("chain"),   "{\"event\":" + JsonText::quote(QString::fromUtf8(member)) + '}'};
 }
 
 void EventIndexer::onBatchWritten()
@@ -399,35 +397,48 @@ void EventIndexer::onBatchWritten()
     read();
 }
 
+void EventIndexer::scheduleCommand(const QList<QByteArray> &args, RedisConnection::Callback callback)
+{
+    // The schedule's key has a slot of its own, not the queue's.
+    if (isCluster())
+        m_router.command(bytes(EventKeys::Scheduled), args, std::move(callback));
+    else
+        m_scheduler.command(args, std::move(callback));
+}
+
 void EventIndexer::checkSchedule()
 {
     if (m_state != State::Running || m_moving)
         return;
-    m_scheduler.command({bytes("ZRANGEBYSCORE"), bytes(EventKeys::Scheduled), bytes("-inf"), bytes("+inf"),
-                         bytes("WITHSCORES"), bytes("LIMIT"), bytes("0"), bytes("1")},
-                        [this](const RedisValue &reply) {
-                            if (reply.isError() || m_state != State::Running) {
-                                if (reply.isError() && !reply.isConnectionError())
-                                    report(tr("Reading the schedule failed: %1").arg(reply.errorMessage()));
-                                return;
-                            }
-                            if (reply.elements.size() < 2) {
-                                m_scheduleTimer.start(ScheduleRecheckMs);
-                                return;
-                            }
-                            const qint64 due = qint64(reply.at(1).text.toDouble());
-                            const qint64 wait = due - nowMs();
-                            if (wait <= 0)
-                                moveDueEvents();
-                            else
-                                m_scheduleTimer.start(int(std::min<qint64>(wait, ScheduleRecheckMs)));
-                        });
+    scheduleCommand({bytes("ZRANGEBYSCORE"), bytes(EventKeys::Scheduled), bytes("-inf"), bytes("+inf"),
+                     bytes("WITHSCORES"), bytes("LIMIT"), bytes("0"), bytes("1")},
+                    [this](const RedisValue &reply) {
+                        if (reply.isError() || m_state != State::Running) {
+                            if (reply.isError() && !reply.isConnectionError())
+                                report(tr("Reading the schedule failed: %1").arg(reply.errorMessage()));
+                            return;
+                        }
+                        if (reply.elements.size() < 2) {
+                            m_scheduleTimer.start(ScheduleRecheckMs);
+                            return;
+                        }
+                        const qint64 due = qint64(reply.at(1).text.toDouble());
+                        const qint64 wait = due - nowMs();
+                        if (wait <= 0)
+                            moveDueEvents();
+                        else
+                            m_scheduleTimer.start(int(std::min<qint64>(wait, ScheduleRecheckMs)));
+                    });
 }
 
 void EventIndexer::moveDueEvents()
 {
     if (m_state != State::Running || m_moving)
         return;
+    if (isCluster()) {
+        moveDueEventsAcrossSlots();
+        return;
+    }
     m_moving = true;
     const QByteArray scheduled = bytes(EventKeys::Scheduled);
     const QByteArray now = number(nowMs());
@@ -452,29 +463,16 @@ void EventIndexer::moveDueEvents()
             int queued = 0;
             m_scheduler.command({bytes("MULTI")});
             for (const RedisValue &member : due.elements) {
-                QString error;
-                std::optional<QueuedEvent::Fields> fields;
-                // Members are the event's JSON, as a JSON value (JSON.stringify of it).
-                const auto text = JsonText::parseValue(member.text);
-                if (text && text->isObject())
-                    fields = QueuedEvent::fieldsOfJson(member.text, &error);
-                else
-                    error = tr("not an event: %1").arg(QString::fromUtf8(member.text.left(80)));
-                const QueuedEvent event = fields ? QueuedEvent::fromFields(*fields, movedAt) : QueuedEvent{};
-                if (fields && event.isValid()) {
-                    QList<QByteArray> add{bytes("XADD"), bytes(EventKeys::Queue), bytes("*")};
-                    for (const auto &[name, value] : event.queueFields())
-                        add << name << value;
-                    m_scheduler.command(add);
+                QString reason;
+                const QList<QByteArray> fields = queueFieldsOfScheduled(member.text, movedAt, &reason);
+                if (!fields.isEmpty()) {
+                    m_scheduler.command(
+                        QList<QByteArray>{bytes("XADD"), bytes(EventKeys::Queue), bytes("*")} + fields);
                     ++queued;
                 } else {
-                    const QString reason = fields ? event.error() : error;
                     m_scheduler.command(
-                        {bytes("XADD"), bytes(EventKeys::ErrorScheduled), bytes("*"), bytes("code"),
-                         bytes("\"E_EVENTSOURCE_INVALID_SCHEDULED_EVENT\""), bytes("message"),
-                         JsonText::quote(tr("a scheduled event cannot be queued: %1").arg(reason)),
-                         bytes("chain"),
-                         "{\"event\":" + JsonText::quote(QString::fromUtf8(member.text)) + '}'});
+                        QList<QByteArray>{bytes("XADD"), bytes(EventKeys::ErrorScheduled), bytes("*")} +
+                        invalidScheduledFields(member.text, reason));
                     m_scheduler.command({bytes("PUBLISH"), bytes(EventKeys::ErrorScheduled), bytes("null")});
                     ++m_counters.failed;
                 }
@@ -504,6 +502,7 @@ void EventIndexer::refreshStats()
                      [this](const RedisValue &reply) {
                          for (const RedisValue &group : reply.elements) {
                              qint64 pending = -1, lag = -1;
+                             QByteArray lastDelivered;
                              bool ours = false;
                              for (qsizetype i = 0; i + 1 < group.elements.size(); i += 2) {
                                  const QByteArray &key = group.at(i).text;
@@ -514,14 +513,28 @@ void EventIndexer::refreshStats()
                                      pending = value.integer;
                                  else if (key == "lag")
                                      lag = value.isNil() ? -1 : value.integer;
+                                 else if (key == "last-delivered-id")
+                                     lastDelivered = value.text;
                              }
                              if (ours) {
                                  m_counters.pending = pending;
                                  m_counters.lag = lag;
+                                 m_lastDeliveredMs = lastDelivered.split('-').value(0).toLongLong();
                              }
                          }
                      });
-    m_writer.command({bytes("ZCARD"), bytes(EventKeys::Scheduled)}, [this](const RedisValue &reply) {
+    // [count, smallest id, largest id, consumers]: entries older than the
+    // oldest pending one (or, with none pending, than the last delivered
+    // one) are done for good; their once-only markers may go.
+    m_writer.command({bytes("XPENDING"), bytes(EventKeys::Queue), bytes(EventKeys::Queue)},
+                     [this](const RedisValue &reply) {
+                         if (reply.isError() || m_lastDeliveredMs <= 0)
+                             return;
+                         m_settledBeforeMs = reply.at(0).integer > 0
+                                                 ? reply.at(1).text.split('-').value(0).toLongLong()
+                                                 : m_lastDeliveredMs;
+                     });
+    scheduleCommand({bytes("ZCARD"), bytes(EventKeys::Scheduled)}, [this](const RedisValue &reply) {
         if (reply.type == RedisValue::Type::Integer)
             m_counters.scheduled = reply.integer;
     });
@@ -557,6 +570,7 @@ void EventIndexer::finishStop()
         return;
     m_stopDeadline.stop();
     m_writer.close();
+    m_router.close();
     setState(State::Stopped);
     emit stopped();
 }

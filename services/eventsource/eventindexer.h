@@ -1,7 +1,10 @@
 #pragma once
 
+#include "indexbatch.h"
 #include "queuedevent.h"
 
+#include "services/core/hostport.h"
+#include "services/redis/rediscluster.h"
 #include "services/redis/redisconnection.h"
 
 #include <QObject>
@@ -24,6 +27,10 @@ namespace cape {
 // reason and its fields, and is acknowledged. Scheduled events move with
 // WATCH/MULTI, so that two replicas never queue one twice. Redis lost:
 // reconnects with back-off and carries on where the group says.
+//
+// On a Redis Cluster a batch's keys live on several nodes and no MULTI can
+// hold them: there, order and idempotence keep the same promise (see
+// eventindexercluster.cpp).
 class EventIndexer : public QObject
 {
     Q_OBJECT
@@ -31,11 +38,12 @@ class EventIndexer : public QObject
 public:
     struct Options
     {
-        RedisConnection::Options redis;
-        QByteArray consumer;       // this replica's name in the queue's group
-        int batchSize = 1000;      // entries per XREADGROUP
-        int blockMs = 2000;        // XREADGROUP BLOCK
-        int reclaimIdleMs = 30000; // pending this long elsewhere: taken over
+        RedisConnection::Options redis; // the server; password and timeouts on a cluster too
+        QList<HostPort> cluster;        // a Redis Cluster's nodes (some): routes by slot
+        QByteArray consumer;            // this replica's name in the queue's group
+        int batchSize = 1000;           // entries per XREADGROUP
+        int blockMs = 2000;             // XREADGROUP BLOCK
+        int reclaimIdleMs = 30000;      // pending this long elsewhere: taken over
         int reclaimIntervalMs = 10000;
         int statsIntervalMs = 5000; // pending, lag and scheduled, for /metrics
     };
@@ -75,12 +83,7 @@ signals:
     void stopped();
 
 private:
-    struct Entry
-    {
-        QByteArray id;
-        QueuedEvent::Fields fields;
-        bool deleted = false; // in the group's pending list, gone from the stream
-    };
+    using Entry = IndexBatch::QueueEntry;
     enum class ReadMode { OwnPending, New };
 
     void setState(State state);
@@ -92,18 +95,30 @@ private:
     void onRead(const RedisValue &reply);
     void reclaim();
     void writeBatch(const QList<Entry> &entries);
+    void writeBatchAcrossSlots(const QList<Entry> &entries);
+    void acknowledgeAcrossSlots(const std::shared_ptr<const IndexBatch> &batch);
     void onBatchWritten();
     void checkSchedule();
+    void scheduleCommand(const QList<QByteArray> &args, RedisConnection::Callback callback);
     void moveDueEvents();
+    void moveDueEventsAcrossSlots();
+    bool isCluster() const { return !m_options.cluster.isEmpty(); }
+    void openQueueConnections(const RedisConnection::Options &where);
     void refreshStats();
     void report(const QString &message);
     void finishStop();
     static QList<Entry> entriesOf(const RedisValue &list);
+    // A scheduled member's queue fields (name, value, …); empty, with the
+    // reason, when it is no event.
+    static QList<QByteArray> queueFieldsOfScheduled(const QByteArray &member, qint64 movedAt,
+                                                    QString *reason);
+    static QList<QByteArray> invalidScheduledFields(const QByteArray &member, const QString &reason);
 
     Options m_options;
     State m_state = State::Idle;
+    RedisCluster m_router;        // on a cluster: the index's keys, wherever they live
     RedisConnection m_reader;     // XREADGROUP, blocking
-    RedisConnection m_writer;     // batches, reclaiming, stats
+    RedisConnection m_writer;     // batches (the queue's side on a cluster), reclaiming, stats
     RedisConnection m_scheduler;  // WATCH/MULTI of due scheduled events
     RedisConnection m_subscriber; // wake-ups
     int m_ready = 0;
@@ -121,6 +136,8 @@ private:
     int m_inFlight = 0;             // batches sent, EXEC not yet answered
     QSet<QByteArray> m_knownGroups; // persisted streams whose group exists
     Counters m_counters;
+    qint64 m_lastDeliveredMs = 0; // the group's, as of the last look
+    qint64 m_settledBeforeMs = 0; // queue entries older than this are acknowledged for good
     QString m_lastProblem;
 };
 

@@ -18,7 +18,17 @@ public:
         QStringList addresses;
         for (int i = 0; i < Masters; ++i) {
             auto server = std::make_unique<RedisServer>();
+            // The bus port named: port + 10000, the default, may be taken or
+            // past 65535. Both probed at once, so that they differ.
+            QTcpServer portProbe, busProbe;
+            portProbe.listen(QHostAddress::LocalHost, 0);
+            busProbe.listen(QHostAddress::LocalHost, 0);
+            server->setPort(portProbe.serverPort());
+            const QString busPort = QString::number(busProbe.serverPort());
+            portProbe.close();
+            busProbe.close();
             server->setExtraArguments({QStringLiteral("--cluster-enabled"), QStringLiteral("yes"),
+                                       QStringLiteral("--cluster-port"), busPort,
                                        QStringLiteral("--cluster-node-timeout"), QStringLiteral("5000")});
             if (!server->start(error))
                 return false;

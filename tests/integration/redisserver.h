@@ -18,6 +18,8 @@ public:
 
     // Before start(): the server requires it, and cli() sends it.
     void setPassword(const QString &password) { m_password = password; }
+    // Before start(): a port of one's choosing (default: a free one).
+    void setPort(quint16 port) { m_port = port; }
     // Before start(): more of redis-server's options (--cluster-enabled yes).
     void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
 
