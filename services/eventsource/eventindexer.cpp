@@ -293,7 +293,7 @@ void EventIndexer::writeBatch(const QList<Entry> &entries)
     for (const QByteArray &persisted : batch->persistedStreams()) {
         if (!m_knownGroups.contains(persisted)) {
             m_writer.command(
-                {bytes("XGROUP"), bytes("CREATE"), persisted, persisted, bytes("$"), bytes("MKSTREAM")});
+                {QByteArrayLiteral("XGROUP"), QByteArrayLiteral("CREATE"), persisted, persisted, QByteArrayLiteral("$"), QByteArrayLiteral("MKSTREAM")});
             m_knownGroups.insert(persisted);
         }
     }
@@ -301,16 +301,16 @@ void EventIndexer::writeBatch(const QList<Entry> &entries)
     // commands whose failure EXEC could report, with the events they serve.
     auto described = std::make_shared<QList<std::pair<QByteArray, int>>>();
     ++m_inFlight;
-    m_writer.command({bytes("MULTI")});
+    m_writer.command({QByteArrayLiteral("MULTI")});
     for (const IndexBatch::Command &command : batch->index()) {
         m_writer.command(command.args);
         described->append({command.key, command.events});
     }
     for (const IndexBatch::Append &append : batch->appends()) {
-        m_writer.command(QList<QByteArray>{bytes("XADD"), append.stream, bytes("*")} + append.fields);
+        m_writer.command(QList<QByteArray>{QByteArrayLiteral("XADD"), append.stream, QByteArrayLiteral("*")} + append.fields);
         described->append({append.stream, 1});
         for (const QByteArray &channel : append.channels) {
-            m_writer.command({bytes("PUBLISH"), channel, append.message});
+            m_writer.command({QByteArrayLiteral("PUBLISH"), channel, append.message});
             described->append({channel, 0});
         }
     }
@@ -320,7 +320,7 @@ void EventIndexer::writeBatch(const QList<Entry> &entries)
     }
     m_writer.command(batch->acknowledgeCommand());
     described->append({bytes(EventKeys::Queue), 0});
-    m_writer.command({bytes("EXEC")}, [this, batch, described](const RedisValue &reply) {
+    m_writer.command({QByteArrayLiteral("EXEC")}, [this, batch, described](const RedisValue &reply) {
         --m_inFlight;
         if (reply.isConnectionError()) {
             // Unknown whether it ran: it ran whole or not at all, and the

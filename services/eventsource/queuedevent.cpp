@@ -3,9 +3,9 @@
 #include "jsontext.h"
 
 #include <QDateTime>
-#include <QHash>
 #include <QJsonValue>
 #include <QTimeZone>
+#include <QVarLengthArray>
 
 #include <cmath>
 
@@ -43,12 +43,58 @@ bool truthy(const QJsonValue &value)
     }
 }
 
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+// Hinnant's algorithms): the common timestamps without QDateTime, which
+// cost more than the rest of an event's indexing.
+constexpr qint64 daysFromCivil(qint64 y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = unsigned(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + qint64(doe) - 719468;
+}
+
+void civilFromDays(qint64 z, qint64 *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = unsigned(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = qint64(yoe) + era * 400 + (*m <= 2);
+}
+
+constexpr qint64 MsPerDay = 86400000;
+constexpr qint64 LastMsOfYear9999 = 253402300799999;
+
+// A lookup over an entry's few fields: a linear scan beats a hash here.
+struct FieldValue
+{
+    QByteArray name;
+    QJsonValue value;
+    QByteArray raw;
+};
+
+const FieldValue *findField(const QVarLengthArray<FieldValue, 12> &values, QByteArrayView name)
+{
+    for (const FieldValue &field : values) {
+        if (field.name == name)
+            return &field;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 QueuedEvent QueuedEvent::fromFields(const Fields &fields, qint64 nowMs)
 {
     QueuedEvent event;
-    QHash<QByteArray, std::pair<QJsonValue, QByteArray>> values;
+    QVarLengthArray<FieldValue, 12> values;
     for (const auto &[name, raw] : fields) {
         const auto value = JsonText::parseValue(raw);
         if (!value) {
@@ -56,19 +102,22 @@ QueuedEvent QueuedEvent::fromFields(const Fields &fields, qint64 nowMs)
                                 .arg(QString::fromUtf8(name), QString::fromUtf8(raw.left(80)));
             return event;
         }
-        values.insert(name, {*value, raw});
+        // A field given twice: the last wins, as in a hash.
+        if (const FieldValue *known = findField(values, name))
+            values.erase(values.begin() + (known - values.cbegin()));
+        values.append({name, *value, raw});
     }
     const auto text = [&](const char *field, bool required, QString *out) {
-        const auto it = values.constFind(field);
-        if (it == values.cend() || it->first.isNull() || it->first.isUndefined()) {
+        const FieldValue *it = findField(values, field);
+        if (!it || it->value.isNull() || it->value.isUndefined()) {
             if (required)
                 event.m_error = QStringLiteral("the event has no %1").arg(QLatin1StringView(field));
             return !required;
         }
-        const auto string = stringOf(it->first, it->second);
+        const auto string = stringOf(it->value, it->raw);
         if (!string || (string->isEmpty())) {
             event.m_error = QStringLiteral("%1 must be a non-empty string, not %2")
-                                .arg(QLatin1StringView(field), QString::fromUtf8(it->second.left(80)));
+                                .arg(QLatin1StringView(field), QString::fromUtf8(it->raw.left(80)));
             return false;
         }
         *out = *string;
@@ -81,19 +130,19 @@ QueuedEvent QueuedEvent::fromFields(const Fields &fields, qint64 nowMs)
         return event;
 
     // The reference fills a missing timestamp with now, and stores Date.toJSON().
-    const auto timestamp = values.value("timestamp");
-    if (timestamp.first.isNull() || timestamp.first.isUndefined() ||
-        (timestamp.first.isString() && timestamp.first.toString().isEmpty())) {
+    const FieldValue *timestamp = findField(values, "timestamp");
+    if (!timestamp || timestamp->value.isNull() || timestamp->value.isUndefined() ||
+        (timestamp->value.isString() && timestamp->value.toString().isEmpty())) {
         event.m_timestampMs = nowMs;
     } else {
         std::optional<qint64> ms;
-        if (timestamp.first.isString())
-            ms = parseTimestamp(timestamp.first.toString());
-        else if (timestamp.first.isDouble() && std::isfinite(timestamp.first.toDouble()))
-            ms = qint64(timestamp.first.toDouble());
+        if (timestamp->value.isString())
+            ms = parseTimestamp(timestamp->value.toString());
+        else if (timestamp->value.isDouble() && std::isfinite(timestamp->value.toDouble()))
+            ms = qint64(timestamp->value.toDouble());
         if (!ms) {
-            event.m_error = QStringLiteral("timestamp %1 is not a date")
-                                .arg(QString::fromUtf8(timestamp.second.left(80)));
+            event.m_error =
+                QStringLiteral("timestamp %1 is not a date").arg(QString::fromUtf8(timestamp->raw.left(80)));
             return event;
         }
         event.m_timestampMs = *ms;
@@ -101,20 +150,20 @@ QueuedEvent QueuedEvent::fromFields(const Fields &fields, qint64 nowMs)
 
     // data: any JSON; a string holding JSON is read as that JSON; "" is {}.
     QByteArray data = QByteArrayLiteral("{}");
-    if (const auto it = values.constFind("data"); it != values.cend() && !it->first.isUndefined()) {
-        data = it->second.trimmed();
-        if (it->first.isString()) {
-            const QByteArray inner = it->first.toString().toUtf8();
+    if (const FieldValue *it = findField(values, "data"); it && !it->value.isUndefined()) {
+        data = it->raw.trimmed();
+        if (it->value.isString()) {
+            const QByteArray inner = it->value.toString().toUtf8();
             if (inner.isEmpty())
                 data = QByteArrayLiteral("{}");
             else if (JsonText::parseValue(inner))
                 data = inner.trimmed();
-        } else if (it->first.isNull()) {
+        } else if (it->value.isNull()) {
             data = QByteArrayLiteral("null");
         }
     }
-    if (const auto it = values.constFind("broadcast"); it != values.cend() && !it->first.isUndefined())
-        event.m_broadcast = truthy(it->first);
+    if (const FieldValue *it = findField(values, "broadcast"); it && !it->value.isUndefined())
+        event.m_broadcast = truthy(it->value);
 
     const auto nullable = [](const QString &s) {
         return s.isEmpty() ? QByteArrayLiteral("null") : JsonText::quote(s);
@@ -153,11 +202,60 @@ std::optional<QueuedEvent::Fields> QueuedEvent::fieldsOfJson(const QByteArray &j
 
 QByteArray QueuedEvent::isoTimestamp(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
+    if (ms < 0 || ms > LastMsOfYear9999)
+        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
+    qint64 year;
+    unsigned month, day;
+    civilFromDays(ms / MsPerDay, &year, &month, &day);
+    const qint64 inDay = ms % MsPerDay;
+    const auto put = [](char *at, qint64 value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            at[i] = char('0' + value % 10);
+    };
+    QByteArray text(24, Qt::Uninitialized); // 2026-11-27T08:00:00.000Z
+    char *out = text.data();
+    put(out, year, 4);
+    out[4] = '-';
+    put(out + 5, month, 2);
+    out[7] = '-';
+    put(out + 8, day, 2);
+    out[10] = 'T';
+    put(out + 11, inDay / 3600000, 2);
+    out[13] = ':';
+    put(out + 14, inDay / 60000 % 60, 2);
+    out[16] = ':';
+    put(out + 17, inDay / 1000 % 60, 2);
+    out[19] = '.';
+    put(out + 20, inDay % 1000, 3);
+    out[23] = 'Z';
+    return text;
 }
 
 std::optional<qint64> QueuedEvent::parseTimestamp(const QString &text)
 {
+    // What Date.toJSON() writes, and so what clients nearly always send:
+    // read by hand; anything else goes to QDateTime.
+    if (text.size() == 24 && text.at(23) == u'Z') {
+        const auto digits = [&text](int at, int count) -> int {
+            int value = 0;
+            for (int i = at; i < at + count; ++i) {
+                const char16_t c = text.at(i).unicode();
+                if (c < u'0' || c > u'9')
+                    return -1;
+                value = value * 10 + (c - u'0');
+            }
+            return value;
+        };
+        const int year = digits(0, 4), month = digits(5, 2), day = digits(8, 2), hour = digits(11, 2),
+                  minute = digits(14, 2), second = digits(17, 2), milli = digits(20, 3);
+        const bool separators = text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' &&
+                                text.at(13) == u':' && text.at(16) == u':' && text.at(19) == u'.';
+        if (separators && year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour < 24 &&
+            minute >= 0 && minute < 60 && second >= 0 && second < 60 && milli >= 0 &&
+            day <= QDate(year, month, 1).daysInMonth())
+            return daysFromCivil(year, unsigned(month), unsigned(day)) * MsPerDay + hour * 3600000LL +
+                   minute * 60000LL + second * 1000LL + milli;
+    }
     const QString trimmed = text.trimmed();
     // Date-only forms are UTC in JavaScript, date-times without an offset local.
     if (trimmed.size() == 10) {

@@ -113,6 +113,13 @@ void RedisConnection::command(const QList<QByteArray> &args, Callback callback, 
         }
         return;
     }
+    if (!callback) {
+        // No one waits for it (the commands of a MULTI): no callback, no
+        // deadline of its own; the next tracked command's covers it, since
+        // replies come in order.
+        send(args, nullptr);
+        return;
+    }
     m_deadlines.emplace_back(m_options.commandTimeoutMs + extraTimeoutMs);
     send(args, new Pending{this, std::move(callback), {}, true});
 }

@@ -6,7 +6,7 @@
 #
 #   tests/bench/run-eventsource-bench.sh [BUILD_DIR]        (default: $CAPE_BUILD_DIR or ./build)
 #
-# Environment: EVENTS (20000), RUNS (3), BROWSE_EVENTS (1000000: the store the browser pages through).
+# Environment: EVENTS (20000), RUNS (3), REFERENCE_RUNS (RUNS), BROWSE_EVENTS (1000000: the store the browser pages through).
 # Needs: bin/cape-eventd, redis-server and redis-cli, node and npm (the reference is installed into
 # BUILD_DIR/npm like the interop tests do), python3 (writes the raw protocol for --pipe).
 set -euo pipefail
@@ -17,6 +17,7 @@ BUILD=${1:-${CAPE_BUILD_DIR:-$ROOT/build}}
 . "$ROOT/tests/bench/benchlib.sh"
 EVENTS=${EVENTS:-20000}
 RUNS=${RUNS:-3}
+REFERENCE_RUNS=${REFERENCE_RUNS:-$RUNS}
 NPM_DIR=$BUILD/npm/superhero-eventsource
 REFERENCE=$NPM_DIR/node_modules/@superhero/core.eventsource/src/server/index.js
 
@@ -35,9 +36,11 @@ fi
 WORK=$(mktemp -d /tmp/cape-eventsource-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 SERVER=
+CLUSTER_PORTS=()
 cleanup() {
     [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
     redis-cli -p "$PORT" shutdown nosave >/dev/null 2>&1 || true
+    for port in "${CLUSTER_PORTS[@]}"; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,41 +50,53 @@ rcli() { redis-cli -p "$PORT" "$@"; }
 
 # N events as the client writes them (XADD, each field its JSON), 100 processes, half with a ppid; one
 # script, so that they appear at once.
-FLOOD='redis.pcall("XGROUP", "CREATE", "process-event-queued", "process-event-queued", "$", "MKSTREAM")
+FLOOD='redis.pcall("XGROUP", "CREATE", KEYS[1], KEYS[1], "$", "MKSTREAM")
 for i = 1, tonumber(ARGV[1]) do
   local ppid = "null"
   if i % 2 == 0 then ppid = "\"parent-" .. (i % 7) .. "\"" end
-  redis.call("XADD", "process-event-queued", "*", "data", "{\"i\":" .. i .. ",\"user\":{\"name\":\"n" .. i .. "\"}}",
+  redis.call("XADD", KEYS[1], "*", "data", "{\"i\":" .. i .. ",\"user\":{\"name\":\"n" .. i .. "\"}}",
              "rid", "null", "timestamp", "\"2026-01-01T00:00:00.000Z\"", "domain", "\"Load Test\"",
              "pid", "\"p" .. (i % 100) .. "\"", "ppid", ppid, "name", "\"tick\"", "broadcast", "true")
 end
 return 1'
 
-# Starts a server, queues the events, wakes it as the client does, and times until all are indexed.
+# Starts a server (cape, reference, or cluster: cape-eventd on the Redis Cluster made below), queues the
+# events, wakes it as the client does, and times until all are indexed (the persisted stream, written last
+# on a cluster, holds them all).
 time_server() {
-    local kind=$1 start end
-    rcli flushall >/dev/null
-    if [ "$kind" = cape ]; then
-        "$BUILD/bin/cape-eventd" --redis "127.0.0.1:$PORT" --consumer bench >"$WORK/server.log" 2>&1 &
+    local kind=$1 start end port cli=rcli
+    if [ "$kind" = cluster ]; then
+        cli=ccli
+        for port in "${CLUSTER_PORTS[@]}"; do redis-cli -p "$port" flushall >/dev/null; done
     else
-        REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT NODE_PATH=$NPM_DIR/node_modules node "$REFERENCE" >"$WORK/server.log" 2>&1 &
+        rcli flushall >/dev/null
     fi
+    case $kind in
+    cape) "$BUILD/bin/cape-eventd" --redis "127.0.0.1:$PORT" --consumer bench >"$WORK/server.log" 2>&1 & ;;
+    cluster) "$BUILD/bin/cape-eventd" --cluster "127.0.0.1:${CLUSTER_PORTS[0]}" --consumer bench >"$WORK/server.log" 2>&1 & ;;
+    *) REDIS_HOST=127.0.0.1 REDIS_PORT=$PORT NODE_PATH=$NPM_DIR/node_modules node "$REFERENCE" >"$WORK/server.log" 2>&1 & ;;
+    esac
     SERVER=$!
+    # Subscribed: ready (on a cluster, on one of the masters: PUBSUB NUMSUB counts a node's own).
     for _ in $(seq 200); do
-        [ "$(rcli pubsub numsub process-event-scheduled | tail -1)" != 0 ] && break
+        for port in "$PORT" "${CLUSTER_PORTS[@]}"; do
+            [ "$(redis-cli -p "$port" pubsub numsub process-event-scheduled | tail -1)" != 0 ] && break 2
+        done
         sleep 0.05
     done
     sleep 0.5
-    rcli eval "$FLOOD" 0 "$EVENTS" >/dev/null
+    $cli eval "$FLOOD" 1 process-event-queued "$EVENTS" >/dev/null
     start=$(date +%s%N)
-    rcli publish process-event-queued null >/dev/null
-    while [ "$(rcli hlen pd)" -lt "$EVENTS" ]; do
+    $cli publish process-event-queued null >/dev/null
+    while [ "$($cli xlen process-load-test-tick-persisted)" -lt "$EVENTS" ]; do
         sleep 0.01
         kill -0 "$SERVER" 2>/dev/null || die "$kind server died: $(tail -5 "$WORK/server.log")"
         [ $(( ($(date +%s%N) - start) / 1000000000 )) -gt 600 ] && die "$kind: not done in 10 minutes"
     done
     end=$(date +%s%N)
-    [ "$(rcli xlen process-load-test-tick-persisted)" = "$EVENTS" ] || die "$kind: the persisted stream does not hold $EVENTS entries"
+    sleep 0.5
+    [ "$($cli hlen pd)" = "$EVENTS" ] || die "$kind: pd does not hold $EVENTS events"
+    [ "$($cli xlen process-load-test-tick-persisted)" = "$EVENTS" ] || die "$kind: the persisted stream holds more than $EVENTS entries"
     kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true
     SERVER=
     echo $(( (end - start) / 1000 ))
@@ -97,30 +112,41 @@ def cmd(*args):
     out.write(b"*%d\r\n" % len(args))
     for a in args:
         out.write(b"$%d\r\n%s\r\n" % (len(a), a))
-for i in range(1, n + 1):
-    sid = "1767225600000-%d" % i
-    member = '"%s"' % sid
-    ppid = "parent-%d" % (i % 7) if i % 2 == 0 else None
-    pid = "p%d" % (i % 100)
-    doc = '{"data":{"i":%d,"user":{"name":"n%d"}},"rid":null,"timestamp":"2026-01-01T00:00:00.000Z","domain":"Load Test","pid":"%s","ppid":%s,"name":"tick"}' % (i, i, pid, '"%s"' % ppid if ppid else "null")
+# As cape-eventd writes a batch of 1000: one MULTI, one HSET of pd, one ZADD per sorted set, the persisted
+# stream's XADD and three PUBLISHes per event, one XDEL and one XACK.
+for first in range(1, n + 1, 1000):
+    batch = range(first, min(n, first + 999) + 1)
+    hset, zadds, appends, ids = [], {}, [], []
+    for i in batch:
+        sid = "1767225600000-%d" % i
+        member = '"%s"' % sid
+        ppid = "parent-%d" % (i % 7) if i % 2 == 0 else None
+        pid = "p%d" % (i % 100)
+        doc = '{"data":{"i":%d,"user":{"name":"n%d"}},"rid":null,"timestamp":"2026-01-01T00:00:00.000Z","domain":"Load Test","pid":"%s","ppid":%s,"name":"tick"}' % (i, i, pid, '"%s"' % ppid if ppid else "null")
+        hset += [sid, doc]
+        keys = ["ph:load-test:" + pid, "phn:load-test:%s:tick" % pid, "phon:tick", "phop:" + pid]
+        if ppid:
+            keys += ["phopp:" + ppid, "phpp:Load Test:" + ppid]
+        for key in keys:
+            zadds.setdefault(key, []).extend([1767225600000, member])
+        appends.append((member, pid))
+        ids.append(sid)
     cmd("MULTI")
-    cmd("HSET", "pd", sid, doc)
-    for key in ("ph:load-test:" + pid, "phn:load-test:%s:tick" % pid, "phon:tick", "phop:" + pid):
-        cmd("ZADD", key, 1767225600000, member)
-    if ppid:
-        cmd("ZADD", "phopp:" + ppid, 1767225600000, member)
-        cmd("ZADD", "phpp:Load Test:" + ppid, 1767225600000, member)
-    cmd("XDEL", "process-event-queued", sid)
-    cmd("XADD", "process-load-test-tick-persisted", "*", "id", member)
-    message = '{"id":%s}' % member
-    for channel in ("process-load-test-tick-persisted", "process-load-test-%s-persisted-pid" % pid, "process-load-test-%s-tick-persisted-pid-name" % pid):
-        cmd("PUBLISH", channel, message)
-    cmd("XACK", "process-event-queued", "process-event-queued", sid)
+    cmd("HSET", "pd", *hset)
+    for key, pairs in zadds.items():
+        cmd("ZADD", key, *pairs)
+    for member, pid in appends:
+        cmd("XADD", "process-load-test-tick-persisted", "*", "id", member)
+        message = '{"id":%s}' % member
+        for channel in ("process-load-test-tick-persisted", "process-load-test-%s-persisted-pid" % pid, "process-load-test-%s-tick-persisted-pid-name" % pid):
+            cmd("PUBLISH", channel, message)
+    cmd("XDEL", "process-event-queued", *ids)
+    cmd("XACK", "process-event-queued", "process-event-queued", *ids)
     cmd("EXEC")
 EOF
 time_pipe() {
     rcli flushall >/dev/null
-    rcli eval "$FLOOD" 0 "$EVENTS" >/dev/null
+    rcli eval "$FLOOD" 1 process-event-queued "$EVENTS" >/dev/null
     local start end
     start=$(date +%s%N)
     redis-cli -p "$PORT" --pipe <"$WORK/pipe.resp" >/dev/null
@@ -134,10 +160,36 @@ log "cape-eventd, $RUNS runs of $EVENTS events"
 for _ in $(seq "$RUNS"); do time_server cape; done | median >"$WORK/cape.us"
 log "the Redis ceiling (redis-cli --pipe), $RUNS runs"
 for _ in $(seq "$RUNS"); do time_pipe; done | median >"$WORK/pipe.us"
-log "the reference server, 1 run of $EVENTS events (it is slow)"
-time_server reference >"$WORK/reference.us"
+log "the reference server, $REFERENCE_RUNS runs of $EVENTS events (it is slow)"
+for _ in $(seq "$REFERENCE_RUNS"); do time_server reference; done | median >"$WORK/reference.us"
+
+# The same on a Redis Cluster of three masters (all on this machine's cores): what routing by slot and
+# the cluster's once-only writes cost.
+log "cape-eventd on a 3-master Redis Cluster, $RUNS runs"
+for i in 1 2 3; do
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    bus=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir -p "$WORK/cluster-$i"
+    # The bus port named: port + 10000, the default, may be taken or past 65535.
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK/cluster-$i" \
+        --cluster-enabled yes --cluster-port "$bus" --daemonize yes >/dev/null
+    CLUSTER_PORTS+=("$port")
+done
+for port in "${CLUSTER_PORTS[@]}"; do
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+done
+redis-cli --cluster create "${CLUSTER_PORTS[@]/#/127.0.0.1:}" --cluster-yes >/dev/null
+for port in "${CLUSTER_PORTS[@]}"; do
+    for _ in $(seq 100); do
+        redis-cli -p "$port" cluster info | grep -q cluster_state:ok && break
+        sleep 0.1
+    done
+done
+ccli() { redis-cli -c -p "${CLUSTER_PORTS[0]}" "$@"; }
+for _ in $(seq "$RUNS"); do time_server cluster; done | median >"$WORK/cluster.us"
 
 cape_rate=$(rate "$(cat "$WORK/cape.us")")
+cluster_rate=$(rate "$(cat "$WORK/cluster.us")")
 pipe_rate=$(rate "$(cat "$WORK/pipe.us")")
 ref_rate=$(rate "$(cat "$WORK/reference.us")")
 
@@ -147,12 +199,13 @@ echo "- command: \`tests/bench/run-eventsource-bench.sh\` (\`./run bench\`)"
 echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- Cape $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (uncommitted changes)'), $(redis-server --version | cut -d' ' -f1-3), node $(node --version), @superhero/core.eventsource 3.7.8"
 echo
-echo "$EVENTS events queued at once as the client writes them (one XADD each, every field its JSON; 100 processes, half with a ppid, all broadcast), then the wake-up the client publishes; timed from the wake-up until \`pd\` holds all of them (the persisted stream is checked to hold exactly $EVENTS entries). cape-eventd: median of $RUNS, default settings (batches of 1000). The ceiling: the write commands cape-eventd sends for the same events (MULTI, HSET, 4 or 6 ZADD, XDEL, XADD, 3 PUBLISH, XACK, EXEC), piped raw with \`redis-cli --pipe\`, median of $RUNS (no reads, no decoding: Redis alone)."
+echo "$EVENTS events queued at once as the client writes them (one XADD each, every field its JSON; 100 processes, half with a ppid, all broadcast), then the wake-up the client publishes; timed from the wake-up until the persisted stream holds all of them (then checked: \`pd\` holds exactly $EVENTS events, the persisted stream exactly $EVENTS entries). Medians: cape-eventd of $RUNS (default settings, batches of 1000), the reference of $REFERENCE_RUNS. The cluster: cape-eventd on a Redis Cluster of 3 masters on the same 2 cores. The ceiling: the write commands cape-eventd sends for the same events, per batch of 1000 (MULTI, one HSET, one ZADD per sorted set, per event an XADD and 3 PUBLISH, one XDEL, one XACK, EXEC), piped raw with \`redis-cli --pipe\`, median of $RUNS (no reads, no decoding: Redis alone)."
 echo
 echo "| | events/s | time for $EVENTS | vs the reference | share of the ceiling |"
 echo "|---|---|---|---|---|"
 echo "| reference server (node) | $ref_rate | $(awk -v us="$(cat "$WORK/reference.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | 1.0 | $(awk -v a="$ref_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
 echo "| cape-eventd | $cape_rate | $(awk -v us="$(cat "$WORK/cape.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$cape_rate" "$ref_rate" 1) | $(awk -v a="$cape_rate" -v b="$pipe_rate" 'BEGIN { printf "%.1f %%", a / b * 100 }') |"
+echo "| cape-eventd, 3-master Redis Cluster | $cluster_rate | $(awk -v us="$(cat "$WORK/cluster.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$cluster_rate" "$ref_rate" 1) | — |"
 echo "| Redis ceiling (redis-cli --pipe) | $pipe_rate | $(awk -v us="$(cat "$WORK/pipe.us")" 'BEGIN { printf "%.2f s", us / 1e6 }') | $(ratio "$pipe_rate" "$ref_rate" 1) | 100 % |"
 echo
 
@@ -164,7 +217,7 @@ SERVER=$!
 left=$BROWSE_EVENTS
 while [ "$left" -gt 0 ]; do
     chunk=$(( left < 100000 ? left : 100000 ))
-    rcli eval "$FLOOD" 0 "$chunk" >/dev/null
+    rcli eval "$FLOOD" 1 process-event-queued "$chunk" >/dev/null
     left=$(( left - chunk ))
 done
 rcli publish process-event-queued null >/dev/null

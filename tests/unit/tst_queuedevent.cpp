@@ -1,6 +1,8 @@
 #include "services/eventsource/eventkeys.h"
 #include "services/eventsource/queuedevent.h"
 
+#include <QDateTime>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace cape;
@@ -22,6 +24,31 @@ class TestQueuedEvent : public QObject
     Q_OBJECT
 
 private slots:
+    void writesAndReadsTimestampsAsQDateTimeDoes()
+    {
+        // The hand-made fast paths against QDateTime, over dates from 1970 to 9999.
+        QRandomGenerator random(20261127);
+        QList<qint64> samples{0, 1, 951782400000 /* 2000-02-29 */, 4107456000000 /* 2100-03-01 */,
+                              253402300799999};
+        for (int i = 0; i < 20000; ++i)
+            samples << qint64(random.bounded(253402300799999.0));
+        for (const qint64 ms : std::as_const(samples)) {
+            const QByteArray expected =
+                QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
+            QCOMPARE(QueuedEvent::isoTimestamp(ms), expected);
+            QCOMPARE(QueuedEvent::parseTimestamp(QString::fromLatin1(expected)), std::optional<qint64>(ms));
+        }
+        // Outside the fast path's range, and days that do not exist.
+        QCOMPARE(QueuedEvent::isoTimestamp(-1), QByteArray("1969-12-31T23:59:59.999Z"));
+        QCOMPARE(QueuedEvent::parseTimestamp(QStringLiteral("2026-02-29T00:00:00.000Z")), std::nullopt);
+        QCOMPARE(QueuedEvent::parseTimestamp(QStringLiteral("2026-13-01T00:00:00.000Z")), std::nullopt);
+        // 24:00 is the end of the day, for ISO 8601 and for JavaScript's Date alike.
+        QCOMPARE(QueuedEvent::parseTimestamp(QStringLiteral("2026-01-01T24:00:00.000Z")),
+                 QueuedEvent::parseTimestamp(QStringLiteral("2026-01-02T00:00:00.000Z")));
+        QCOMPARE(QueuedEvent::parseTimestamp(QStringLiteral("2024-02-29T12:34:56.789Z")),
+                 std::optional<qint64>(1709210096789));
+    }
+
     void normalisesAsTheReferenceMapper_data()
     {
         QTest::addColumn<QString>("input");
