@@ -64,6 +64,9 @@ void EventsourceTableModel::setQuery(const Query &query)
     endResetModel();
     emit totalChanged(m_total);
 
+    // Not connected yet: asked again once it is (EventsourceView does).
+    if (!m_client || !m_client->isReady())
+        return;
     const int generation = m_generation;
     const auto counted = [this, generation](qint64 total, const QString &error) {
         if (generation != m_generation)
@@ -76,10 +79,11 @@ void EventsourceTableModel::setQuery(const Query &query)
         m_total = total;
         emit totalChanged(total);
     };
-    if (query.kind == Query::Kind::Recent)
+    if (query.kind != Query::Kind::Recent)
+        m_client->countEventlog(indexOf(query.kind), query.domain, query.key, counted, query.fromMs,
+                                query.toMs);
+    else if (!query.hasTimeRange())
         m_client->countEvents(counted);
-    else
-        m_client->countEventlog(indexOf(query.kind), query.domain, query.key, counted);
     fetchMore({});
 }
 
@@ -99,8 +103,14 @@ bool EventsourceTableModel::canFetchMore(const QModelIndex &parent) const
 
 void EventsourceTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (!canFetchMore(parent) || !m_client->isReady())
+    if (!canFetchMore(parent) || !m_client || !m_client->isReady())
         return;
+    m_wanted = PageSize;
+    fetchPage();
+}
+
+void EventsourceTableModel::fetchPage()
+{
     m_loading = true;
     emit loadingChanged(true);
     const int generation = m_generation;
@@ -115,37 +125,44 @@ void EventsourceTableModel::fetchMore(const QModelIndex &parent)
                 // A page of the hash, newest first (the hash itself has no order).
                 std::sort(events.begin(), events.end(),
                           [](const Event &a, const Event &b) { return a.timestampMs > b.timestampMs; });
-                append(events);
+                m_wanted -= append(events);
                 finishPage(generation, error);
+                // A time range thins pages out: scan on until a page's worth
+                // has come (or the hash ends), as a view asks for a page.
+                if (m_wanted > 0 && m_query.hasTimeRange() && error.isEmpty() && !m_exhausted)
+                    fetchPage();
             });
         return;
     }
-    m_client->readEventlogPage(indexOf(m_query.kind), m_query.domain, m_query.key, m_offset, PageSize,
-                               [this, generation](const QList<Event> &events, const QString &error) {
-                                   if (generation != m_generation)
-                                       return;
-                                   m_offset += PageSize;
-                                   m_exhausted = events.size() < PageSize && error.isEmpty();
-                                   append(events);
-                                   finishPage(generation, error);
-                               });
+    m_client->readEventlogPage(
+        indexOf(m_query.kind), m_query.domain, m_query.key, m_offset, PageSize,
+        [this, generation](const QList<Event> &events, const QString &error) {
+            if (generation != m_generation)
+                return;
+            m_offset += PageSize;
+            m_exhausted = events.size() < PageSize && error.isEmpty();
+            append(events);
+            finishPage(generation, error);
+        },
+        m_query.fromMs, m_query.toMs);
 }
 
-void EventsourceTableModel::append(const QList<Event> &events)
+int EventsourceTableModel::append(const QList<Event> &events)
 {
     QList<Event> fresh;
     for (const Event &event : events) {
-        if (!m_ids.contains(event.id))
+        if (!m_ids.contains(event.id) && inTimeRange(event))
             fresh << event;
     }
     if (fresh.isEmpty())
-        return;
+        return 0;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + fresh.size()) - 1);
     for (const Event &event : std::as_const(fresh)) {
         m_ids.insert(event.id);
         m_rows << event;
     }
     endInsertRows();
+    return int(fresh.size());
 }
 
 void EventsourceTableModel::finishPage(int generation, const QString &error)
@@ -160,8 +177,16 @@ void EventsourceTableModel::finishPage(int generation, const QString &error)
     emit loadingChanged(false);
 }
 
+bool EventsourceTableModel::inTimeRange(const Event &event) const
+{
+    return !(m_query.fromMs && event.timestampMs < *m_query.fromMs) &&
+           !(m_query.toMs && event.timestampMs > *m_query.toMs);
+}
+
 bool EventsourceTableModel::matches(const Event &event) const
 {
+    if (!inTimeRange(event))
+        return false;
     switch (m_query.kind) {
     case Query::Kind::Recent:
         return true;
@@ -177,14 +202,24 @@ bool EventsourceTableModel::matches(const Event &event) const
     return false;
 }
 
+EventsourceTableModel::~EventsourceTableModel()
+{
+    setFollowing(false);
+}
+
 void EventsourceTableModel::setFollowing(bool following)
 {
     m_following = following;
-    if (!following || m_followSubscribed)
+    if (!following) {
+        if (m_followSubscription && m_client)
+            m_client->unsubscribe(m_followSubscription);
+        m_followSubscription = 0;
         return;
-    m_followSubscribed = true;
-    m_client->followAll([this](const Event &event) {
-        if (!m_following || !matches(event) || m_ids.contains(event.id))
+    }
+    if (m_followSubscription)
+        return;
+    m_followSubscription = m_client->followAll([this](const Event &event) {
+        if (!matches(event) || m_ids.contains(event.id))
             return;
         beginInsertRows({}, 0, 0);
         m_ids.insert(event.id);

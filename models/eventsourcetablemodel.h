@@ -3,6 +3,7 @@
 #include "services/eventsource/eventsourceclient.h"
 
 #include <QAbstractTableModel>
+#include <QPointer>
 #include <QSet>
 
 namespace cape {
@@ -28,12 +29,18 @@ public:
         Kind kind = Kind::Recent;
         QString domain; // Process
         QString key;    // the pid, ppid or name
+        // Event times (ms, inclusive; open ends unset). The sorted sets
+        // answer by score; Recent has no index over time, so its pages are
+        // filtered as they are scanned and the total stays unknown.
+        std::optional<qint64> fromMs, toMs;
         bool operator==(const Query &) const = default;
+        bool hasTimeRange() const { return fromMs || toMs; }
     };
 
     static constexpr int PageSize = 200;
 
     explicit EventsourceTableModel(EventsourceClient *client, QObject *parent = nullptr);
+    ~EventsourceTableModel() override;
 
     void setQuery(const Query &query);
     Query query() const { return m_query; }
@@ -53,7 +60,9 @@ public:
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
+    // Whether a followed event belongs in the rows.
     bool matches(const EventsourceClient::Event &event) const;
+    bool inTimeRange(const EventsourceClient::Event &event) const;
 
 signals:
     void totalChanged(qint64 total);
@@ -61,10 +70,12 @@ signals:
     void failed(const QString &message);
 
 private:
-    void append(const QList<EventsourceClient::Event> &events);
+    void fetchPage();
+    // Rows added.
+    int append(const QList<EventsourceClient::Event> &events);
     void finishPage(int generation, const QString &error);
 
-    EventsourceClient *m_client;
+    QPointer<EventsourceClient> m_client; // the view's: it may go first
     Query m_query;
     QList<EventsourceClient::Event> m_rows;
     QSet<QString> m_ids;
@@ -72,9 +83,10 @@ private:
     QByteArray m_cursor = QByteArrayLiteral("0"); // Recent: the HSCAN cursor
     qint64 m_offset = 0;                          // the others: how far the index is read
     bool m_exhausted = false;
+    int m_wanted = 0; // rows the page being fetched still lacks (a time range thins them out)
     bool m_loading = false;
     bool m_following = false;
-    bool m_followSubscribed = false;
+    EventsourceClient::SubscriptionId m_followSubscription = 0;
     int m_generation = 0; // answers to an older query are dropped
     QString m_error;
 };

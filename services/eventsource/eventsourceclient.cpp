@@ -107,6 +107,8 @@ void EventsourceClient::open(const RedisConnection::Options &options)
 void EventsourceClient::close()
 {
     m_listeners.clear();
+    m_followers.clear();
+    m_followingAll = false;
     m_commands.close();
     m_subscriber.close();
 }
@@ -255,18 +257,23 @@ QByteArray EventsourceClient::indexKey(Index index, const QString &domain, const
     return {};
 }
 
-void EventsourceClient::countEventlog(Index index, const QString &domain, const QString &key, Counted done)
+void EventsourceClient::countEventlog(Index index, const QString &domain, const QString &key, Counted done,
+                                      std::optional<qint64> fromMs, std::optional<qint64> toMs)
 {
-    m_commands.command({bytes("ZCARD"), indexKey(index, domain, key)}, [done](const RedisValue &reply) {
-        done(reply.integer, reply.isError() ? reply.errorMessage() : QString());
-    });
+    m_commands.command(
+        {bytes("ZCOUNT"), indexKey(index, domain, key), scoreBound(fromMs, "-inf"), scoreBound(toMs, "+inf")},
+        [done](const RedisValue &reply) {
+            done(reply.integer, reply.isError() ? reply.errorMessage() : QString());
+        });
 }
 
 void EventsourceClient::readEventlogPage(Index index, const QString &domain, const QString &key,
-                                         qint64 offset, int count, EventsRead done)
+                                         qint64 offset, int count, EventsRead done,
+                                         std::optional<qint64> fromMs, std::optional<qint64> toMs)
 {
-    m_commands.command({bytes("ZREVRANGEBYSCORE"), indexKey(index, domain, key), bytes("+inf"), bytes("-inf"),
-                        bytes("LIMIT"), QByteArray::number(offset), QByteArray::number(count)},
+    m_commands.command({bytes("ZREVRANGEBYSCORE"), indexKey(index, domain, key), scoreBound(toMs, "+inf"),
+                        scoreBound(fromMs, "-inf"), bytes("LIMIT"), QByteArray::number(offset),
+                        QByteArray::number(count)},
                        [this, done](const RedisValue &members) {
                            if (members.isError()) {
                                done({}, members.errorMessage());
@@ -274,6 +281,64 @@ void EventsourceClient::readEventlogPage(Index index, const QString &domain, con
                            }
                            readEvents(idsOf(members), done);
                        });
+}
+
+void EventsourceClient::readCauses(const Event &event, EventsRead done, int maxDepth)
+{
+    // One HGET per link: a chain is short, and each link names the next.
+    auto chain = std::make_shared<QList<Event>>();
+    auto seen = std::make_shared<QSet<QString>>(QSet<QString>{event.id});
+    auto step = std::make_shared<std::function<void(const QString &)>>();
+    *step = [this, chain, seen, step, done, maxDepth](const QString &rid) {
+        if (rid.isEmpty() || seen->contains(rid) || chain->size() >= maxDepth) {
+            std::reverse(chain->begin(), chain->end());
+            done(*chain, {});
+            *step = nullptr; // the cycle of shared pointers ends here
+            return;
+        }
+        seen->insert(rid);
+        readEventById(rid, [chain, step, done](const std::optional<Event> &cause, const QString &error) {
+            if (!error.isEmpty()) {
+                done({}, error);
+                *step = nullptr;
+                return;
+            }
+            if (!cause) {
+                (*step)({});
+                return;
+            }
+            chain->append(*cause);
+            (*step)(cause->rid);
+        });
+    };
+    (*step)(event.rid);
+}
+
+void EventsourceClient::readConsequences(const Event &event, EventsRead done)
+{
+    auto found = std::make_shared<QList<Event>>();
+    auto remaining = std::make_shared<int>(2);
+    auto failure = std::make_shared<QString>();
+    const QString id = event.id;
+    const auto collect = [found, remaining, failure, done, id](const QList<Event> &events,
+                                                               const QString &error) {
+        if (!error.isEmpty() && failure->isEmpty())
+            *failure = error;
+        for (const Event &candidate : events) {
+            const bool known = std::any_of(found->cbegin(), found->cend(),
+                                           [&candidate](const Event &e) { return e.id == candidate.id; });
+            if (candidate.rid == id && !known)
+                found->append(candidate);
+        }
+        if (--*remaining > 0)
+            return;
+        std::sort(found->begin(), found->end(),
+                  [](const Event &a, const Event &b) { return a.timestampMs < b.timestampMs; });
+        done(*found, *failure);
+    };
+    // Chained events are written after their cause: nothing older can follow it.
+    readEventlog(Index::DomainAndPid, event.domain, event.pid, collect, event.timestampMs);
+    readEventlog(Index::Ppid, {}, event.pid, collect, event.timestampMs);
 }
 
 void EventsourceClient::countEvents(Counted done)
@@ -354,34 +419,56 @@ void EventsourceClient::readState(const QString &domain, const QString &pid, Sta
     });
 }
 
-void EventsourceClient::listen(const QByteArray &channel, std::function<void(const QByteArray &)> handler)
+EventsourceClient::SubscriptionId EventsourceClient::listen(const QByteArray &channel,
+                                                            std::function<void(const QByteArray &)> handler)
 {
-    if (handler)
-        m_listeners[channel].append(std::move(handler));
+    SubscriptionId id = 0;
+    if (handler) {
+        id = ++m_lastSubscription;
+        m_listeners[channel].append({id, std::move(handler)});
+    }
     if (m_subscriber.state() == RedisConnection::State::Disconnected) {
         m_subscriber.open(m_options);
-        return; // subscribes to every channel once ready
+        return id; // subscribes to every channel once ready
     }
     if (!m_subscriber.isReady() || (handler && m_listeners.value(channel).size() > 1))
-        return;
+        return id;
     if (channel.startsWith("pattern:")) {
-        m_subscriber.psubscribe(channel.mid(8),
-                                [this, channel](const QByteArray &, const QByteArray &message) {
-                                    for (const auto &listener : m_listeners.value(channel))
-                                        listener(message);
-                                });
-        return;
+        m_subscriber.psubscribe(
+            channel.mid(8),
+            [this, channel](const QByteArray &, const QByteArray &message) { dispatch(channel, message); });
+        return id;
     }
-    m_subscriber.subscribe(channel, [this](const QByteArray &from, const QByteArray &message) {
-        for (const auto &listener : m_listeners.value(from))
-            listener(message);
-    });
+    m_subscriber.subscribe(
+        channel, [this](const QByteArray &from, const QByteArray &message) { dispatch(from, message); });
+    return id;
 }
 
-void EventsourceClient::followEvents(const QByteArray &channel, Observer observer)
+void EventsourceClient::dispatch(const QByteArray &channel, const QByteArray &message)
+{
+    // A listener may unsubscribe itself or others: each is looked up live.
+    const auto listeners = m_listeners.value(channel);
+    for (const auto &[id, listener] : listeners) {
+        const auto current = m_listeners.value(channel);
+        if (std::any_of(current.cbegin(), current.cend(),
+                        [id](const auto &entry) { return entry.first == id; }))
+            listener(message);
+    }
+}
+
+void EventsourceClient::unsubscribe(SubscriptionId id)
+{
+    // The channel stays subscribed on the server (cheap); nothing hears it.
+    for (auto it = m_listeners.begin(); it != m_listeners.end(); ++it)
+        it->removeIf([id](const auto &entry) { return entry.first == id; });
+    m_followers.removeIf([id](const auto &entry) { return entry.first == id; });
+}
+
+EventsourceClient::SubscriptionId EventsourceClient::followEvents(const QByteArray &channel,
+                                                                  Observer observer)
 {
     // The server publishes {"id": …}; the event is read from pd.
-    listen(channel, [this, observer](const QByteArray &message) {
+    return listen(channel, [this, observer](const QByteArray &message) {
         const auto id = JsonText::parseValue(message);
         readEventById(id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
                       [observer](const std::optional<Event> &event, const QString &) {
@@ -391,53 +478,76 @@ void EventsourceClient::followEvents(const QByteArray &channel, Observer observe
     });
 }
 
-void EventsourceClient::followAll(Observer observer)
+EventsourceClient::SubscriptionId EventsourceClient::followAll(Observer observer)
 {
-    m_followers << std::move(observer);
-    if (m_followers.size() > 1)
-        return;
+    const SubscriptionId id = ++m_lastSubscription;
+    m_followers.append({id, std::move(observer)});
+    if (m_followingAll)
+        return id;
+    m_followingAll = true;
     // Only the domain-and-name channels: each persisted event once.
     listen(QByteArrayLiteral("pattern:process-*-persisted"), [this](const QByteArray &message) {
-        const auto id = JsonText::parseValue(message);
-        readEventById(id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
-                      [this](const std::optional<Event> &event, const QString &) {
-                          if (!event)
-                              return;
-                          for (const Observer &follower : std::as_const(m_followers))
-                              follower(*event);
-                      });
+        const auto eventId = JsonText::parseValue(message);
+        readEventById(
+            eventId ? eventId->toObject().value(QLatin1String("id")).toString() : QString(),
+            [this](const std::optional<Event> &event, const QString &) {
+                if (!event)
+                    return;
+                const auto followers = m_followers;
+                for (const auto &[followerId, follower] : followers) {
+                    if (std::any_of(m_followers.cbegin(), m_followers.cend(),
+                                    [followerId](const auto &entry) { return entry.first == followerId; }))
+                        follower(*event);
+                }
+            });
     });
+    return id;
 }
 
-void EventsourceClient::subscribe(const QString &domain, const QString &name, Observer observer)
+EventsourceClient::SubscriptionId EventsourceClient::subscribe(const QString &domain, const QString &name,
+                                                               Observer observer)
 {
-    followEvents(EventKeys::persisted(domain, name), std::move(observer));
+    return followEvents(EventKeys::persisted(domain, name), std::move(observer));
 }
 
-void EventsourceClient::subscribeByPid(const QString &domain, const QString &pid, Observer observer)
+EventsourceClient::SubscriptionId EventsourceClient::subscribeByPid(const QString &domain, const QString &pid,
+                                                                    Observer observer)
 {
-    followEvents(EventKeys::persistedPid(domain, pid), std::move(observer));
+    return followEvents(EventKeys::persistedPid(domain, pid), std::move(observer));
 }
 
-void EventsourceClient::consume(const QString &domain, const QString &name, Consumer consumer)
+EventsourceClient::SubscriptionId EventsourceClient::consume(const QString &domain, const QString &name,
+                                                             Consumer consumer)
 {
     const QByteArray stream = EventKeys::persisted(domain, name);
     // Woken by each publication; what was persisted meanwhile is read first.
-    listen(stream, [this, stream, consumer](const QByteArray &) { drain(stream, consumer); });
+    auto id = std::make_shared<SubscriptionId>(0);
+    *id = listen(stream, [this, stream, consumer, id](const QByteArray &) { drain(stream, *id, consumer); });
     m_commands.command({bytes("XGROUP"), bytes("CREATE"), stream, stream, bytes("$"), bytes("MKSTREAM")},
-                       [this, stream, consumer](const RedisValue &) { drain(stream, consumer); });
+                       [this, stream, consumer, id](const RedisValue &) { drain(stream, *id, consumer); });
+    return *id;
 }
 
-void EventsourceClient::drain(const QByteArray &stream, const Consumer &consumer)
+bool EventsourceClient::isSubscribed(SubscriptionId id) const
 {
-    if (m_draining.contains(stream))
+    for (const auto &listeners : m_listeners) {
+        if (std::any_of(listeners.cbegin(), listeners.cend(),
+                        [id](const auto &entry) { return entry.first == id; }))
+            return true;
+    }
+    return false;
+}
+
+void EventsourceClient::drain(const QByteArray &stream, SubscriptionId id, const Consumer &consumer)
+{
+    if (m_draining.contains(stream) || !isSubscribed(id))
         return; // the read in flight goes on until the stream is empty
     m_draining.insert(stream);
     const QByteArray self = "cape-" + QByteArray::number(QCoreApplication::applicationPid()) + '-' +
                             QByteArray::number(quintptr(this), 16);
     m_commands.command({bytes("XREADGROUP"), bytes("GROUP"), stream, self, bytes("COUNT"), bytes("100"),
                         bytes("STREAMS"), stream, bytes(">")},
-                       [this, stream, consumer](const RedisValue &reply) {
+                       [this, stream, id, consumer](const RedisValue &reply) {
                            const RedisValue entries = reply.at(0).at(1);
                            if (reply.isError() || entries.elements.isEmpty()) {
                                m_draining.remove(stream);
@@ -450,18 +560,19 @@ void EventsourceClient::drain(const QByteArray &stream, const Consumer &consumer
                                QString eventId;
                                for (const auto &[field, value] : fields) {
                                    if (field == "id") {
-                                       const auto id = JsonText::parseValue(value);
-                                       eventId = id ? id->toString() : QString();
+                                       const auto parsed = JsonText::parseValue(value);
+                                       eventId = parsed ? parsed->toString() : QString();
                                    }
                                }
                                readEventById(
-                                   eventId, [this, stream, consumer, entryId,
+                                   eventId, [this, stream, id, consumer, entryId,
                                              left](const std::optional<Event> &event, const QString &) {
-                                       if (event && consumer(*event))
+                                       // Unsubscribed meanwhile: left pending, for another consumer.
+                                       if (event && isSubscribed(id) && consumer(*event))
                                            m_commands.command({bytes("XACK"), stream, stream, entryId});
                                        if (--*left == 0) {
                                            m_draining.remove(stream);
-                                           drain(stream, consumer); // more may have come
+                                           drain(stream, id, consumer); // more may have come
                                        }
                                    });
                            }
@@ -472,32 +583,39 @@ void EventsourceClient::wait(const QString &domain, const QString &pid, const QS
                              const QStringList &failure, int timeoutMs, Waited done)
 {
     // Answered once: by the first event named, or by the timeout.
+    // The listeners go once it is answered, by an event or by the timeout.
     auto answered = std::make_shared<bool>(false);
+    auto listeners = std::make_shared<QList<SubscriptionId>>();
     auto *timer = new QTimer(this);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [done, answered, timer, domain, pid, timeoutMs] {
+    connect(timer, &QTimer::timeout, this, [this, done, answered, listeners, timer, domain, pid, timeoutMs] {
         timer->deleteLater();
         if (std::exchange(*answered, true))
             return;
+        for (const SubscriptionId id : std::as_const(*listeners))
+            unsubscribe(id);
         done(std::nullopt, false, tr("no %1 event for %2 in %3 ms").arg(domain, pid).arg(timeoutMs));
     });
     timer->start(timeoutMs);
     for (const QString &name : happy + failure) {
-        listen(EventKeys::persistedPidName(domain, pid, name),
-               [this, done, answered, timer, happy](const QByteArray &message) {
-                   if (*answered)
-                       return;
-                   const auto id = JsonText::parseValue(message);
-                   readEventById(id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
-                                 [done, answered, timer, happy](const std::optional<Event> &event,
-                                                                const QString &error) {
-                                     if (!event || std::exchange(*answered, true))
-                                         return;
-                                     timer->stop();
-                                     timer->deleteLater();
-                                     done(event, happy.contains(event->name), error);
-                                 });
-               });
+        *listeners << listen(EventKeys::persistedPidName(domain, pid, name),
+                             [this, done, answered, listeners, timer, happy](const QByteArray &message) {
+                                 if (*answered)
+                                     return;
+                                 const auto id = JsonText::parseValue(message);
+                                 readEventById(
+                                     id ? id->toObject().value(QLatin1String("id")).toString() : QString(),
+                                     [this, done, answered, listeners, timer,
+                                      happy](const std::optional<Event> &event, const QString &error) {
+                                         if (!event || std::exchange(*answered, true))
+                                             return;
+                                         timer->stop();
+                                         timer->deleteLater();
+                                         for (const SubscriptionId listener : std::as_const(*listeners))
+                                             unsubscribe(listener);
+                                         done(event, happy.contains(event->name), error);
+                                     });
+                             });
     }
 }
 

@@ -79,10 +79,13 @@ public:
     // and to in ms (inclusive; nullopt for open ends).
     void readEventlog(Index index, const QString &domain, const QString &key, EventsRead done,
                       std::optional<qint64> fromMs = {}, std::optional<qint64> toMs = {});
-    // For browsing: how many an index holds, and a page of it, newest first.
-    void countEventlog(Index index, const QString &domain, const QString &key, Counted done);
+    // For browsing: how many an index holds, and a page of it, newest first
+    // (between fromMs and toMs, inclusive, when given).
+    void countEventlog(Index index, const QString &domain, const QString &key, Counted done,
+                       std::optional<qint64> fromMs = {}, std::optional<qint64> toMs = {});
     void readEventlogPage(Index index, const QString &domain, const QString &key, qint64 offset, int count,
-                          EventsRead done);
+                          EventsRead done, std::optional<qint64> fromMs = {},
+                          std::optional<qint64> toMs = {});
     // Every event: how many, and a page of pd at a time (HSCAN; "0" starts
     // and, as nextCursor, ends; pages come in no particular order).
     void countEvents(Counted done);
@@ -96,18 +99,32 @@ public:
     // (without its chunking, which drops the 11th, 21st… event's data).
     void readState(const QString &domain, const QString &pid, StateRead done);
 
+    // Causality through rid links (a chained write's rid is the id of the
+    // event it follows). The causes: rid, its rid, … oldest first, at most
+    // maxDepth; a link to an event no longer in pd ends the chain.
+    void readCauses(const Event &event, EventsRead done, int maxDepth = 50);
+    // The events whose rid is this event's id. The layout has no rid index,
+    // so they are looked for where chained writes put them: in the event's
+    // process and in the processes whose ppid is its pid.
+    void readConsequences(const Event &event, EventsRead done);
+
     // Events persisted under a domain and name, or of one process, as the
-    // server publishes them.
-    void subscribe(const QString &domain, const QString &name, Observer observer);
-    void subscribeByPid(const QString &domain, const QString &pid, Observer observer);
+    // server publishes them; until unsubscribed (or close()).
+    using SubscriptionId = quint64;
+    SubscriptionId subscribe(const QString &domain, const QString &name, Observer observer);
+    SubscriptionId subscribeByPid(const QString &domain, const QString &pid, Observer observer);
     // Every event the server persists and broadcasts, whatever its domain.
-    void followAll(Observer observer);
+    SubscriptionId followAll(Observer observer);
+    // Nothing more reaches that observer or consumer, from the next message
+    // on (also within a message being handed out).
+    void unsubscribe(SubscriptionId id);
     // Competing consumers, as the reference's consume: every event persisted
     // under a domain and name goes to one of the clients consuming it (the
     // persisted stream's group), and is acknowledged once the handler
-    // returns true; false leaves it pending.
+    // returns true; false leaves it pending (so does unsubscribing while
+    // events are being handed out).
     using Consumer = std::function<bool(const Event &event)>;
-    void consume(const QString &domain, const QString &name, Consumer consumer);
+    SubscriptionId consume(const QString &domain, const QString &name, Consumer consumer);
 
     // The first persisted event of the process named in happy or failure, or
     // a timeout error.
@@ -127,16 +144,20 @@ private:
                  EventsRead done);
     void readEvents(const QStringList &ids, EventsRead done);
     static QByteArray indexKey(Index index, const QString &domain, const QString &key);
-    void listen(const QByteArray &channel, std::function<void(const QByteArray &message)> handler);
-    void followEvents(const QByteArray &channel, Observer observer);
-    void drain(const QByteArray &stream, const Consumer &consumer);
+    SubscriptionId listen(const QByteArray &channel, std::function<void(const QByteArray &message)> handler);
+    void dispatch(const QByteArray &channel, const QByteArray &message);
+    bool isSubscribed(SubscriptionId id) const;
+    SubscriptionId followEvents(const QByteArray &channel, Observer observer);
+    void drain(const QByteArray &stream, SubscriptionId id, const Consumer &consumer);
     void failLater(const std::function<void(const QString &)> &done, const QString &error);
 
     RedisConnection m_commands;
     RedisConnection m_subscriber; // opened with the first subscription
     RedisConnection::Options m_options;
-    QHash<QByteArray, QList<std::function<void(const QByteArray &)>>> m_listeners;
-    QList<Observer> m_followers; // followAll(): one PSUBSCRIBE for all
+    QHash<QByteArray, QList<std::pair<SubscriptionId, std::function<void(const QByteArray &)>>>> m_listeners;
+    QList<std::pair<SubscriptionId, Observer>> m_followers; // followAll(): one PSUBSCRIBE for all
+    bool m_followingAll = false;
+    SubscriptionId m_lastSubscription = 0;
     bool m_queueGroupMade = false;
     QSet<QByteArray> m_draining; // persisted streams being read for consume()
 };

@@ -88,9 +88,9 @@ int main(int argc, char **argv)
         std::printf("%s_first_page_ms=%.1f %s_next_page_max_ms=%.1f %s_rows=%d %s_total=%lld ", name, first,
                     name, next, name, model.rowCount(), name, qlonglong(model.total()));
     };
-    browse({EventsourceTableModel::Query::Kind::Recent, {}, {}}, "recent");
+    browse({EventsourceTableModel::Query::Kind::Recent, {}, {}, {}, {}}, "recent");
     browse({EventsourceTableModel::Query::Kind::Process, parser.value(QStringLiteral("domain")),
-            parser.value(QStringLiteral("pid"))},
+            parser.value(QStringLiteral("pid")), {}, {}},
            "process");
     std::printf("rss_mib=%.1f\n", double(rssKiB() - rssBefore) / 1024);
     return 0;

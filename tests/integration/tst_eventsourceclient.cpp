@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -87,9 +88,11 @@ private slots:
                           happy = wasHappy;
                       });
         QList<Client::Event> seen;
-        m_client.subscribe(QStringLiteral("Counter"), QStringLiteral("incremented"),
-                           [&](const Client::Event &event) { seen << event; });
-        QTest::qWait(200); // subscribed
+        const Client::SubscriptionId subscription =
+            m_client.subscribe(QStringLiteral("Counter"), QStringLiteral("incremented"),
+                               [&](const Client::Event &event) { seen << event; });
+        auto unsubscribe = qScopeGuard([&] { m_client.unsubscribe(subscription); }); // seen is this test's
+        QTest::qWait(200);                                                           // subscribed
 
         QString firstId;
         for (int i = 0; i < 12; ++i) {
@@ -124,6 +127,17 @@ private slots:
         QCOMPARE(waited.value->rid, firstId); // the chain lent its id
         QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 12 + 11,
                                   5000); // every "incremented" of the domain, both processes
+        // Unsubscribed: the next one is not seen.
+        unsubscribe.dismiss();
+        m_client.unsubscribe(subscription);
+        Answer<QString> another;
+        m_client.write(counterEvent(40, QStringLiteral("k-3")),
+                       [&](const QString &id, const QString &) { another.value = id; });
+        QVERIFY(another.wait());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_redis.cli({QStringLiteral("HEXISTS"), QStringLiteral("pd"), *another.value}) == "1", 5000);
+        QTest::qWait(300);
+        QCOMPARE(seen.size(), 12 + 11);
 
         Answer<QList<Client::Event>> log;
         m_client.readEventlog(Client::Index::DomainAndPid, QStringLiteral("Counter"), QStringLiteral("k-1"),
@@ -233,10 +247,13 @@ private slots:
         second.open(options);
         QVERIFY(ready.wait(5000));
         QStringList first, other;
-        m_client.consume(QStringLiteral("Jobs"), QStringLiteral("queued"), [&](const Client::Event &event) {
-            first << event.id;
-            return true;
-        });
+        const Client::SubscriptionId consuming = m_client.consume(
+            QStringLiteral("Jobs"), QStringLiteral("queued"), [&](const Client::Event &event) {
+                first << event.id;
+                return true;
+            });
+        const auto stopConsuming =
+            qScopeGuard([&] { m_client.unsubscribe(consuming); }); // first is this test's
         second.consume(QStringLiteral("Jobs"), QStringLiteral("queued"), [&](const Client::Event &event) {
             other << event.id;
             return true;
@@ -263,6 +280,143 @@ private slots:
                 .split('\n')
                 .value(0),
             QByteArray("0"), 5000);
+    }
+
+    void readsAnIndexBetweenTwoTimes()
+    {
+        for (int i = 0; i < 10; ++i) {
+            Answer<QString> written;
+            m_client.write(counterEvent(i, QStringLiteral("k-range")),
+                           [&](const QString &id, const QString &error) {
+                               written.value = id;
+                               written.error = error;
+                           });
+            QVERIFY(written.wait());
+            QVERIFY2(written.error.isEmpty(), qPrintable(written.error));
+        }
+        const qint64 from = QDateTime(QDate(2026, 1, 3), QTime(0, 0, 3), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 to = QDateTime(QDate(2026, 1, 3), QTime(0, 0, 6), Qt::UTC).toMSecsSinceEpoch();
+        const auto count = [&](std::optional<qint64> fromMs, std::optional<qint64> toMs) {
+            Answer<qint64> counted;
+            m_client.countEventlog(
+                Client::Index::Pid, {}, QStringLiteral("k-range"),
+                [&](qint64 n, const QString &error) {
+                    counted.value = n;
+                    counted.error = error;
+                },
+                fromMs, toMs);
+            counted.wait();
+            return counted.value.value_or(-1);
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(count({}, {}), 10, 10000);
+        QCOMPARE(count(from, to), 4); // both ends included
+        QCOMPARE(count(from, {}), 7);
+        QCOMPARE(count({}, to), 7);
+        Answer<QList<Client::Event>> page;
+        m_client.readEventlogPage(
+            Client::Index::Pid, {}, QStringLiteral("k-range"), 1, 2,
+            [&](const QList<Client::Event> &events, const QString &error) {
+                page.value = events;
+                page.error = error;
+            },
+            from, to);
+        QVERIFY(page.wait());
+        QStringList seconds;
+        for (const Client::Event &event : *page.value)
+            seconds << event.timestamp.mid(17, 2);
+        QCOMPARE(seconds,
+                 (QStringList{QStringLiteral("05"), QStringLiteral("04")})); // newest first, from the 2nd
+    }
+
+    void followsCausesAndConsequencesThroughRid()
+    {
+        // Writes and waits until the server has indexed it: the event as stored.
+        const auto writeIndexed = [&](const Client::Input &input, const std::optional<Client::Event> &chain) {
+            Answer<QString> written;
+            m_client.write(
+                input,
+                [&](const QString &id, const QString &error) {
+                    written.value = id;
+                    written.error = error;
+                },
+                true, chain);
+            written.wait();
+            std::optional<Client::Event> stored;
+            QDeadlineTimer deadline(10000);
+            while (!stored && !deadline.hasExpired() && written.value) {
+                Answer<Client::Event> read;
+                m_client.readEventById(
+                    *written.value, [&](const std::optional<Client::Event> &event, const QString &error) {
+                        read.error = error.isEmpty() && !event ? QStringLiteral("not yet") : error;
+                        if (event)
+                            read.value = *event;
+                    });
+                read.wait();
+                stored = read.value;
+                if (!stored)
+                    QTest::qWait(50);
+            }
+            return stored;
+        };
+        const auto event = [](const QString &domain, const QString &pid, const QString &name) {
+            Client::Input input;
+            input.domain = domain;
+            input.pid = pid;
+            input.name = name;
+            return input;
+        };
+        const auto ids = [](const QList<Client::Event> &events) {
+            QStringList list;
+            for (const Client::Event &e : events)
+                list << e.id;
+            return list;
+        };
+        const auto placed = writeIndexed(
+            event(QStringLiteral("Orders"), QStringLiteral("o-1"), QStringLiteral("placed")), {});
+        QVERIFY(placed);
+        const auto paid =
+            writeIndexed(event({}, {}, QStringLiteral("paid")), placed); // same process, rid = placed
+        QVERIFY(paid);
+        QCOMPARE(paid->rid, placed->id);
+        const auto shipped = writeIndexed(event({}, {}, QStringLiteral("shipped")), paid);
+        QVERIFY(shipped);
+        Client::Input parcel =
+            event(QStringLiteral("Shipping"), QStringLiteral("s-1"), QStringLiteral("packed"));
+        parcel.ppid = QStringLiteral("o-1");
+        parcel.rid = placed->id; // a child process, started by the order
+        const auto packed = writeIndexed(parcel, {});
+        QVERIFY(packed);
+        const auto unrelated =
+            writeIndexed(event(QStringLiteral("Orders"), QStringLiteral("o-1"), QStringLiteral("noted")), {});
+        QVERIFY(unrelated);
+
+        Answer<QList<Client::Event>> causes;
+        m_client.readCauses(*shipped, [&](const QList<Client::Event> &events, const QString &error) {
+            causes.value = events;
+            causes.error = error;
+        });
+        QVERIFY(causes.wait());
+        QCOMPARE(ids(*causes.value), (QStringList{placed->id, paid->id})); // the root first
+
+        Answer<QList<Client::Event>> consequences;
+        m_client.readConsequences(*placed, [&](const QList<Client::Event> &events, const QString &error) {
+            consequences.value = events;
+            consequences.error = error;
+        });
+        QVERIFY(consequences.wait());
+        QVERIFY2(consequences.error.isEmpty(), qPrintable(consequences.error));
+        QCOMPARE(ids(*consequences.value), (QStringList{paid->id, packed->id}));
+
+        Answer<QList<Client::Event>> none;
+        m_client.readConsequences(
+            *unrelated, [&](const QList<Client::Event> &events, const QString &) { none.value = events; });
+        QVERIFY(none.wait());
+        QVERIFY(none.value->isEmpty());
+        Answer<QList<Client::Event>> noCause;
+        m_client.readCauses(
+            *placed, [&](const QList<Client::Event> &events, const QString &) { noCause.value = events; });
+        QVERIFY(noCause.wait());
+        QVERIFY(noCause.value->isEmpty());
     }
 
     void refusesAnEventWithoutAName()

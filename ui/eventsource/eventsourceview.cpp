@@ -1,5 +1,6 @@
 #include "eventsourceview.h"
 
+#include "causalitywidget.h"
 #include "jsontreewidget.h"
 
 #include "models/modelroles.h"
@@ -9,6 +10,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -34,10 +36,14 @@ EventsourceView::EventsourceView(QWidget *parent)
     , m_kind(new QComboBox(this))
     , m_domain(new QLineEdit(this))
     , m_key(new QLineEdit(this))
+    , m_period(new QComboBox(this))
+    , m_from(new QDateTimeEdit(this))
+    , m_to(new QDateTimeEdit(this))
     , m_follow(new QAction(tr("Follow"), this))
     , m_table(new ResourceView(tr("Eventsource"), m_model, this))
     , m_eventTree(new JsonTreeWidget(this))
     , m_stateTree(new JsonTreeWidget(this))
+    , m_causality(new CausalityWidget(m_client, this))
     , m_processLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("Eventsource"));
@@ -70,6 +76,31 @@ EventsourceView::EventsourceView(QWidget *parent)
     connect(m_kind, &QComboBox::currentIndexChanged, this, updateFields);
     updateFields();
 
+    // When: the times the events carry (their timestamp), in local time.
+    m_period->addItem(tr("Any time"), int(Period::AnyTime));
+    m_period->addItem(tr("Last 15 minutes"), int(Period::Last15Minutes));
+    m_period->addItem(tr("Last hour"), int(Period::LastHour));
+    m_period->addItem(tr("Last 24 hours"), int(Period::LastDay));
+    m_period->addItem(tr("Last 7 days"), int(Period::LastWeek));
+    m_period->addItem(tr("Between …"), int(Period::Between));
+    for (QDateTimeEdit *edit : {m_from, m_to}) {
+        edit->setCalendarPopup(true);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    }
+    const QDateTime now = QDateTime::currentDateTime();
+    m_from->setDateTime(now.addSecs(-3600));
+    m_to->setDateTime(now);
+    m_from->setToolTip(tr("From (inclusive)"));
+    m_to->setToolTip(tr("To (inclusive)"));
+    const auto updatePeriod = [this] {
+        const bool between = Period(m_period->currentData().toInt()) == Period::Between;
+        m_from->setVisible(between);
+        m_to->setVisible(between);
+    };
+    connect(m_period, &QComboBox::currentIndexChanged, this, updatePeriod);
+    connect(m_period, &QComboBox::activated, this, &EventsourceView::applyQueryFields);
+    updatePeriod();
+
     auto *connection = new QHBoxLayout;
     connection->addWidget(new QLabel(tr("Redis"), this));
     connection->addWidget(m_address);
@@ -80,6 +111,10 @@ EventsourceView::EventsourceView(QWidget *parent)
     query->addWidget(m_kind);
     query->addWidget(m_domain);
     query->addWidget(m_key);
+    query->addSpacing(12);
+    query->addWidget(m_period);
+    query->addWidget(m_from);
+    query->addWidget(m_to);
     query->addWidget(show);
     query->addStretch(1);
     // Under the view's title, above its toolbar.
@@ -133,6 +168,13 @@ EventsourceView::EventsourceView(QWidget *parent)
     processLayout->addWidget(m_processLabel);
     processLayout->addWidget(m_stateTree, 1);
     m_table->addDetailTab(process, tr("Process state"));
+    m_table->addDetailTab(m_causality, tr("Causality"));
+    connect(m_causality, &CausalityWidget::eventActivated, this,
+            [this](const EventsourceClient::Event &event) {
+                // Selected in the table when it is there; the causality tab follows it either way.
+                if (m_model->rowOf(event.id) >= 0)
+                    m_table->selectId(event.id);
+            });
     connect(m_table, &ResourceView::currentIdChanged, this, &EventsourceView::showSelectedEvent);
 
     auto *layout = new QVBoxLayout(this);
@@ -199,6 +241,31 @@ void EventsourceView::applyQueryFields()
     query.kind = Kind(m_kind->currentData().toInt());
     query.domain = m_domain->text().trimmed();
     query.key = m_key->text().trimmed();
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    switch (Period(m_period->currentData().toInt())) {
+    case Period::AnyTime:
+        break;
+    case Period::Last15Minutes:
+        query.fromMs = nowMs - 15 * 60 * 1000;
+        break;
+    case Period::LastHour:
+        query.fromMs = nowMs - 3600 * 1000;
+        break;
+    case Period::LastDay:
+        query.fromMs = nowMs - 24 * 3600 * 1000;
+        break;
+    case Period::LastWeek:
+        query.fromMs = nowMs - 7 * 24 * 3600 * 1000LL;
+        break;
+    case Period::Between:
+        query.fromMs = m_from->dateTime().toMSecsSinceEpoch();
+        query.toMs = m_to->dateTime().toMSecsSinceEpoch() + 999; // the whole last second
+        if (*query.fromMs > *query.toMs) {
+            m_table->showError(tr("The range ends before it begins"));
+            return;
+        }
+        break;
+    }
     if (query.kind != Kind::Recent && query.key.isEmpty()) {
         m_table->showError(tr("Say which pid, ppid or name to show"));
         return;
@@ -211,10 +278,21 @@ void EventsourceView::applyQueryFields()
     setQuery(query);
 }
 
+void EventsourceView::setPeriod(Period period, const QDateTime &from, const QDateTime &to)
+{
+    m_period->setCurrentIndex(m_period->findData(int(period)));
+    if (from.isValid())
+        m_from->setDateTime(from);
+    if (to.isValid())
+        m_to->setDateTime(to);
+    applyQueryFields();
+}
+
 void EventsourceView::showSelectedEvent(const QString &id)
 {
     const int row = m_model->rowOf(id);
     if (row < 0) {
+        m_causality->clear();
         m_eventTree->setJson(QJsonValue::Undefined);
         m_stateTree->setJson(QJsonValue::Undefined);
         m_processLabel->clear();
@@ -222,6 +300,7 @@ void EventsourceView::showSelectedEvent(const QString &id)
     }
     const EventsourceClient::Event event = m_model->event(row);
     m_eventTree->setJson(event.data);
+    m_causality->setEvent(event);
     m_processLabel->setText(tr("Loading the state of %1 / %2 …").arg(event.domain, event.pid));
     m_client->readEventlog(
         EventsourceClient::Index::DomainAndPid, event.domain, event.pid,
@@ -252,6 +331,10 @@ void EventsourceView::updateStatus()
     else if (!m_client->isReady())
         text = m_address->text().isEmpty() ? tr("Not connected")
                                            : tr("Connecting to %1 …").arg(m_address->text());
+    else if (m_model->total() < 0 && m_model->query().kind == Kind::Recent && m_model->query().hasTimeRange())
+        text = tr("%1 events in the time range so far%2 (no index spans every event: all are scanned)")
+                   .arg(QLocale().toString(m_model->rowCount()),
+                        m_model->isLoading() ? tr(", scanning") : QString());
     else if (m_model->total() < 0)
         text = tr("Counting …");
     else

@@ -6,12 +6,14 @@
 
 class QAction;
 class QComboBox;
+class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 
 namespace cape {
 
+class CausalityWidget;
 class EventsourceClient;
 class JsonTreeWidget;
 class ResourceView;
@@ -19,8 +21,9 @@ class ResourceView;
 // The eventsource browser: connect to a Redis that a Superhero eventsource
 // server indexes (cape-eventd or the reference), list its events newest
 // first by one of its indexes (recent events, a process, a pid, a parent,
-// a name), follow new ones live, and see an event's JSON as a tree beside
-// its process's merged state.
+// a name) within a time range, follow new ones live, and see an event's
+// JSON as a tree beside its process's merged state and what led to it and
+// followed from it (rid links).
 class EventsourceView : public QWidget
 {
     Q_OBJECT
@@ -38,6 +41,10 @@ public:
     ResourceView *table() const { return m_table; }
     JsonTreeWidget *eventTree() const { return m_eventTree; }
     JsonTreeWidget *stateTree() const { return m_stateTree; }
+    CausalityWidget *causality() const { return m_causality; }
+    // The time filter: one of the presets, or between two times.
+    enum class Period { AnyTime, Last15Minutes, LastHour, LastDay, LastWeek, Between };
+    void setPeriod(Period period, const QDateTime &from = {}, const QDateTime &to = {});
     QString status() const;
 
 private:
@@ -53,10 +60,14 @@ private:
     QComboBox *m_kind;
     QLineEdit *m_domain;
     QLineEdit *m_key;
+    QComboBox *m_period;
+    QDateTimeEdit *m_from;
+    QDateTimeEdit *m_to;
     QAction *m_follow;
     ResourceView *m_table;
     JsonTreeWidget *m_eventTree;
     JsonTreeWidget *m_stateTree;
+    CausalityWidget *m_causality;
     QLabel *m_processLabel;
     QString m_connectionProblem;
 };

@@ -197,6 +197,11 @@ void ResourceView::addDetailTab(QWidget *widget, const QString &label)
     m_details->insertTab(m_details->count() - 1, widget, label);
 }
 
+void ResourceView::showDetailTab(QWidget *widget)
+{
+    m_details->setCurrentWidget(widget);
+}
+
 void ResourceView::addRowAction(QAction *action)
 {
     m_rowActions.append(action);

@@ -50,6 +50,8 @@ public:
     void setDetailProvider(DetailProvider provider);
     // A tab beside Summary and Inspect (the tasks of a node or service).
     void addDetailTab(QWidget *widget, const QString &label);
+    // Brings a tab added with addDetailTab to the front.
+    void showDetailTab(QWidget *widget);
 
     // Acts on the selected rows: enabled only with a selection.
     void addRowAction(QAction *action);
