@@ -16,6 +16,7 @@ struct HostPort
     // nullopt when it is not host:port (or lacks a host that is required).
     static std::optional<HostPort> parse(const QString &text, bool hostRequired = true);
     QString toString() const;
+    bool operator==(const HostPort &) const = default;
 };
 
 } // namespace cape
