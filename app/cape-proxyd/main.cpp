@@ -1,18 +1,127 @@
 #include "services/core/daemoncommandline.h"
+#include "services/core/unixsignalwatcher.h"
+#include "services/proxy/proxyserver.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QTextStream>
+#include <QTimer>
+
+namespace {
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "cape-proxyd: " << message << '\n';
+    return 2;
+}
+
+void say(const QString &message)
+{
+    QTextStream(stderr) << "cape-proxyd: " << message << '\n';
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     cape::DaemonCommandLine commandLine(
         QStringLiteral("cape-proxyd"),
-        QStringLiteral("The swarm's TLS entry point: routes by host and path to swarm services, "
-                       "round-robin over their tasks."));
-    commandLine.parser().addOption({QStringLiteral("config"), QStringLiteral("The route configuration (JSON)."),
-                                    QStringLiteral("file")});
+        QStringLiteral(
+            "The swarm's entry point: routes requests by host and path to swarm services (their tasks "
+            "through Swarm DNS) or fixed endpoints, round robin, with failover.\n\n"
+            "SIGHUP, or a change of the configuration file, reloads the routes; a configuration with "
+            "errors is refused and the one in force stays. The format: docs/proxy.md."));
+    QCommandLineParser &parser = commandLine.parser();
+    const QCommandLineOption configOption(
+        QStringLiteral("config"), QStringLiteral("The configuration (JSON)."), QStringLiteral("file"));
+    const QCommandLineOption workersOption(QStringLiteral("workers"),
+                                           QStringLiteral("Worker threads (default: one per CPU)."),
+                                           QStringLiteral("n"), QStringLiteral("0"));
+    const QCommandLineOption headerTimeoutOption(
+        QStringLiteral("header-timeout"),
+        QStringLiteral("A request's head must come within this (default 10000): slow clients get 408."),
+        QStringLiteral("ms"), QStringLiteral("10000"));
+    const QCommandLineOption idleTimeoutOption(
+        QStringLiteral("idle-timeout"),
+        QStringLiteral("A kept-alive client may stay quiet this long (default 60000)."), QStringLiteral("ms"),
+        QStringLiteral("60000"));
+    const QCommandLineOption upstreamTimeoutOption(
+        QStringLiteral("upstream-timeout"),
+        QStringLiteral("An upstream may stay silent this long while a response is due (default 60000): 504."),
+        QStringLiteral("ms"), QStringLiteral("60000"));
+    const QCommandLineOption maxConnectionsOption(
+        QStringLiteral("max-connections"), QStringLiteral("Client connections per worker (default 10000)."),
+        QStringLiteral("n"), QStringLiteral("10000"));
+    parser.addOptions({configOption, workersOption, headerTimeoutOption, idleTimeoutOption,
+                       upstreamTimeoutOption, maxConnectionsOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
-    qCritical("cape-proxyd: proxying is not implemented yet in this build");
-    return 1;
+    if (!parser.isSet(configOption))
+        return fail(QStringLiteral("--config FILE is required"));
+
+    cape::ProxyServer::Options options;
+    options.configPath = parser.value(configOption);
+    const auto number = [&parser](const QCommandLineOption &option, int minimum, int *out) {
+        bool valid = false;
+        *out = parser.value(option).toInt(&valid);
+        return valid && *out >= minimum;
+    };
+    if (!number(workersOption, 0, &options.workers) || options.workers > 256)
+        return fail(QStringLiteral("--workers takes a number from 0 to 256"));
+    if (!number(headerTimeoutOption, 100, &options.limits.headerTimeoutMs) ||
+        !number(idleTimeoutOption, 100, &options.limits.idleTimeoutMs) ||
+        !number(upstreamTimeoutOption, 100, &options.limits.upstreamTimeoutMs))
+        return fail(QStringLiteral("timeouts are milliseconds, at least 100"));
+    if (!number(maxConnectionsOption, 1, &options.limits.maxConnections))
+        return fail(QStringLiteral("--max-connections takes a positive number"));
+
+    cape::ProxyServer server(options);
+    QString error;
+    if (!server.start(&error))
+        return fail(error);
+    say(QStringLiteral("serving %1 route(s) from %2")
+            .arg(server.state()->config.routes.size())
+            .arg(options.configPath));
+
+    const auto reload = [&server, &options](const QString &why) {
+        QStringList errors;
+        if (server.reload(&errors))
+            say(QStringLiteral("reloaded %1 (%2)").arg(options.configPath, why));
+        else
+            say(QStringLiteral("%1 not reloaded (%2); the routes in force stay:\n  %3")
+                    .arg(options.configPath, why, errors.join(QStringLiteral("\n  "))));
+    };
+    cape::UnixSignalWatcher unixSignals;
+    QObject::connect(&unixSignals, &cape::UnixSignalWatcher::hangup, &app,
+                     [&reload] { reload(QStringLiteral("SIGHUP")); });
+    QObject::connect(&unixSignals, &cape::UnixSignalWatcher::terminate, &app, [&server](int) {
+        say(QStringLiteral("stopping"));
+        server.stop();
+        QCoreApplication::exit(0);
+    });
+    // A swarm config or secret is replaced, not edited: watch the directory too.
+    QFileSystemWatcher watcher({options.configPath, QFileInfo(options.configPath).absolutePath()});
+    QTimer settle; // editors write in several steps
+    settle.setSingleShot(true);
+    settle.setInterval(200);
+    const auto contentOf = [&options] {
+        QFile file(options.configPath);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    QByteArray loaded = contentOf();
+    QObject::connect(&settle, &QTimer::timeout, &app, [&] {
+        if (!watcher.files().contains(options.configPath) && QFileInfo::exists(options.configPath))
+            watcher.addPath(options.configPath);
+        const QByteArray content = contentOf();
+        if (content == loaded)
+            return; // another file of the directory
+        loaded = content;
+        reload(QStringLiteral("the file changed"));
+    });
+    QObject::connect(&watcher, &QFileSystemWatcher::fileChanged, &settle, qOverload<>(&QTimer::start));
+    QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, &settle, qOverload<>(&QTimer::start));
+    return app.exec();
 }

@@ -1,0 +1,181 @@
+#include "httpmessageparser.h"
+
+namespace cape {
+
+namespace {
+
+bool isHopByHop(const QByteArray &name)
+{
+    static const QByteArrayView names[] = {
+        "connection",        "keep-alive",      "proxy-connection",    "te",
+        "trailer",           "upgrade",         "proxy-authorization", "x-forwarded-for",
+        "x-forwarded-proto", "x-forwarded-host"};
+    for (const QByteArrayView hop : names) {
+        if (name.compare(hop, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+HttpMessageParser::HttpMessageParser(Kind kind, bool collectHead)
+    : m_kind(kind)
+    , m_collect(collectHead)
+{
+    http_parser_settings_init(&m_settings);
+    if (m_collect) {
+        m_settings.on_url = &HttpMessageParser::onUrl;
+        m_settings.on_status = &HttpMessageParser::onStatus;
+        m_settings.on_header_field = &HttpMessageParser::onHeaderField;
+        m_settings.on_header_value = &HttpMessageParser::onHeaderValue;
+    }
+    m_settings.on_headers_complete = &HttpMessageParser::onHeadersComplete;
+    m_settings.on_message_complete = &HttpMessageParser::onMessageComplete;
+    reset();
+}
+
+void HttpMessageParser::reset()
+{
+    http_parser_init(&m_parser, m_kind == Kind::Request ? HTTP_REQUEST : HTTP_RESPONSE);
+    m_parser.data = this;
+    m_noBody = false;
+    m_headComplete = false;
+    m_messageComplete = false;
+    m_valueNext = false;
+    m_headTailPending = false;
+    m_url.clear();
+    m_reason.clear();
+    m_headers.clear();
+}
+
+HttpMessageParser::Result HttpMessageParser::feed(const char *data, size_t size)
+{
+    const bool wasHeadComplete = m_headComplete;
+    const size_t bodyFrom = !wasHeadComplete ? size : (std::exchange(m_headTailPending, false) ? 1 : 0);
+    const size_t parsed = http_parser_execute(&m_parser, &m_settings, data, size);
+    const auto error = HTTP_PARSER_ERRNO(&m_parser);
+    if (error == HPE_PAUSED) {
+        http_parser_pause(&m_parser, 0);
+        if (m_messageComplete)
+            return {parsed, Stop::MessageComplete, std::min(bodyFrom, parsed)};
+        m_headTailPending = true;
+        return {parsed, Stop::HeadComplete, parsed};
+    }
+    if (error != HPE_OK)
+        return {parsed, Stop::Error, parsed};
+    if (m_parser.upgrade && m_headComplete)
+        return {parsed, wasHeadComplete ? Stop::MessageComplete : Stop::HeadComplete,
+                std::min(bodyFrom, parsed)};
+    return {parsed, Stop::NeedMore, std::min(bodyFrom, parsed)};
+}
+
+HttpMessageParser::Stop HttpMessageParser::finish()
+{
+    http_parser_execute(&m_parser, &m_settings, nullptr, 0);
+    if (HTTP_PARSER_ERRNO(&m_parser) == HPE_PAUSED)
+        http_parser_pause(&m_parser, 0);
+    return m_messageComplete ? Stop::MessageComplete : Stop::Error;
+}
+
+const char *HttpMessageParser::errorName() const
+{
+    return http_errno_description(HTTP_PARSER_ERRNO(&m_parser));
+}
+
+bool HttpMessageParser::hasBody() const
+{
+    return (m_parser.flags & F_CHUNKED) || contentLength() > 0;
+}
+
+bool HttpMessageParser::isFramed() const
+{
+    const int code = status();
+    return m_noBody || (m_parser.flags & (F_CHUNKED | F_CONTENTLENGTH)) || (code >= 100 && code < 200) ||
+           code == 204 || code == 304;
+}
+
+quint64 HttpMessageParser::contentLength() const
+{
+    // Without the header the parser keeps "unknown" (all bits set) here.
+    return (m_parser.flags & F_CONTENTLENGTH) ? m_parser.content_length : 0;
+}
+
+QByteArray HttpMessageParser::header(QByteArrayView name) const
+{
+    for (const Header &header : m_headers) {
+        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+            return header.second;
+    }
+    return {};
+}
+
+QByteArray HttpMessageParser::endToEndHeaders() const
+{
+    QList<QByteArray> named; // by Connection: this hop's too
+    for (const Header &header : m_headers) {
+        if (header.first.compare("connection", Qt::CaseInsensitive) == 0) {
+            for (const QByteArray &token : header.second.split(','))
+                named << token.trimmed().toLower();
+        }
+    }
+    QByteArray lines;
+    for (const Header &header : m_headers) {
+        if (isHopByHop(header.first) || (!named.isEmpty() && named.contains(header.first.toLower())))
+            continue;
+        lines += header.first + ": " + header.second + "\r\n";
+    }
+    return lines;
+}
+
+int HttpMessageParser::onUrl(http_parser *parser, const char *at, size_t length)
+{
+    auto *self = static_cast<HttpMessageParser *>(parser->data);
+    self->m_url.append(at, qsizetype(length));
+    return 0;
+}
+
+int HttpMessageParser::onStatus(http_parser *parser, const char *at, size_t length)
+{
+    auto *self = static_cast<HttpMessageParser *>(parser->data);
+    self->m_reason.append(at, qsizetype(length));
+    return 0;
+}
+
+int HttpMessageParser::onHeaderField(http_parser *parser, const char *at, size_t length)
+{
+    auto *self = static_cast<HttpMessageParser *>(parser->data);
+    if (self->m_valueNext || self->m_headers.isEmpty()) {
+        self->m_headers.append(Header{});
+        self->m_valueNext = false;
+    }
+    self->m_headers.last().first.append(at, qsizetype(length));
+    return 0;
+}
+
+int HttpMessageParser::onHeaderValue(http_parser *parser, const char *at, size_t length)
+{
+    auto *self = static_cast<HttpMessageParser *>(parser->data);
+    self->m_valueNext = true;
+    if (!self->m_headers.isEmpty())
+        self->m_headers.last().second.append(at, qsizetype(length));
+    return 0;
+}
+
+int HttpMessageParser::onHeadersComplete(http_parser *parser)
+{
+    auto *self = static_cast<HttpMessageParser *>(parser->data);
+    self->m_headComplete = true;
+    http_parser_pause(parser, 1);
+    return self->m_noBody ? 1 : 0;
+}
+
+int HttpMessageParser::onMessageComplete(http_parser *parser)
+{
+    auto *self = static_cast<HttpMessageParser *>(parser->data);
+    self->m_messageComplete = true;
+    http_parser_pause(parser, 1);
+    return 0;
+}
+
+} // namespace cape

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "epollloop.h"
+#include "httpmessageparser.h"
+#include "proxystate.h"
+#include "socketoutput.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+namespace cape {
+
+class ProxyUpstreamConnection;
+class ProxyWorker;
+
+// One client of cape-proxyd: reads a request's head, routes it, sends it on
+// to an upstream (another endpoint if the first refuses or drops it before
+// answering), forwards the body and the response as they come, and keeps
+// the connection for the next request when both sides allow. Bad requests
+// get their status (400, 404, 408, 413, 431, 502, 503, 504), never a hang.
+class ProxyClientConnection : public EpollLoop::Watcher
+{
+public:
+    ProxyClientConnection(ProxyWorker &worker, int fd, QByteArray peer, bool tls);
+    ~ProxyClientConnection() override;
+
+    void onEvents(std::uint32_t events) override;
+    void checkDeadline(qint64 now);
+
+    // From its upstream connection.
+    void onResponseHead(const HttpMessageParser &response);
+    void onResponseBytes(const char *data, qsizetype size);
+    void onResponseComplete(bool upstreamReusable);
+    void onUpstreamFailed(const char *reason);
+    void onUpgraded();
+    qsizetype pendingOutput() const { return m_out.pending(); }
+    void upstreamActive();
+
+private:
+    enum class Phase { Head, Body, AwaitResponse, Tunnel, Closing };
+
+    void readSome();
+    void process();
+    void startRequest();
+    bool connectUpstream();
+    void sendUpstream(const char *data, qsizetype size);
+    void respond(int status, const QByteArray &reason, const QByteArray &body, bool close,
+                 const QByteArray &extraHeaders = {});
+    void finishExchange();
+    void write(const char *data, qsizetype size);
+    void flush();
+    void updateEvents();
+    void close();
+    QByteArray upstreamHead() const;
+
+    ProxyWorker &m_worker;
+    int m_fd;
+    QByteArray m_peer; // the client's address, for X-Forwarded-For
+    bool m_tls;
+    Phase m_phase = Phase::Head;
+    QByteArray m_in;
+    SocketOutput m_out;
+    HttpMessageParser m_request{HttpMessageParser::Kind::Request, true};
+    qsizetype m_headBytes = 0;
+    qint64 m_deadline = 0;
+    bool m_readingPaused = false;
+    std::uint32_t m_events = 0;
+
+    // The exchange in progress.
+    std::shared_ptr<const ProxyState> m_state;
+    int m_route = -1;
+    QString m_host;
+    QByteArray m_path; // as the upstream sees it, with the query
+    ProxyUpstreamConnection *m_upstream = nullptr;
+    QList<QString> m_tried;
+    QByteArray m_replay; // what was sent upstream, while small enough to send again elsewhere
+    bool m_replayable = true;
+    bool m_requestComplete = false;
+    bool m_responseStarted = false;
+    bool m_closeAfterResponse = false;
+    qint64 m_bodyBytes = 0;
+};
+
+} // namespace cape

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "proxystate.h"
+#include "proxyworker.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+#include <mutex>
+
+namespace cape {
+
+// cape-proxyd's control side, on the Qt event loop: reads the configuration,
+// resolves each route's upstreams (fixed endpoints; a service's tasks through
+// Swarm DNS, tasks.<service>, again every few seconds in the background),
+// and runs the workers. reload() reads the file again and swaps the state
+// whole; a document with errors is refused with them and the old one stays.
+class ProxyServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString configPath;
+        int workers = 0; // 0: one per CPU
+        ProxyWorker::Limits limits;
+        int resolveIntervalMs = 5000;
+    };
+
+    explicit ProxyServer(const Options &options, QObject *parent = nullptr);
+    ~ProxyServer() override;
+
+    // Reads the configuration, listens, starts the workers.
+    bool start(QString *error);
+    // Reads the configuration again; false with its errors (the old one stays).
+    bool reload(QStringList *errors);
+    void stop();
+
+    std::shared_ptr<const ProxyState> state() const;
+    int openConnections() const;
+
+signals:
+    void reloaded();
+
+private:
+    bool load(QStringList *errors, std::shared_ptr<ProxyState> *state) const;
+    void resolveServices();
+    void setState(std::shared_ptr<const ProxyState> state);
+
+    Options m_options;
+    mutable std::mutex m_stateMutex;
+    std::shared_ptr<const ProxyState> m_state;
+    std::vector<std::unique_ptr<ProxyWorker>> m_workers;
+    QTimer m_resolveTimer;
+    bool m_resolving = false;
+};
+
+} // namespace cape

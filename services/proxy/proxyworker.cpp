@@ -1,0 +1,219 @@
+#include "proxyworker.h"
+
+#include "proxyclientconnection.h"
+#include "proxyupstreamconnection.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cape {
+
+// A listening socket of this worker's.
+class ProxyWorker::Listener : public EpollLoop::Watcher
+{
+public:
+    Listener(ProxyWorker &worker, int fd, bool tls)
+        : m_worker(worker)
+        , m_fd(fd)
+        , m_tls(tls)
+    {}
+    ~Listener() override { ::close(m_fd); }
+    int fd() const { return m_fd; }
+    void onEvents(std::uint32_t) override { m_worker.accept(m_fd, m_tls); }
+
+private:
+    ProxyWorker &m_worker;
+    int m_fd;
+    bool m_tls;
+};
+
+ProxyWorker::ProxyWorker(StateSource state, const Limits &limits)
+    : m_state(std::move(state))
+    , m_limits(limits)
+{}
+
+ProxyWorker::~ProxyWorker()
+{
+    stop();
+}
+
+bool ProxyWorker::listen(const QList<ProxyConfig::Listener> &listeners, QString *error)
+{
+    if (!m_loop.isValid()) {
+        *error = QStringLiteral("no epoll: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    for (const ProxyConfig::Listener &listener : listeners) {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        addrinfo *found = nullptr;
+        const QByteArray host = listener.address.host.toUtf8();
+        const QByteArray port = QByteArray::number(listener.address.port);
+        if (const int status =
+                getaddrinfo(host.isEmpty() ? nullptr : host.constData(), port.constData(), &hints, &found);
+            status != 0) {
+            *error = QStringLiteral("%1: %2").arg(listener.address.toString(),
+                                                  QString::fromLocal8Bit(gai_strerror(status)));
+            return false;
+        }
+        const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        const int one = 1;
+        bool ok = fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+                  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0;
+        if (ok && found->ai_family == AF_INET6) {
+            const int zero = 0; // ":443" takes IPv4 too
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+        }
+        ok = ok && ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 4096) == 0;
+        freeaddrinfo(found);
+        if (!ok) {
+            *error = QStringLiteral("cannot listen on %1: %2")
+                         .arg(listener.address.toString(), QString::fromLocal8Bit(std::strerror(errno)));
+            if (fd >= 0)
+                ::close(fd);
+            return false;
+        }
+        auto *watcher = new Listener(*this, fd, listener.tls);
+        m_listeners << watcher;
+        m_loop.watch(fd, EPOLLIN, watcher);
+    }
+    return true;
+}
+
+void ProxyWorker::start()
+{
+    m_thread = std::thread([this] { m_loop.run(250, [this] { tick(); }); });
+}
+
+void ProxyWorker::stop()
+{
+    if (m_thread.joinable()) {
+        m_loop.quit();
+        m_thread.join();
+    }
+    // The loop has ended: what is left is closed here.
+    for (ProxyClientConnection *client : std::exchange(m_clients, {}))
+        delete client;
+    for (const QList<ProxyUpstreamConnection *> &idle : std::exchange(m_idle, {})) {
+        for (ProxyUpstreamConnection *upstream : idle)
+            delete upstream;
+    }
+    qDeleteAll(std::exchange(m_listeners, {}));
+}
+
+void ProxyWorker::accept(int listenFd, bool tls)
+{
+    for (int i = 0; i < 64; ++i) { // a fair share, then the other sockets' turn
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        const int fd = ::accept4(listenFd, reinterpret_cast<sockaddr *>(&address), &length,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return;
+        if (openConnections() >= m_limits.maxConnections) {
+            ::close(fd); // over the limit: refused at once rather than queued
+            continue;
+        }
+        const int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        char text[INET6_ADDRSTRLEN] = {};
+        if (address.ss_family == AF_INET)
+            inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in *>(&address)->sin_addr, text, sizeof text);
+        else if (address.ss_family == AF_INET6)
+            inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6 *>(&address)->sin6_addr, text, sizeof text);
+        QByteArray peer(text);
+        if (peer.startsWith("::ffff:"))
+            peer = peer.mid(7); // an IPv4 client on a dual-stack socket
+        m_clients.insert(new ProxyClientConnection(*this, fd, peer, tls));
+    }
+}
+
+void ProxyWorker::closeClient(ProxyClientConnection *client)
+{
+    if (m_clients.erase(client) > 0)
+        m_loop.retire(client);
+}
+
+void ProxyWorker::tick()
+{
+    const qint64 now = m_loop.now();
+    // Copied: a deadline may close the client.
+    const std::vector<ProxyClientConnection *> clients(m_clients.begin(), m_clients.end());
+    for (ProxyClientConnection *client : clients) {
+        if (m_clients.count(client))
+            client->checkDeadline(now);
+    }
+    for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
+        const QList<ProxyUpstreamConnection *> idle = *it;
+        for (ProxyUpstreamConnection *upstream : idle) {
+            if (upstream->deadline() + m_limits.idleUpstreamMs < now)
+                upstream->close();
+        }
+    }
+}
+
+ProxyUpstreamConnection *ProxyWorker::takeIdle(const QString &endpoint)
+{
+    auto it = m_idle.find(endpoint);
+    if (it == m_idle.end() || it->isEmpty())
+        return nullptr;
+    return it->takeLast(); // the most recent: the least likely to have been closed
+}
+
+void ProxyWorker::keepIdle(ProxyUpstreamConnection *upstream)
+{
+    m_idle[upstream->endpoint()].append(upstream);
+}
+
+void ProxyWorker::forgetIdle(ProxyUpstreamConnection *upstream)
+{
+    const auto it = m_idle.find(upstream->endpoint());
+    if (it != m_idle.end())
+        it->removeOne(upstream);
+}
+
+void ProxyWorker::markDown(const QString &endpoint)
+{
+    m_downUntil.insert(endpoint, m_loop.now() + m_limits.upstreamDownMs);
+}
+
+const ProxyState::Endpoint *ProxyWorker::pickEndpoint(const ProxyState &state, int route,
+                                                      const QList<QString> &tried)
+{
+    if (m_roundRobinState != &state) {
+        m_roundRobinState = &state;
+        m_nextEndpoint.clear();
+    }
+    const QList<ProxyState::Endpoint> &endpoints = state.upstreams.value(route);
+    if (endpoints.isEmpty())
+        return nullptr;
+    const qint64 now = m_loop.now();
+    unsigned &next = m_nextEndpoint[route];
+    const ProxyState::Endpoint *fallback = nullptr; // all are down: try one anyway
+    for (qsizetype i = 0; i < endpoints.size(); ++i) {
+        const ProxyState::Endpoint &endpoint =
+            endpoints.at(qsizetype((next + unsigned(i)) % unsigned(endpoints.size())));
+        if (tried.contains(endpoint.label))
+            continue;
+        if (m_downUntil.value(endpoint.label) > now) {
+            if (!fallback)
+                fallback = &endpoint;
+            continue;
+        }
+        next = unsigned((next + unsigned(i) + 1) % unsigned(endpoints.size()));
+        return &endpoint;
+    }
+    return fallback;
+}
+
+} // namespace cape

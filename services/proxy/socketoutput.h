@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QByteArray>
+
+namespace cape {
+
+// Bytes waiting for a non-blocking socket: written as far as the socket
+// takes them, the rest kept in order for the next writable event.
+class SocketOutput
+{
+public:
+    enum class Result { Written, Pending, Failed };
+
+    void append(const char *data, qsizetype size) { m_data.append(data, size); }
+    // Writes what it can; Written when nothing is left.
+    Result writeTo(int fd);
+    qsizetype pending() const { return m_data.size() - m_sent; }
+    bool isEmpty() const { return pending() == 0; }
+
+private:
+    QByteArray m_data;
+    qsizetype m_sent = 0;
+};
+
+} // namespace cape

@@ -1,0 +1,123 @@
+#include "services/proxy/httpmessageparser.h"
+
+#include <QTest>
+
+using namespace cape;
+using Stop = HttpMessageParser::Stop;
+
+namespace {
+
+struct Stopped
+{
+    Stop stop;
+    QByteArray consumed;
+    QByteArray body; // what of it is body, to forward as it is
+};
+
+// Feeds everything, as a proxy does, and writes down where it stopped.
+QList<Stopped> run(HttpMessageParser &parser, const QByteArray &input)
+{
+    QList<Stopped> stops;
+    qsizetype at = 0;
+    while (at < input.size()) {
+        const auto result = parser.feed(input.constData() + at, size_t(input.size() - at));
+        const QByteArray consumed = input.mid(at, qsizetype(result.consumed));
+        stops.append({result.stop, consumed, consumed.mid(qsizetype(result.bodyFrom))});
+        at += qsizetype(result.consumed);
+        if (result.stop == Stop::Error || result.stop == Stop::NeedMore)
+            break;
+        if (result.stop == Stop::MessageComplete)
+            parser.reset();
+    }
+    return stops;
+}
+
+} // namespace
+
+// libhttp-parser as the proxy drives it: stops at the end of the head and of
+// each message, the bytes between them given back for forwarding.
+class TestHttpMessageParser : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void stopsAtTheHeadThenAtTheEndOfABodylessRequest()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        const QByteArray request = "GET /api/x?y=1 HTTP/1.1\r\nHost: App.example.com\r\nX-A: 1\r\n\r\n";
+        const auto stops = run(parser, request);
+        QCOMPARE(stops.size(), 2);
+        QCOMPARE(stops.at(0).stop, Stop::HeadComplete);
+        QCOMPARE(stops.at(1).stop, Stop::MessageComplete);
+        QCOMPARE(stops.at(0).consumed + stops.at(1).consumed, request);
+        QCOMPARE(stops.at(0).body, QByteArray());
+        QCOMPARE(stops.at(1).body, QByteArray()); // the head's last byte is no body
+    }
+
+    void givesTheBodyBackAsItCame()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        const QByteArray head = "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n";
+        const auto stops = run(parser, head + "hello" + "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+        QCOMPARE(stops.at(0).stop, Stop::HeadComplete);
+        QCOMPARE(stops.at(1).stop, Stop::MessageComplete);
+        QCOMPARE(stops.at(0).consumed + stops.at(1).consumed, head + "hello");
+        QCOMPARE(stops.at(1).body, QByteArray("hello"));
+        QCOMPARE(stops.at(2).stop, Stop::HeadComplete); // the pipelined next request
+        QCOMPARE(stops.at(3).stop, Stop::MessageComplete);
+    }
+
+    void collectsTheRequestHead()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        const QByteArray request = "DELETE /a HTTP/1.0\r\nHost: h:8080\r\nConnection: keep-alive\r\nX-Long: a\r\n\r\n";
+        QCOMPARE(parser.feed(request.constData(), size_t(request.size())).stop, Stop::HeadComplete);
+        QCOMPARE(parser.method(), QByteArray("DELETE"));
+        QCOMPARE(parser.url(), QByteArray("/a"));
+        QCOMPARE(parser.header("host"), QByteArray("h:8080"));
+        QCOMPARE(parser.minorVersion(), 0);
+        QVERIFY(parser.keepAlive());
+    }
+
+    void chunkedBodiesPassThrough()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Response, false);
+        const QByteArray response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        const auto stops = run(parser, response);
+        QCOMPARE(stops.last().stop, Stop::MessageComplete);
+        QByteArray all, body;
+        for (const Stopped &stopped : stops) {
+            all += stopped.consumed;
+            body += stopped.body;
+        }
+        QCOMPARE(all, response);
+        QCOMPARE(body, QByteArray("5\r\nhello\r\n0\r\n\r\n")); // the framing kept
+    }
+
+    void aResponseToHeadHasNoBody()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Response, false);
+        parser.expectNoBody();
+        const auto stops = run(parser, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+        QCOMPARE(stops.last().stop, Stop::MessageComplete);
+    }
+
+    void aResponseWithoutLengthEndsWithTheConnection()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Response, false);
+        const auto stops = run(parser, "HTTP/1.0 200 OK\r\n\r\nsome bytes");
+        QCOMPARE(stops.last().stop, Stop::NeedMore);
+        QCOMPARE(parser.finish(), Stop::MessageComplete);
+        QVERIFY(!parser.keepAlive());
+    }
+
+    void refusesGarbage()
+    {
+        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        const auto stops = run(parser, "GARBAGE\r\n\r\n");
+        QCOMPARE(stops.last().stop, Stop::Error);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpMessageParser)
+#include "tst_httpmessageparser.moc"
