@@ -294,23 +294,39 @@ void ProxyClientConnection::onResponseHead(const HttpMessageParser &response)
 
 void ProxyClientConnection::onResponseBytes(const char *data, qsizetype size)
 {
+    // Queued: the upstream flushes once per read (head and body in one send).
     m_responseStarted = true;
     upstreamActive();
-    write(data, size);
+    m_out.append(data, size);
     if (m_upstream && pendingOutput() > OutputHighWater)
         m_upstream->setReading(false); // the client takes it slower than the upstream sends
+}
+
+void ProxyClientConnection::flushResponse()
+{
+    flush();
 }
 
 void ProxyClientConnection::onUpgraded()
 {
     m_phase = Phase::Tunnel;
     m_deadline = m_worker.m_loop.now() + m_worker.m_limits.idleTimeoutMs;
-    process(); // what the client sent after its request already
+    flush();
+    if (m_phase == Phase::Tunnel)
+        process(); // what the client sent after its request already
 }
 
 void ProxyClientConnection::onResponseComplete(bool upstreamReusable)
 {
     ProxyUpstreamConnection *upstream = std::exchange(m_upstream, nullptr);
+    flush();
+    if (m_phase == Phase::Closing) { // the client went
+        if (upstream) {
+            upstream->detach();
+            upstream->close();
+        }
+        return;
+    }
     if (upstream) {
         upstream->detach();
         // Reusable only if the whole request went out too.

@@ -32,7 +32,8 @@ public:
 
     // From its upstream connection.
     void onResponseHead(const HttpMessageParser &response);
-    void onResponseBytes(const char *data, qsizetype size);
+    void onResponseBytes(const char *data, qsizetype size); // queued until flushResponse()
+    void flushResponse();
     void onResponseComplete(bool upstreamReusable);
     void onUpstreamFailed(const char *reason);
     void onUpgraded();

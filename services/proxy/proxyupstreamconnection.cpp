@@ -170,6 +170,7 @@ void ProxyUpstreamConnection::readSome()
     if (m_tunnel) {
         m_answered = true;
         m_client->onResponseBytes(buffer, got);
+        m_client->flushResponse();
         return;
     }
     qsizetype at = 0;
@@ -198,8 +199,10 @@ void ProxyUpstreamConnection::readSome()
         if (status == 101) {
             m_tunnel = true;
             client->onUpgraded();
-            if (at < got && m_client)
+            if (at < got && m_client) {
                 m_client->onResponseBytes(buffer + at, got - at);
+                m_client->flushResponse();
+            }
             return;
         }
         if (status >= 100 && status < 200) {
@@ -212,6 +215,8 @@ void ProxyUpstreamConnection::readSome()
         client->onResponseComplete(reusable);
         return;
     }
+    if (m_client)
+        m_client->flushResponse(); // a response that goes on in the next read
 }
 
 void ProxyUpstreamConnection::fail(const char *reason)
