@@ -1,4 +1,5 @@
 #include "services/core/daemoncommandline.h"
+#include "services/core/observabilityserver.h"
 #include "services/core/unixsignalwatcher.h"
 #include "services/proxy/proxyserver.h"
 
@@ -6,8 +7,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTextStream>
 #include <QTimer>
+
+#include <fcntl.h>
+
+#include <memory>
 
 namespace {
 
@@ -55,8 +62,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"), QStringLiteral("Client connections per worker (default 10000)."),
         QStringLiteral("n"), QStringLiteral("10000"));
+    const QCommandLineOption accessLogOption(
+        QStringLiteral("access-log"),
+        QStringLiteral(
+            "Write every request as a JSON line (time, client, host, path, route, upstream, status, "
+            "bytes, durationMs) to this file, or - for standard output."),
+        QStringLiteral("file"));
     parser.addOptions({configOption, workersOption, headerTimeoutOption, idleTimeoutOption,
-                       upstreamTimeoutOption, maxConnectionsOption});
+                       upstreamTimeoutOption, maxConnectionsOption, accessLogOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
     if (!parser.isSet(configOption))
@@ -78,6 +91,15 @@ int main(int argc, char *argv[])
     if (!number(maxConnectionsOption, 1, &options.limits.maxConnections))
         return fail(QStringLiteral("--max-connections takes a positive number"));
 
+    if (parser.isSet(accessLogOption)) {
+        const QString path = parser.value(accessLogOption);
+        options.accessLogFd = path == u'-' ? 1
+                                           : ::open(QFile::encodeName(path).constData(),
+                                                    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        if (options.accessLogFd < 0)
+            return fail(QStringLiteral("cannot open the access log %1").arg(path));
+    }
+
     cape::ProxyServer server(options);
     QString error;
     if (!server.start(&error))
@@ -88,12 +110,43 @@ int main(int argc, char *argv[])
 
     const auto reload = [&server, &options](const QString &why) {
         QStringList errors;
-        if (server.reload(&errors))
+        if (server.reload(&errors)) {
             say(QStringLiteral("reloaded %1 (%2)").arg(options.configPath, why));
-        else
-            say(QStringLiteral("%1 not reloaded (%2); the routes in force stay:\n  %3")
-                    .arg(options.configPath, why, errors.join(QStringLiteral("\n  "))));
+            return errors;
+        }
+        say(QStringLiteral("%1 not reloaded (%2); the routes in force stay:\n  %3")
+                .arg(options.configPath, why, errors.join(QStringLiteral("\n  "))));
+        return errors;
     };
+    // The admin listener: /health, /metrics, POST /admin/reload.
+    std::unique_ptr<cape::ObservabilityServer> admin;
+    if (const auto address = server.state()->config.admin) {
+        admin = std::make_unique<cape::ObservabilityServer>(
+            [&server] {
+                const auto state = server.state();
+                QJsonObject problems;
+                for (qsizetype i = 0; i < state->config.routes.size(); ++i) {
+                    if (!state->problems.value(i).isEmpty())
+                        problems.insert(state->config.routes.at(i).host + state->config.routes.at(i).path,
+                                        state->problems.value(i));
+                }
+                QJsonObject details{{QStringLiteral("routes"), int(state->config.routes.size())},
+                                    {QStringLiteral("openConnections"), server.openConnections()}};
+                if (!problems.isEmpty())
+                    details.insert(QStringLiteral("problems"), problems);
+                return cape::ObservabilityServer::Health{server.isRunning(), details};
+            },
+            [&server] { return server.metrics(); });
+        admin->addAction(QStringLiteral("/admin/reload"), [&reload] {
+            const QStringList errors = reload(QStringLiteral("POST /admin/reload"));
+            QJsonObject details{{QStringLiteral("reloaded"), errors.isEmpty()}};
+            if (!errors.isEmpty())
+                details.insert(QStringLiteral("errors"), QJsonArray::fromStringList(errors));
+            return cape::ObservabilityServer::Health{errors.isEmpty(), details};
+        });
+        if (!admin->listen(address->toString(), &error))
+            return fail(error);
+    }
     cape::UnixSignalWatcher unixSignals;
     QObject::connect(&unixSignals, &cape::UnixSignalWatcher::hangup, &app,
                      [&reload] { reload(QStringLiteral("SIGHUP")); });

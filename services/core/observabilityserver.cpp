@@ -4,6 +4,7 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QJsonObject>
 
@@ -26,6 +27,16 @@ ObservabilityServer::ObservabilityServer(HealthProbe health, MetricsWriter metri
 }
 
 ObservabilityServer::~ObservabilityServer() = default;
+
+void ObservabilityServer::addAction(const QString &path, std::function<Health()> action)
+{
+    m_server->route(path, QHttpServerRequest::Method::Post, [action] {
+        const Health outcome = action();
+        return QHttpServerResponse(outcome.details,
+                                   outcome.ok ? QHttpServerResponse::StatusCode::Ok
+                                              : QHttpServerResponse::StatusCode::UnprocessableEntity);
+    });
+}
 
 bool ObservabilityServer::listen(const QString &address, QString *error)
 {

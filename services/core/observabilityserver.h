@@ -32,6 +32,9 @@ public:
     // "host:port" (or ":port", all addresses); false with the reason when
     // it cannot listen there.
     bool listen(const QString &address, QString *error);
+    // POST path runs the action: 200 with its details when it went well,
+    // 422 with them when not (a reload refused, say).
+    void addAction(const QString &path, std::function<Health()> action);
     quint16 port() const { return m_port; }
 
 private:

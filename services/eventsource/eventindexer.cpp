@@ -2,7 +2,7 @@
 
 #include "eventkeys.h"
 #include "indexbatch.h"
-#include "jsontext.h"
+#include "services/core/jsontext.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -292,8 +292,8 @@ void EventIndexer::writeBatch(const QList<Entry> &entries)
     // The groups first, as the reference creates them before writing.
     for (const QByteArray &persisted : batch->persistedStreams()) {
         if (!m_knownGroups.contains(persisted)) {
-            m_writer.command(
-                {QByteArrayLiteral("XGROUP"), QByteArrayLiteral("CREATE"), persisted, persisted, QByteArrayLiteral("$"), QByteArrayLiteral("MKSTREAM")});
+            m_writer.command({QByteArrayLiteral("XGROUP"), QByteArrayLiteral("CREATE"), persisted, persisted,
+                              QByteArrayLiteral("$"), QByteArrayLiteral("MKSTREAM")});
             m_knownGroups.insert(persisted);
         }
     }
@@ -307,7 +307,8 @@ void EventIndexer::writeBatch(const QList<Entry> &entries)
         described->append({command.key, command.events});
     }
     for (const IndexBatch::Append &append : batch->appends()) {
-        m_writer.command(QList<QByteArray>{QByteArrayLiteral("XADD"), append.stream, QByteArrayLiteral("*")} + append.fields);
+        m_writer.command(QList<QByteArray>{QByteArrayLiteral("XADD"), append.stream, QByteArrayLiteral("*")} +
+                         append.fields);
         described->append({append.stream, 1});
         for (const QByteArray &channel : append.channels) {
             m_writer.command({QByteArrayLiteral("PUBLISH"), channel, append.message});

@@ -1,8 +1,8 @@
 #include "eventsourceclient.h"
 
 #include "eventkeys.h"
-#include "jsontext.h"
 #include "queuedevent.h"
+#include "services/core/jsontext.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

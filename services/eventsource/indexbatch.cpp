@@ -1,7 +1,7 @@
 #include "indexbatch.h"
 
 #include "eventkeys.h"
-#include "jsontext.h"
+#include "services/core/jsontext.h"
 
 #include <QHash>
 

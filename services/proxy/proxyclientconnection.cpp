@@ -18,6 +18,13 @@ constexpr qsizetype ReplayLimit = 64 * 1024;       // a request larger than this
 constexpr qsizetype OutputHighWater = 1024 * 1024; // the other side pauses above this
 constexpr int MaxAttempts = 3;
 
+qint64 monotonicUs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
 } // namespace
 
 ProxyClientConnection::ProxyClientConnection(ProxyWorker &worker, int fd, QByteArray peer, bool tls)
@@ -150,6 +157,11 @@ void ProxyClientConnection::startRequest()
     m_responseStarted = false;
     m_closeAfterResponse = !m_request.keepAlive();
     m_bodyBytes = 0;
+    m_recording = true;
+    m_startedUs = monotonicUs();
+    m_status = 0;
+    m_sentBytes = 0;
+    m_upstreamLabel.clear();
 
     // The host: Host, or an absolute-form request target.
     QByteArray url = m_request.url();
@@ -169,7 +181,8 @@ void ProxyClientConnection::startRequest()
         return;
     }
     const qsizetype question = url.indexOf('?');
-    const QString path = QString::fromUtf8(question < 0 ? url : url.left(question));
+    m_logPath = question < 0 ? url : url.left(question);
+    const QString path = QString::fromUtf8(m_logPath);
     const QByteArray query = question < 0 ? QByteArray() : url.mid(question);
     m_host = QString::fromUtf8(host);
 
@@ -225,6 +238,7 @@ bool ProxyClientConnection::connectUpstream()
             continue;
         }
         m_upstream = upstream;
+        m_upstreamLabel = endpoint->label;
         m_upstream->attach(this, m_request.method() == "HEAD");
         return true;
     }
@@ -278,6 +292,8 @@ void ProxyClientConnection::upstreamActive()
 void ProxyClientConnection::onResponseHead(const HttpMessageParser &response)
 {
     const int status = response.status();
+    if (status >= 200 || status == 101)
+        m_status = status;
     QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + response.reason() + "\r\n" +
                       response.endToEndHeaders();
     if (status == 101) {
@@ -297,6 +313,7 @@ void ProxyClientConnection::onResponseBytes(const char *data, qsizetype size)
     // Queued: the upstream flushes once per read (head and body in one send).
     m_responseStarted = true;
     upstreamActive();
+    m_sentBytes += size;
     m_out.append(data, size);
     if (m_upstream && pendingOutput() > OutputHighWater)
         m_upstream->setReading(false); // the client takes it slower than the upstream sends
@@ -309,6 +326,7 @@ void ProxyClientConnection::flushResponse()
 
 void ProxyClientConnection::onUpgraded()
 {
+    record(101); // the tunnel's life is no request's duration
     m_phase = Phase::Tunnel;
     m_deadline = m_worker.m_loop.now() + m_worker.m_limits.idleTimeoutMs;
     flush();
@@ -319,6 +337,7 @@ void ProxyClientConnection::onUpgraded()
 void ProxyClientConnection::onResponseComplete(bool upstreamReusable)
 {
     ProxyUpstreamConnection *upstream = std::exchange(m_upstream, nullptr);
+    record(m_status);
     flush();
     if (m_phase == Phase::Closing) { // the client went
         if (upstream) {
@@ -363,6 +382,8 @@ void ProxyClientConnection::onUpstreamFailed(const char *reason)
     ProxyUpstreamConnection *upstream = std::exchange(m_upstream, nullptr);
     const bool answered = m_responseStarted || (upstream && upstream->hasAnswered());
     const bool refused = upstream && upstream->isConnecting();
+    if (upstream)
+        m_worker.recordUpstreamError(upstream->endpoint());
     if (upstream) {
         if (refused)
             m_worker.markDown(upstream->endpoint());
@@ -433,6 +454,15 @@ void ProxyClientConnection::respond(int status, const QByteArray &reason, const 
     if (m_request.method() != "HEAD")
         response += text;
     m_responseStarted = true;
+    m_sentBytes += response.size();
+    if (!m_recording) { // an answer before any routing: a request all the same
+        m_recording = true;
+        m_startedUs = monotonicUs();
+        m_upstreamLabel.clear();
+        m_host.clear();
+        m_logPath.clear();
+    }
+    record(status);
     write(response.constData(), response.size());
     if (close) {
         m_phase = Phase::Closing;
@@ -488,8 +518,30 @@ void ProxyClientConnection::updateEvents()
     }
 }
 
+void ProxyClientConnection::record(int status)
+{
+    if (!m_recording)
+        return;
+    m_recording = false;
+    ProxyWorker::Exchange exchange;
+    exchange.client = m_peer;
+    exchange.host = m_host;
+    exchange.path = m_logPath;
+    if (m_state && m_route >= 0) {
+        const ProxyConfig::Route &route = m_state->config.routes.at(m_route);
+        exchange.route = route.host + route.path;
+    }
+    exchange.upstream = m_upstreamLabel;
+    exchange.status = status;
+    exchange.bytes = m_sentBytes;
+    exchange.durationUs = monotonicUs() - m_startedUs;
+    m_worker.recordExchange(exchange);
+}
+
 void ProxyClientConnection::close()
 {
+    // Left before its answer was whole: nginx's 499, or the status already sent.
+    record(m_status != 0 ? m_status : 499);
     if (m_upstream) {
         m_upstream->detach();
         m_upstream->close();

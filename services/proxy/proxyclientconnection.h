@@ -56,6 +56,8 @@ private:
     void updateEvents();
     void close();
     QByteArray upstreamHead() const;
+    // The exchange in progress, to the worker's log and counters (once).
+    void record(int status);
 
     ProxyWorker &m_worker;
     int m_fd;
@@ -83,6 +85,13 @@ private:
     bool m_responseStarted = false;
     bool m_closeAfterResponse = false;
     qint64 m_bodyBytes = 0;
+    // For the access log and /metrics.
+    bool m_recording = false;
+    qint64 m_startedUs = 0;
+    int m_status = 0;
+    qint64 m_sentBytes = 0;
+    QByteArray m_logPath;
+    QString m_upstreamLabel;
 };
 
 } // namespace cape

@@ -141,6 +141,7 @@ bool ProxyServer::start(QString *error)
     const int count = m_options.workers > 0 ? m_options.workers : std::max(1, QThread::idealThreadCount());
     for (int i = 0; i < count; ++i) {
         auto worker = std::make_unique<ProxyWorker>([this] { return this->state(); }, m_options.limits);
+        worker->setAccessLog(m_options.accessLogFd);
         if (!worker->listen(state->config.listen, error)) {
             stop();
             return false;
@@ -157,8 +158,10 @@ bool ProxyServer::start(QString *error)
 bool ProxyServer::reload(QStringList *errors)
 {
     std::shared_ptr<ProxyState> state;
-    if (!load(errors, &state))
+    if (!load(errors, &state)) {
+        ++m_reloadFailures;
         return false;
+    }
     const auto current = this->state();
     const auto addresses = [](const ProxyConfig &config) {
         QStringList list;
@@ -170,12 +173,86 @@ bool ProxyServer::reload(QStringList *errors)
         *errors = {
             QStringLiteral("$.listen: the listeners changed; that takes a restart (the routes were not "
                            "reloaded either)")};
+        ++m_reloadFailures;
         return false;
     }
+    ++m_reloads;
     setState(state);
     resolveServices();
     emit reloaded();
     return true;
+}
+
+QByteArray ProxyServer::metrics() const
+{
+    ProxyWorker::Stats total;
+    for (const auto &worker : m_workers) {
+        const ProxyWorker::Stats stats = worker->stats();
+        for (auto it = stats.routes.cbegin(); it != stats.routes.cend(); ++it) {
+            ProxyWorker::RouteStats &route = total.routes[it.key()];
+            for (auto status = it->byStatus.cbegin(); status != it->byStatus.cend(); ++status)
+                route.byStatus[status.key()] += status.value();
+            for (size_t i = 0; i < route.latency.size(); ++i)
+                route.latency[i] += it->latency[i];
+            route.latencySeconds += it->latencySeconds;
+            route.count += it->count;
+        }
+        for (auto it = stats.upstreamErrors.cbegin(); it != stats.upstreamErrors.cend(); ++it)
+            total.upstreamErrors[it.key()] += it.value();
+    }
+    // Label values escaped as the text format wants.
+    const auto label = [](const QString &value) {
+        QByteArray text = value.toUtf8();
+        text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return text;
+    };
+    QByteArray out;
+    out +=
+        "# HELP cape_proxyd_requests_total Requests answered, by route (host/path; empty: none matched) and "
+        "status (499: the client left first).\n# TYPE cape_proxyd_requests_total counter\n";
+    QStringList routes = total.routes.keys();
+    routes.sort();
+    for (const QString &route : std::as_const(routes)) {
+        const ProxyWorker::RouteStats &stats = total.routes[route];
+        QList<int> statuses = stats.byStatus.keys();
+        std::sort(statuses.begin(), statuses.end());
+        for (const int status : std::as_const(statuses))
+            out += "cape_proxyd_requests_total{route=\"" + label(route) + "\",status=\"" +
+                   QByteArray::number(status) + "\"} " + QByteArray::number(stats.byStatus.value(status)) +
+                   '\n';
+    }
+    out += "# HELP cape_proxyd_request_duration_seconds From a request's head to the end of its answer.\n"
+           "# TYPE cape_proxyd_request_duration_seconds histogram\n";
+    for (const QString &route : std::as_const(routes)) {
+        const ProxyWorker::RouteStats &stats = total.routes[route];
+        const QByteArray name = "cape_proxyd_request_duration_seconds";
+        const QByteArray labels = "route=\"" + label(route) + '"';
+        quint64 cumulative = 0;
+        for (size_t i = 0; i < ProxyWorker::LatencyBounds.size(); ++i) {
+            cumulative += stats.latency[i];
+            out += name + "_bucket{" + labels + ",le=\"" + QByteArray::number(ProxyWorker::LatencyBounds[i]) +
+                   "\"} " + QByteArray::number(cumulative) + '\n';
+        }
+        out += name + "_bucket{" + labels + ",le=\"+Inf\"} " + QByteArray::number(stats.count) + '\n';
+        out += name + "_sum{" + labels + "} " + QByteArray::number(stats.latencySeconds, 'g', 9) + '\n';
+        out += name + "_count{" + labels + "} " + QByteArray::number(stats.count) + '\n';
+    }
+    out += "# HELP cape_proxyd_upstream_errors_total Upstream connections refused, reset or closed early, by "
+           "endpoint.\n# TYPE cape_proxyd_upstream_errors_total counter\n";
+    for (auto it = total.upstreamErrors.cbegin(); it != total.upstreamErrors.cend(); ++it)
+        out += "cape_proxyd_upstream_errors_total{upstream=\"" + label(it.key()) + "\"} " +
+               QByteArray::number(it.value()) + '\n';
+    out += "# HELP cape_proxyd_open_connections Client connections open now.\n"
+           "# TYPE cape_proxyd_open_connections gauge\ncape_proxyd_open_connections " +
+           QByteArray::number(openConnections()) + '\n';
+    out += "# HELP cape_proxyd_reloads_total Configurations reloaded.\n# TYPE cape_proxyd_reloads_total "
+           "counter\n"
+           "cape_proxyd_reloads_total " +
+           QByteArray::number(m_reloads) + '\n';
+    out += "# HELP cape_proxyd_reload_failures_total Reloads refused (the configuration in force stayed).\n"
+           "# TYPE cape_proxyd_reload_failures_total counter\ncape_proxyd_reload_failures_total " +
+           QByteArray::number(m_reloadFailures) + '\n';
+    return out;
 }
 
 void ProxyServer::stop()

@@ -28,6 +28,7 @@ public:
         int workers = 0; // 0: one per CPU
         ProxyWorker::Limits limits;
         int resolveIntervalMs = 5000;
+        int accessLogFd = -1; // JSON lines of every exchange; -1: none
     };
 
     explicit ProxyServer(const Options &options, QObject *parent = nullptr);
@@ -41,6 +42,10 @@ public:
 
     std::shared_ptr<const ProxyState> state() const;
     int openConnections() const;
+    // Prometheus text: requests by route and status, their latency, upstream
+    // errors, open connections, reloads.
+    QByteArray metrics() const;
+    bool isRunning() const { return !m_workers.empty(); }
 
 signals:
     void reloaded();
@@ -56,6 +61,8 @@ private:
     std::vector<std::unique_ptr<ProxyWorker>> m_workers;
     QTimer m_resolveTimer;
     bool m_resolving = false;
+    quint64 m_reloads = 0;
+    quint64 m_reloadFailures = 0;
 };
 
 } // namespace cape

@@ -3,6 +3,9 @@
 #include "proxyclientconnection.h"
 #include "proxyupstreamconnection.h"
 
+#include "services/core/isotime.h"
+#include "services/core/jsontext.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -101,6 +104,8 @@ void ProxyWorker::stop()
         m_loop.quit();
         m_thread.join();
     }
+    if (!m_accessLog.isEmpty())
+        flushAccessLog();
     // The loop has ended: what is left is closed here.
     for (ProxyClientConnection *client : std::exchange(m_clients, {}))
         delete client;
@@ -144,8 +149,68 @@ void ProxyWorker::closeClient(ProxyClientConnection *client)
         m_loop.retire(client);
 }
 
+ProxyWorker::Stats ProxyWorker::stats() const
+{
+    std::lock_guard lock(m_statsMutex);
+    return m_stats;
+}
+
+void ProxyWorker::recordExchange(const Exchange &exchange)
+{
+    {
+        std::lock_guard lock(m_statsMutex);
+        RouteStats &route = m_stats.routes[exchange.route];
+        ++route.byStatus[exchange.status];
+        const double seconds = double(exchange.durationUs) / 1e6;
+        size_t bucket = 0;
+        while (bucket < LatencyBounds.size() && seconds > LatencyBounds[bucket])
+            ++bucket;
+        ++route.latency[bucket];
+        route.latencySeconds += seconds;
+        ++route.count;
+    }
+    if (m_accessLogFd < 0)
+        return;
+    const auto text = [](const QString &value) { return JsonText::quote(value); };
+    m_accessLog +=
+        "{\"time\":\"" + IsoTime::format(IsoTime::nowMs()) + "\",\"client\":\"" + exchange.client +
+        "\",\"host\":" + text(exchange.host) + ",\"path\":" + text(QString::fromUtf8(exchange.path)) +
+        ",\"route\":" + text(exchange.route) + ",\"upstream\":" + text(exchange.upstream) +
+        ",\"status\":" + QByteArray::number(exchange.status) +
+        ",\"bytes\":" + QByteArray::number(exchange.bytes) +
+        ",\"durationMs\":" + QByteArray::number(double(exchange.durationUs) / 1000, 'f', 3) + "}\n";
+    if (m_accessLog.size() > 3500)
+        flushAccessLog();
+}
+
+void ProxyWorker::flushAccessLog()
+{
+    // Lines stay whole: each write() below PIPE_BUF is not interleaved with
+    // another worker's on a pipe, and O_APPEND keeps them whole in a file.
+    qsizetype at = 0;
+    while (at < m_accessLog.size()) {
+        qsizetype end = std::min(m_accessLog.size(), at + 4000);
+        if (end < m_accessLog.size())
+            end = m_accessLog.lastIndexOf('\n', end - 1) + 1;
+        if (end <= at)
+            end = m_accessLog.indexOf('\n', at) + 1; // one line longer than the page
+        [[maybe_unused]] const ssize_t written =
+            ::write(m_accessLogFd, m_accessLog.constData() + at, size_t(end - at));
+        at = end;
+    }
+    m_accessLog.clear();
+}
+
+void ProxyWorker::recordUpstreamError(const QString &endpoint)
+{
+    std::lock_guard lock(m_statsMutex);
+    ++m_stats.upstreamErrors[endpoint];
+}
+
 void ProxyWorker::tick()
 {
+    if (!m_accessLog.isEmpty())
+        flushAccessLog();
     const qint64 now = m_loop.now();
     // Copied: a deadline may close the client.
     const std::vector<ProxyClientConnection *> clients(m_clients.begin(), m_clients.end());

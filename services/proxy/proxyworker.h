@@ -6,9 +6,11 @@
 #include <QHash>
 #include <QString>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unordered_set>
 
@@ -41,6 +43,34 @@ public:
     };
     using StateSource = std::function<std::shared_ptr<const ProxyState>()>;
 
+    // One request and its answer, for the access log and /metrics.
+    struct Exchange
+    {
+        QByteArray client;
+        QString host;
+        QByteArray path;
+        QString route; // host/path of the route, empty when none matched
+        QString upstream;
+        int status = 0; // 499: the client left before its answer
+        qint64 bytes = 0;
+        qint64 durationUs = 0;
+    };
+    // Request latency buckets, in seconds (Prometheus "le").
+    static constexpr std::array<double, 11> LatencyBounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                          0.1,   0.25,   0.5,   1,    5};
+    struct RouteStats
+    {
+        QHash<int, quint64> byStatus;
+        std::array<quint64, LatencyBounds.size() + 1> latency{}; // per bucket, the last one above them all
+        double latencySeconds = 0;
+        quint64 count = 0;
+    };
+    struct Stats
+    {
+        QHash<QString, RouteStats> routes;
+        QHash<QString, quint64> upstreamErrors;
+    };
+
     ProxyWorker(StateSource state, const Limits &limits);
     ~ProxyWorker();
 
@@ -50,6 +80,10 @@ public:
     void stop(); // returns when the thread has ended and every socket is closed
 
     int openConnections() const { return m_openConnections.load(std::memory_order_relaxed); }
+    Stats stats() const;
+    // Before start(): JSON lines of every exchange to this file descriptor
+    // (written in whole lines, at most every 250 ms per worker); -1: none.
+    void setAccessLog(int fd) { m_accessLogFd = fd; }
 
 private:
     friend class ProxyClientConnection;
@@ -66,6 +100,9 @@ private:
     // down and those tried already; nullptr when none is left.
     const ProxyState::Endpoint *pickEndpoint(const ProxyState &state, int route, const QList<QString> &tried);
     void markDown(const QString &endpoint);
+    void recordExchange(const Exchange &exchange);
+    void recordUpstreamError(const QString &endpoint);
+    void flushAccessLog();
 
     StateSource m_state;
     Limits m_limits;
@@ -78,6 +115,10 @@ private:
     const ProxyState *m_roundRobinState = nullptr; // whose routes m_nextEndpoint counts
     QHash<int, unsigned> m_nextEndpoint;
     std::atomic<int> m_openConnections{0};
+    mutable std::mutex m_statsMutex; // the worker writes, /metrics reads
+    Stats m_stats;
+    int m_accessLogFd = -1;
+    QByteArray m_accessLog; // whole lines not yet written
 };
 
 } // namespace cape

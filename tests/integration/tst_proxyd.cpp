@@ -1,4 +1,5 @@
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -86,7 +87,7 @@ class TestProxyd : public QObject
 
     QTemporaryDir m_dir;
     QList<QProcess *> m_processes;
-    quint16 m_upstreamA = 0, m_upstreamB = 0, m_dead = 0, m_proxy = 0;
+    quint16 m_upstreamA = 0, m_upstreamB = 0, m_dead = 0, m_proxy = 0, m_admin = 0;
     QProcess *m_proxyProcess = nullptr;
 
     QProcess *startUpstream(quint16 port, const QString &name)
@@ -99,6 +100,20 @@ class TestProxyd : public QObject
     }
 
     QString configPath() const { return m_dir.filePath(QStringLiteral("proxy.json")); }
+    QString accessLogPath() const { return m_dir.filePath(QStringLiteral("access.log")); }
+
+    // The admin listener: method, path, and the status and body it answers.
+    Response admin(const QByteArray &method, const QByteArray &path)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_admin);
+        if (!socket.waitForConnected(5000))
+            return {};
+        socket.write(method + ' ' + path +
+                     " HTTP/1.1\r\nHost: admin\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        QByteArray buffer;
+        return readResponse(socket, buffer);
+    }
 
     void writeConfig(const QByteArray &json)
     {
@@ -135,7 +150,10 @@ class TestProxyd : public QObject
             routes << extra;
         const QJsonObject listener{{QStringLiteral("address"), QStringLiteral("127.0.0.1:%1").arg(m_proxy)}};
         return QJsonDocument(QJsonObject{{QStringLiteral("listen"), QJsonArray{listener}},
-                                         {QStringLiteral("routes"), routes}})
+                                         {QStringLiteral("routes"), routes},
+                                         {QStringLiteral("admin"),
+                                          QJsonObject{{QStringLiteral("address"),
+                                                       QStringLiteral("127.0.0.1:%1").arg(m_admin)}}}})
             .toJson();
     }
 
@@ -162,6 +180,7 @@ private slots:
         m_upstreamB = freePort();
         m_dead = freePort(); // nobody listens: connections are refused
         m_proxy = freePort();
+        m_admin = freePort();
         startUpstream(m_upstreamA, QStringLiteral("A"));
         startUpstream(m_upstreamB, QStringLiteral("B"));
         for (const quint16 port : {m_upstreamA, m_upstreamB}) {
@@ -179,7 +198,8 @@ private slots:
         m_proxyProcess->start(QStringLiteral(CAPE_PROXYD_BINARY),
                               {QStringLiteral("--config"), configPath(), QStringLiteral("--workers"),
                                QStringLiteral("2"), QStringLiteral("--header-timeout"), QStringLiteral("700"),
-                               QStringLiteral("--upstream-timeout"), QStringLiteral("1500")});
+                               QStringLiteral("--upstream-timeout"), QStringLiteral("1500"),
+                               QStringLiteral("--access-log"), accessLogPath()});
         m_processes << m_proxyProcess;
         QTRY_COMPARE_WITH_TIMEOUT(get("app.test", "/x").status, 200, 10000);
     }
@@ -337,6 +357,55 @@ private slots:
         QCOMPARE(get("app.test", "/after").status, 200);
     }
 
+    void countsAndLogsEveryRequest()
+    {
+        QCOMPARE(get("app.test", "/api/counted").status, 200);
+        QCOMPARE(get("nowhere.test", "/uncounted").status, 404);
+        const Response health = admin("GET", "/health");
+        QCOMPARE(health.status, 200);
+        QCOMPARE(health.json().value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+        const QByteArray metrics = admin("GET", "/metrics").body;
+        QVERIFY2(metrics.contains("cape_proxyd_requests_total{route=\"app.test/api\",status=\"200\"}"),
+                 metrics.constData());
+        QVERIFY2(metrics.contains("cape_proxyd_requests_total{route=\"\",status=\"404\"}"),
+                 metrics.constData());
+        QVERIFY2(metrics.contains(
+                     "cape_proxyd_request_duration_seconds_bucket{route=\"app.test/api\",le=\"+Inf\"}"),
+                 metrics.constData());
+        // The refusing endpoint of the failover test, counted.
+        QVERIFY2(metrics.contains("cape_proxyd_upstream_errors_total{upstream=\"127.0.0.1:" +
+                                  QByteArray::number(m_dead)),
+                 metrics.constData());
+        QVERIFY2(metrics.contains("cape_proxyd_open_connections "), metrics.constData());
+        // The access log: a JSON line per request, written within a quarter second.
+        QByteArray log;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QFile file(accessLogPath());
+                log = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+                return log.contains("/uncounted");
+            }(),
+            5000);
+        QJsonObject counted, uncounted;
+        for (const QByteArray &line : log.split('\n')) {
+            const QJsonObject entry = QJsonDocument::fromJson(line).object();
+            if (entry.value(QLatin1String("path")).toString() == u"/api/counted")
+                counted = entry;
+            if (entry.value(QLatin1String("path")).toString() == u"/uncounted")
+                uncounted = entry;
+        }
+        QCOMPARE(counted.value(QLatin1String("status")).toInt(), 200);
+        QCOMPARE(counted.value(QLatin1String("route")).toString(), QStringLiteral("app.test/api"));
+        QCOMPARE(counted.value(QLatin1String("upstream")).toString(),
+                 QStringLiteral("127.0.0.1:%1").arg(m_upstreamA));
+        QCOMPARE(counted.value(QLatin1String("client")).toString(), QStringLiteral("127.0.0.1"));
+        QVERIFY(counted.value(QLatin1String("bytes")).toInt() > 100);
+        QVERIFY(counted.value(QLatin1String("durationMs")).toDouble() > 0);
+        QVERIFY(counted.value(QLatin1String("time")).toString().endsWith(u'Z'));
+        QCOMPARE(uncounted.value(QLatin1String("status")).toInt(), 404);
+        QCOMPARE(uncounted.value(QLatin1String("route")).toString(), QString());
+    }
+
     void reloadsOnAChangedFileAndKeepsTheOldRoutesOnErrors()
     {
         QCOMPARE(get("new.test", "/").status, 404);
@@ -350,10 +419,15 @@ private slots:
                                   said.constData(), 10000);
         QVERIFY2(said.contains("routes[0].servce: unknown member"), said.constData());
         QCOMPARE(get("new.test", "/").status, 200);
+        // POST /admin/reload says why it refuses.
+        const Response refused = admin("POST", "/admin/reload");
+        QCOMPARE(refused.status, 422);
+        QVERIFY2(refused.body.contains("unknown member"), refused.body.constData());
         // SIGHUP reloads too.
         writeConfig(standardConfig());
         ::kill(pid_t(m_proxyProcess->processId()), SIGHUP);
         QTRY_COMPARE_WITH_TIMEOUT(get("new.test", "/").status, 404, 10000);
+        QCOMPARE(admin("POST", "/admin/reload").status, 200);
     }
 };
 
