@@ -12,6 +12,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <csignal>
 #include <fcntl.h>
 
 #include <memory>
@@ -34,6 +35,9 @@ void say(const QString &message)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // OpenSSL writes to sockets without MSG_NOSIGNAL: a peer gone mid-write
+    // must be an error, not the end of the process.
+    ::signal(SIGPIPE, SIG_IGN);
     cape::DaemonCommandLine commandLine(
         QStringLiteral("cape-proxyd"),
         QStringLiteral(

@@ -3,6 +3,9 @@
 #include "proxyupstreamconnection.h"
 #include "proxyworker.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -27,12 +30,16 @@ qint64 monotonicUs()
 
 } // namespace
 
-ProxyClientConnection::ProxyClientConnection(ProxyWorker &worker, int fd, QByteArray peer, bool tls)
+ProxyClientConnection::ProxyClientConnection(ProxyWorker &worker, int fd, QByteArray peer,
+                                             std::shared_ptr<const TlsContexts> tls)
     : m_worker(worker)
     , m_fd(fd)
     , m_peer(std::move(peer))
-    , m_tls(tls)
+    , m_tls(tls != nullptr)
+    , m_tlsContexts(std::move(tls))
 {
+    if (m_tlsContexts)
+        m_ssl = m_tlsContexts->newConnection(m_fd);
     m_deadline = m_worker.m_loop.now() + m_worker.m_limits.headerTimeoutMs;
     m_events = EPOLLIN | EPOLLRDHUP;
     m_worker.m_loop.watch(m_fd, m_events, this);
@@ -45,6 +52,10 @@ ProxyClientConnection::~ProxyClientConnection()
         m_upstream->detach();
         m_upstream->close();
     }
+    if (m_ssl) {
+        SSL_shutdown(m_ssl); // a close_notify if the socket takes it; no waiting for the peer's
+        SSL_free(m_ssl);
+    }
     if (m_fd >= 0) {
         m_worker.m_loop.unwatch(m_fd);
         ::close(m_fd);
@@ -54,8 +65,17 @@ ProxyClientConnection::~ProxyClientConnection()
 
 void ProxyClientConnection::onEvents(std::uint32_t events)
 {
-    if (events & EPOLLOUT)
+    if (m_tls && !m_ssl) {
+        close(); // OpenSSL could not make the connection's state
+        return;
+    }
+    if (events & EPOLLOUT) {
         flush();
+        if (std::exchange(m_tlsWantsWrite, false) && m_phase != Phase::Closing) {
+            readSome();
+            return;
+        }
+    }
     if (m_phase == Phase::Closing)
         return;
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
@@ -67,7 +87,7 @@ void ProxyClientConnection::readSome()
     if (m_readingPaused)
         return;
     char buffer[ReadChunk];
-    const ssize_t got = ::read(m_fd, buffer, sizeof buffer);
+    const ssize_t got = receive(buffer, sizeof buffer);
     if (got < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return;
@@ -83,6 +103,34 @@ void ProxyClientConnection::readSome()
     }
     m_in.append(buffer, got);
     process();
+    // TLS may hold decrypted bytes the socket no longer signals.
+    if (m_ssl && m_phase != Phase::Closing && !m_readingPaused && SSL_pending(m_ssl) > 0)
+        readSome();
+}
+
+ssize_t ProxyClientConnection::receive(char *buffer, size_t size)
+{
+    if (!m_ssl)
+        return ::read(m_fd, buffer, size);
+    ERR_clear_error();
+    const int got = SSL_read(m_ssl, buffer, int(size));
+    if (got > 0)
+        return got;
+    switch (SSL_get_error(m_ssl, got)) {
+    case SSL_ERROR_WANT_READ:
+        errno = EAGAIN;
+        return -1;
+    case SSL_ERROR_WANT_WRITE:
+        m_tlsWantsWrite = true;
+        updateEvents();
+        errno = EAGAIN;
+        return -1;
+    case SSL_ERROR_ZERO_RETURN:
+        return 0; // close_notify
+    default:
+        errno = ECONNRESET; // a failed handshake (no shared version, a bad record): nothing to answer
+        return -1;
+    }
 }
 
 void ProxyClientConnection::process()
@@ -487,7 +535,7 @@ void ProxyClientConnection::write(const char *data, qsizetype size)
 
 void ProxyClientConnection::flush()
 {
-    const SocketOutput::Result result = m_out.writeTo(m_fd);
+    const SocketOutput::Result result = m_out.writeTo(m_fd, m_ssl);
     if (result == SocketOutput::Result::Failed) {
         close();
         return;
@@ -510,7 +558,7 @@ void ProxyClientConnection::updateEvents()
     std::uint32_t events = 0;
     if (!m_readingPaused && m_phase != Phase::Closing)
         events |= EPOLLIN | EPOLLRDHUP;
-    if (!m_out.isEmpty())
+    if (!m_out.isEmpty() || m_tlsWantsWrite)
         events |= EPOLLOUT;
     if (events != m_events) {
         m_events = events;

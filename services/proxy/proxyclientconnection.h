@@ -24,7 +24,9 @@ class ProxyWorker;
 class ProxyClientConnection : public EpollLoop::Watcher
 {
 public:
-    ProxyClientConnection(ProxyWorker &worker, int fd, QByteArray peer, bool tls);
+    // tls: the certificates to speak TLS with (nullptr: plain HTTP).
+    ProxyClientConnection(ProxyWorker &worker, int fd, QByteArray peer,
+                          std::shared_ptr<const TlsContexts> tls);
     ~ProxyClientConnection() override;
 
     void onEvents(std::uint32_t events) override;
@@ -44,6 +46,8 @@ private:
     enum class Phase { Head, Body, AwaitResponse, Tunnel, Closing };
 
     void readSome();
+    // read(2), or SSL_read: bytes, 0 at the end, -1 with errno (EAGAIN: later).
+    ssize_t receive(char *buffer, size_t size);
     void process();
     void startRequest();
     bool connectUpstream();
@@ -63,6 +67,9 @@ private:
     int m_fd;
     QByteArray m_peer; // the client's address, for X-Forwarded-For
     bool m_tls;
+    std::shared_ptr<const TlsContexts> m_tlsContexts; // kept: its SNI callback runs during the handshake
+    SSL *m_ssl = nullptr;
+    bool m_tlsWantsWrite = false; // a TLS read that must write first (the handshake)
     Phase m_phase = Phase::Head;
     QByteArray m_in;
     SocketOutput m_out;

@@ -97,6 +97,11 @@ bool ProxyServer::load(QStringList *errors, std::shared_ptr<ProxyState> *state) 
         return false;
     auto built = std::make_shared<ProxyState>();
     built->config = *config;
+    if (!config->certificates.isEmpty()) {
+        built->tls = TlsContexts::load(*config, errors);
+        if (!built->tls)
+            return false;
+    }
     built->routes = RouteTable(config->routes);
     for (const ProxyConfig::Route &route : config->routes) {
         QList<ProxyState::Endpoint> endpoints;

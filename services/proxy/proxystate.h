@@ -2,6 +2,7 @@
 
 #include "proxyconfig.h"
 #include "routetable.h"
+#include "tlscontexts.h"
 
 #include <sys/socket.h>
 
@@ -24,8 +25,9 @@ struct ProxyState
 
     ProxyConfig config;
     RouteTable routes;
-    QList<QList<Endpoint>> upstreams; // per route, in the configuration's order
-    QList<QString> problems;          // per route: why it has no upstream (DNS), or empty
+    QList<QList<Endpoint>> upstreams;       // per route, in the configuration's order
+    QList<QString> problems;                // per route: why it has no upstream (DNS), or empty
+    std::shared_ptr<const TlsContexts> tls; // when any certificate is configured
 };
 
 } // namespace cape

@@ -139,7 +139,16 @@ void ProxyWorker::accept(int listenFd, bool tls)
         QByteArray peer(text);
         if (peer.startsWith("::ffff:"))
             peer = peer.mid(7); // an IPv4 client on a dual-stack socket
-        m_clients.insert(new ProxyClientConnection(*this, fd, peer, tls));
+        std::shared_ptr<const TlsContexts> contexts;
+        if (tls) {
+            const auto state = m_state();
+            contexts = state ? state->tls : nullptr;
+            if (!contexts) {
+                ::close(fd); // no certificate to speak TLS with
+                continue;
+            }
+        }
+        m_clients.insert(new ProxyClientConnection(*this, fd, peer, contexts));
     }
 }
 

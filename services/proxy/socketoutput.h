@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 
+typedef struct ssl_st SSL;
+
 namespace cape {
 
 // Bytes waiting for a non-blocking socket: written as far as the socket
@@ -12,8 +14,9 @@ public:
     enum class Result { Written, Pending, Failed };
 
     void append(const char *data, qsizetype size) { m_data.append(data, size); }
-    // Writes what it can; Written when nothing is left.
-    Result writeTo(int fd);
+    // Writes what it can (through TLS when ssl is set); Written when
+    // nothing is left.
+    Result writeTo(int fd, SSL *ssl = nullptr);
     qsizetype pending() const { return m_data.size() - m_sent; }
     bool isEmpty() const { return pending() == 0; }
 

@@ -383,7 +383,8 @@ private slots:
             [&] {
                 QFile file(accessLogPath());
                 log = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-                return log.contains("/uncounted");
+                return log.contains("/uncounted") &&
+                       log.contains("/api/counted"); // each worker writes its own
             }(),
             5000);
         QJsonObject counted, uncounted;
