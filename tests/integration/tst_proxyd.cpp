@@ -1,3 +1,5 @@
+#include "proxy/loopbackport.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -11,14 +13,9 @@
 
 #include <csignal>
 
-namespace {
+using namespace cape;
 
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
+namespace {
 
 // A response as a client reads it off the wire.
 struct Response
@@ -176,21 +173,15 @@ class TestProxyd : public QObject
 private slots:
     void initTestCase()
     {
-        m_upstreamA = freePort();
-        m_upstreamB = freePort();
-        m_dead = freePort(); // nobody listens: connections are refused
-        m_proxy = freePort();
-        m_admin = freePort();
+        m_upstreamA = test::freePort();
+        m_upstreamB = test::freePort();
+        m_dead = test::freePort(); // nobody listens: connections are refused
+        m_proxy = test::freePort();
+        m_admin = test::freePort();
         startUpstream(m_upstreamA, QStringLiteral("A"));
         startUpstream(m_upstreamB, QStringLiteral("B"));
         for (const quint16 port : {m_upstreamA, m_upstreamB}) {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                [port] {
-                    QTcpSocket probe;
-                    probe.connectToHost(QHostAddress::LocalHost, port);
-                    return probe.waitForConnected(200);
-                }(),
-                10000);
+            QTRY_VERIFY_WITH_TIMEOUT(test::isListening(port), 10000);
         }
         writeConfig(standardConfig());
         m_proxyProcess = new QProcess(this);

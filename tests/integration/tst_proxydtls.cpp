@@ -1,3 +1,5 @@
+#include "proxy/loopbackport.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,14 +12,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
+using namespace cape;
 
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
+namespace {
 
 // The openssl tool, as people run it; its output (stdout and stderr).
 QByteArray openssl(const QStringList &args, const QByteArray &input = {}, int *exitCode = nullptr)
@@ -152,27 +149,15 @@ private slots:
         QVERIFY(
             issue("stray", QStringLiteral("DNS:stray.test"))); // its key belongs to no route's certificate
 
-        m_upstream = freePort();
-        m_https = freePort();
+        m_upstream = test::freePort();
+        m_https = test::freePort();
         auto *upstream = new QProcess(this);
         upstream->start(QStringLiteral("python3"), {QStringLiteral(CAPE_TEST_PROXY_UPSTREAM),
                                                     QString::number(m_upstream), QStringLiteral("U")});
         m_processes << upstream;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [this] {
-                QTcpSocket probe;
-                probe.connectToHost(QHostAddress::LocalHost, m_upstream);
-                return probe.waitForConnected(200);
-            }(),
-            10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::isListening(m_upstream), 10000);
         QVERIFY(startProxy(config(path("app.key"))));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [this] {
-                QTcpSocket probe;
-                probe.connectToHost(QHostAddress::LocalHost, m_https);
-                return probe.waitForConnected(200);
-            }(),
-            10000);
+        QTRY_VERIFY_WITH_TIMEOUT(test::isListening(m_https), 10000);
     }
 
     void cleanupTestCase()
@@ -240,7 +225,7 @@ private slots:
     {
         QTemporaryDir other;
         const quint16 busy = m_https;
-        m_https = freePort();
+        m_https = test::freePort();
         QProcess *proxy = startProxy(config(path("stray.key")));
         QVERIFY(proxy->waitForFinished(10000));
         m_https = busy;
