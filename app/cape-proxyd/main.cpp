@@ -66,6 +66,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"), QStringLiteral("Client connections per worker (default 10000)."),
         QStringLiteral("n"), QStringLiteral("10000"));
+    const QCommandLineOption drainTimeoutOption(
+        QStringLiteral("drain-timeout"),
+        QStringLiteral("On SIGTERM, answers in progress may take this long to finish (default 10000)."),
+        QStringLiteral("ms"), QStringLiteral("10000"));
     const QCommandLineOption accessLogOption(
         QStringLiteral("access-log"),
         QStringLiteral(
@@ -73,7 +77,7 @@ int main(int argc, char *argv[])
             "bytes, durationMs) to this file, or - for standard output."),
         QStringLiteral("file"));
     parser.addOptions({configOption, workersOption, headerTimeoutOption, idleTimeoutOption,
-                       upstreamTimeoutOption, maxConnectionsOption, accessLogOption});
+                       upstreamTimeoutOption, maxConnectionsOption, accessLogOption, drainTimeoutOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
     if (!parser.isSet(configOption))
@@ -92,6 +96,9 @@ int main(int argc, char *argv[])
         !number(idleTimeoutOption, 100, &options.limits.idleTimeoutMs) ||
         !number(upstreamTimeoutOption, 100, &options.limits.upstreamTimeoutMs))
         return fail(QStringLiteral("timeouts are milliseconds, at least 100"));
+    int drainTimeoutMs = 0;
+    if (!number(drainTimeoutOption, 0, &drainTimeoutMs))
+        return fail(QStringLiteral("--drain-timeout takes milliseconds"));
     if (!number(maxConnectionsOption, 1, &options.limits.maxConnections))
         return fail(QStringLiteral("--max-connections takes a positive number"));
 
@@ -154,10 +161,22 @@ int main(int argc, char *argv[])
     cape::UnixSignalWatcher unixSignals;
     QObject::connect(&unixSignals, &cape::UnixSignalWatcher::hangup, &app,
                      [&reload] { reload(QStringLiteral("SIGHUP")); });
-    QObject::connect(&unixSignals, &cape::UnixSignalWatcher::terminate, &app, [&server](int) {
-        say(QStringLiteral("stopping"));
-        server.stop();
-        QCoreApplication::exit(0);
+    // SIGTERM (a rolling update's): no new connections; those open end after
+    // their answer, within --drain-timeout. A second signal stops at once.
+    bool draining = false;
+    QObject::connect(&unixSignals, &cape::UnixSignalWatcher::terminate, &app, [&](int) {
+        if (std::exchange(draining, true)) {
+            say(QStringLiteral("stopping now"));
+            server.stop();
+            QCoreApplication::exit(0);
+            return;
+        }
+        say(QStringLiteral("draining: %1 connection(s) open").arg(server.openConnections()));
+        server.drain(drainTimeoutMs, [&server] {
+            say(QStringLiteral("stopping (%1 connection(s) left)").arg(server.openConnections()));
+            server.stop();
+            QCoreApplication::exit(0);
+        });
     });
     // A swarm config or secret is replaced, not edited: watch the directory too.
     QFileSystemWatcher watcher({options.configPath, QFileInfo(options.configPath).absolutePath()});

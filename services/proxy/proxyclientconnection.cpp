@@ -203,7 +203,7 @@ void ProxyClientConnection::startRequest()
     m_replayable = true;
     m_requestComplete = false;
     m_responseStarted = false;
-    m_closeAfterResponse = !m_request.keepAlive();
+    m_closeAfterResponse = !m_request.keepAlive() || m_worker.isDraining();
     m_bodyBytes = 0;
     m_recording = true;
     m_startedUs = monotonicUs();
@@ -422,6 +422,10 @@ void ProxyClientConnection::finishExchange()
     m_phase = Phase::Head;
     m_deadline = m_worker.m_loop.now() +
                  (m_in.isEmpty() ? m_worker.m_limits.idleTimeoutMs : m_worker.m_limits.headerTimeoutMs);
+    if (m_worker.isDraining() && m_in.isEmpty()) {
+        close();
+        return;
+    }
     process(); // a pipelined next request
 }
 
@@ -454,6 +458,15 @@ void ProxyClientConnection::onUpstreamFailed(const char *reason)
         return; // connectUpstream answered 502/503
     }
     respond(502, "Bad Gateway", "The upstream failed: " + QByteArray(reason) + '.', true);
+}
+
+void ProxyClientConnection::drain()
+{
+    if (m_phase == Phase::Head && m_headBytes == 0 && m_in.isEmpty()) {
+        close(); // between requests: nothing is lost
+        return;
+    }
+    m_closeAfterResponse = true; // told so in the answer's head, if it is not written yet
 }
 
 void ProxyClientConnection::checkDeadline(qint64 now)

@@ -31,6 +31,8 @@ public:
 
     void onEvents(std::uint32_t events) override;
     void checkDeadline(qint64 now);
+    // The proxy is stopping: closed now if idle, else after its answer.
+    void drain();
 
     // From its upstream connection.
     void onResponseHead(const HttpMessageParser &response);

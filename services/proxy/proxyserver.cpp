@@ -1,6 +1,7 @@
 #include "proxyserver.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QPointer>
 #include <QThread>
@@ -258,6 +259,22 @@ QByteArray ProxyServer::metrics() const
            "# TYPE cape_proxyd_reload_failures_total counter\ncape_proxyd_reload_failures_total " +
            QByteArray::number(m_reloadFailures) + '\n';
     return out;
+}
+
+void ProxyServer::drain(int timeoutMs, std::function<void()> done)
+{
+    m_resolveTimer.stop();
+    for (const auto &worker : m_workers)
+        worker->drain();
+    auto *poll = new QTimer(this);
+    const QDeadlineTimer deadline(timeoutMs);
+    connect(poll, &QTimer::timeout, this, [this, poll, deadline, done] {
+        if (openConnections() > 0 && !deadline.hasExpired())
+            return;
+        poll->deleteLater();
+        done();
+    });
+    poll->start(50);
 }
 
 void ProxyServer::stop()

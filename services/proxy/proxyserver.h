@@ -39,6 +39,9 @@ public:
     // Reads the configuration again; false with its errors (the old one stays).
     bool reload(QStringList *errors);
     void stop();
+    // Every worker drains (see ProxyWorker::drain); done() once no client
+    // connection is left, or when timeoutMs have passed.
+    void drain(int timeoutMs, std::function<void()> done);
 
     std::shared_ptr<const ProxyState> state() const;
     int openConnections() const;

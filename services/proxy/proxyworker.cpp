@@ -116,6 +116,20 @@ void ProxyWorker::stop()
     qDeleteAll(std::exchange(m_listeners, {}));
 }
 
+void ProxyWorker::drain()
+{
+    m_loop.post([this] {
+        m_draining = true;
+        for (Listener *listener : std::exchange(m_listeners, {})) {
+            m_loop.unwatch(listener->fd());
+            delete listener; // closes the socket: new connections are refused (or go to another process)
+        }
+        const std::vector<ProxyClientConnection *> clients(m_clients.begin(), m_clients.end());
+        for (ProxyClientConnection *client : clients)
+            client->drain();
+    });
+}
+
 void ProxyWorker::accept(int listenFd, bool tls)
 {
     for (int i = 0; i < 64; ++i) { // a fair share, then the other sockets' turn

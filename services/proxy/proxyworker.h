@@ -78,6 +78,10 @@ public:
     bool listen(const QList<ProxyConfig::Listener> &listeners, QString *error);
     void start();
     void stop(); // returns when the thread has ended and every socket is closed
+    // Stops accepting, closes idle connections, and ends the others after
+    // their current answer; openConnections() says when all are gone.
+    void drain();
+    bool isDraining() const { return m_draining; }
 
     int openConnections() const { return m_openConnections.load(std::memory_order_relaxed); }
     Stats stats() const;
@@ -118,7 +122,8 @@ private:
     mutable std::mutex m_statsMutex; // the worker writes, /metrics reads
     Stats m_stats;
     int m_accessLogFd = -1;
-    QByteArray m_accessLog; // whole lines not yet written
+    bool m_draining = false; // the loop's thread only
+    QByteArray m_accessLog;  // whole lines not yet written
 };
 
 } // namespace cape

@@ -421,6 +421,35 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(get("new.test", "/").status, 404, 10000);
         QCOMPARE(admin("POST", "/admin/reload").status, 200);
     }
+
+    // Last: it ends the proxy.
+    void drainsOnSigtermFinishingWhatItStarted()
+    {
+        // An idle kept-alive connection, and a slow answer in progress.
+        QTcpSocket idle;
+        idle.connectToHost(QHostAddress::LocalHost, m_proxy);
+        QVERIFY(idle.waitForConnected(5000));
+        idle.write("GET /echo HTTP/1.1\r\nHost: app.test\r\n\r\n");
+        QByteArray idleBuffer;
+        QCOMPARE(readResponse(idle, idleBuffer).status, 200);
+        QTcpSocket slow;
+        slow.connectToHost(QHostAddress::LocalHost, m_proxy);
+        QVERIFY(slow.waitForConnected(5000));
+        slow.write("GET /slow?ms=1200 HTTP/1.1\r\nHost: app.test\r\n\r\n");
+        QTest::qWait(300); // at the upstream by now
+
+        ::kill(pid_t(m_proxyProcess->processId()), SIGTERM);
+        // No new connections; the idle one is closed at once.
+        QTRY_VERIFY_WITH_TIMEOUT(!test::isListening(m_proxy), 5000);
+        QVERIFY(idle.state() == QAbstractSocket::UnconnectedState || idle.waitForDisconnected(2000));
+        // The answer in progress arrives whole, and says the connection ends.
+        QByteArray buffer;
+        const Response answer = readResponse(slow, buffer);
+        QCOMPARE(answer.status, 200);
+        QVERIFY2(answer.head.contains("Connection: close"), answer.head.constData());
+        QVERIFY(m_proxyProcess->waitForFinished(5000));
+        QCOMPARE(m_proxyProcess->exitCode(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProxyd)
