@@ -66,6 +66,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"), QStringLiteral("Client connections per worker (default 10000)."),
         QStringLiteral("n"), QStringLiteral("10000"));
+    const QCommandLineOption healthIntervalOption(
+        QStringLiteral("health-interval"),
+        QStringLiteral("How often routes with a healthPath check each endpoint (default 5000)."),
+        QStringLiteral("ms"), QStringLiteral("5000"));
     const QCommandLineOption drainTimeoutOption(
         QStringLiteral("drain-timeout"),
         QStringLiteral("On SIGTERM, answers in progress may take this long to finish (default 10000)."),
@@ -77,7 +81,8 @@ int main(int argc, char *argv[])
             "bytes, durationMs) to this file, or - for standard output."),
         QStringLiteral("file"));
     parser.addOptions({configOption, workersOption, headerTimeoutOption, idleTimeoutOption,
-                       upstreamTimeoutOption, maxConnectionsOption, accessLogOption, drainTimeoutOption});
+                       upstreamTimeoutOption, maxConnectionsOption, accessLogOption, drainTimeoutOption,
+                       healthIntervalOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
     if (!parser.isSet(configOption))
@@ -96,6 +101,8 @@ int main(int argc, char *argv[])
         !number(idleTimeoutOption, 100, &options.limits.idleTimeoutMs) ||
         !number(upstreamTimeoutOption, 100, &options.limits.upstreamTimeoutMs))
         return fail(QStringLiteral("timeouts are milliseconds, at least 100"));
+    if (!number(healthIntervalOption, 100, &options.healthIntervalMs))
+        return fail(QStringLiteral("--health-interval takes milliseconds, at least 100"));
     int drainTimeoutMs = 0;
     if (!number(drainTimeoutOption, 0, &drainTimeoutMs))
         return fail(QStringLiteral("--drain-timeout takes milliseconds"));

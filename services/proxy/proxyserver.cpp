@@ -56,7 +56,16 @@ QList<ProxyState::Endpoint> resolve(const QString &host, quint16 port, QString *
 ProxyServer::ProxyServer(const Options &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
+    , m_health([this] { return state(); }, options.healthIntervalMs, options.healthTimeoutMs)
 {
+    connect(&m_health, &UpstreamHealthChecker::changed, this, [this] {
+        const auto current = state();
+        if (!current)
+            return;
+        auto next = std::make_shared<ProxyState>(*current);
+        applyHealth(*next);
+        setState(next);
+    });
     m_resolveTimer.setInterval(m_options.resolveIntervalMs);
     connect(&m_resolveTimer, &QTimer::timeout, this, &ProxyServer::resolveServices);
 }
@@ -70,6 +79,13 @@ std::shared_ptr<const ProxyState> ProxyServer::state() const
 {
     std::lock_guard lock(m_stateMutex);
     return m_state;
+}
+
+void ProxyServer::applyHealth(ProxyState &state) const
+{
+    state.unhealthy.clear();
+    for (const ProxyConfig::Route &route : state.config.routes)
+        state.unhealthy << m_health.unhealthy().value(route.host + route.path);
 }
 
 void ProxyServer::setState(std::shared_ptr<const ProxyState> state)
@@ -131,6 +147,7 @@ bool ProxyServer::load(QStringList *errors, std::shared_ptr<ProxyState> *state) 
         built->upstreams << endpoints;
         built->problems << problem;
     }
+    applyHealth(*built);
     *state = built;
     return true;
 }
@@ -158,6 +175,7 @@ bool ProxyServer::start(QString *error)
         worker->start();
     resolveServices();
     m_resolveTimer.start();
+    m_health.start();
     return true;
 }
 
@@ -279,6 +297,7 @@ void ProxyServer::drain(int timeoutMs, std::function<void()> done)
 
 void ProxyServer::stop()
 {
+    m_health.stop();
     m_resolveTimer.stop();
     for (const auto &worker : m_workers)
         worker->stop();

@@ -2,6 +2,7 @@
 
 #include "proxystate.h"
 #include "proxyworker.h"
+#include "upstreamhealthchecker.h"
 
 #include <QObject>
 #include <QStringList>
@@ -28,7 +29,9 @@ public:
         int workers = 0; // 0: one per CPU
         ProxyWorker::Limits limits;
         int resolveIntervalMs = 5000;
-        int accessLogFd = -1; // JSON lines of every exchange; -1: none
+        int accessLogFd = -1;        // JSON lines of every exchange; -1: none
+        int healthIntervalMs = 5000; // routes with a healthPath
+        int healthTimeoutMs = 2000;
     };
 
     explicit ProxyServer(const Options &options, QObject *parent = nullptr);
@@ -57,12 +60,15 @@ private:
     bool load(QStringList *errors, std::shared_ptr<ProxyState> *state) const;
     void resolveServices();
     void setState(std::shared_ptr<const ProxyState> state);
+    // The health checker's findings, written into a state's routes.
+    void applyHealth(ProxyState &state) const;
 
     Options m_options;
     mutable std::mutex m_stateMutex;
     std::shared_ptr<const ProxyState> m_state;
     std::vector<std::unique_ptr<ProxyWorker>> m_workers;
     QTimer m_resolveTimer;
+    UpstreamHealthChecker m_health;
     bool m_resolving = false;
     quint64 m_reloads = 0;
     quint64 m_reloadFailures = 0;

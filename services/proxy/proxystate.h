@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 namespace cape {
@@ -28,6 +29,7 @@ struct ProxyState
     QList<QList<Endpoint>> upstreams;       // per route, in the configuration's order
     QList<QString> problems;                // per route: why it has no upstream (DNS), or empty
     std::shared_ptr<const TlsContexts> tls; // when any certificate is configured
+    QList<QSet<QString>> unhealthy;         // per route: endpoints its health path found failing
 };
 
 } // namespace cape

@@ -293,7 +293,8 @@ const ProxyState::Endpoint *ProxyWorker::pickEndpoint(const ProxyState &state, i
             endpoints.at(qsizetype((next + unsigned(i)) % unsigned(endpoints.size())));
         if (tried.contains(endpoint.label))
             continue;
-        if (m_downUntil.value(endpoint.label) > now) {
+        if (m_downUntil.value(endpoint.label) > now ||
+            state.unhealthy.value(route).contains(endpoint.label)) {
             if (!fallback)
                 fallback = &endpoint;
             continue;

@@ -84,14 +84,15 @@ class TestProxyd : public QObject
 
     QTemporaryDir m_dir;
     QList<QProcess *> m_processes;
-    quint16 m_upstreamA = 0, m_upstreamB = 0, m_dead = 0, m_proxy = 0, m_admin = 0;
+    quint16 m_upstreamA = 0, m_upstreamB = 0, m_sick = 0, m_dead = 0, m_proxy = 0, m_admin = 0;
     QProcess *m_proxyProcess = nullptr;
 
-    QProcess *startUpstream(quint16 port, const QString &name)
+    QProcess *startUpstream(quint16 port, const QString &name, const QStringList &more = {})
     {
         auto *process = new QProcess(this);
         process->start(QStringLiteral("python3"),
-                       {QStringLiteral(CAPE_TEST_PROXY_UPSTREAM), QString::number(port), name});
+                       QStringList{QStringLiteral(CAPE_TEST_PROXY_UPSTREAM), QString::number(port), name} +
+                           more);
         m_processes << process;
         return process;
     }
@@ -142,7 +143,9 @@ class TestProxyd : public QObject
             route("*.pool.test", {m_upstreamA, m_upstreamB}),
             route("failover.test", {m_dead, m_upstreamB}),
             route("dead.test", {m_dead}),
-            route("secure.test", {m_upstreamA}, {{QStringLiteral("redirectToHttps"), true}})};
+            route("secure.test", {m_upstreamA}, {{QStringLiteral("redirectToHttps"), true}}),
+            route("checked.test", {m_upstreamA, m_sick},
+                  {{QStringLiteral("healthPath"), QStringLiteral("/health")}})};
         for (const QJsonValue &extra : extraRoutes)
             routes << extra;
         const QJsonObject listener{{QStringLiteral("address"), QStringLiteral("127.0.0.1:%1").arg(m_proxy)}};
@@ -175,12 +178,14 @@ private slots:
     {
         m_upstreamA = test::freePort();
         m_upstreamB = test::freePort();
+        m_sick = test::freePort(); // answers requests, fails its health check
         m_dead = test::freePort(); // nobody listens: connections are refused
         m_proxy = test::freePort();
         m_admin = test::freePort();
         startUpstream(m_upstreamA, QStringLiteral("A"));
         startUpstream(m_upstreamB, QStringLiteral("B"));
-        for (const quint16 port : {m_upstreamA, m_upstreamB}) {
+        startUpstream(m_sick, QStringLiteral("Sick"), {QStringLiteral("unhealthy")});
+        for (const quint16 port : {m_upstreamA, m_upstreamB, m_sick}) {
             QTRY_VERIFY_WITH_TIMEOUT(test::isListening(port), 10000);
         }
         writeConfig(standardConfig());
@@ -190,7 +195,8 @@ private slots:
                               {QStringLiteral("--config"), configPath(), QStringLiteral("--workers"),
                                QStringLiteral("2"), QStringLiteral("--header-timeout"), QStringLiteral("700"),
                                QStringLiteral("--upstream-timeout"), QStringLiteral("1500"),
-                               QStringLiteral("--access-log"), accessLogPath()});
+                               QStringLiteral("--access-log"), accessLogPath(),
+                               QStringLiteral("--health-interval"), QStringLiteral("300")});
         m_processes << m_proxyProcess;
         QTRY_COMPARE_WITH_TIMEOUT(get("app.test", "/x").status, 200, 10000);
     }
@@ -249,6 +255,20 @@ private slots:
         QVERIFY2(dead.body.contains(QByteArray::number(m_dead)), dead.body.constData());
         // An upstream that drops the connection without answering.
         QCOMPARE(get("app.test", "/drop").status, 502);
+    }
+
+    void leavesOutEndpointsThatFailTheirHealthCheck()
+    {
+        // Once checked, the endpoint whose /health says 503 gets nothing,
+        // though it would answer: every request goes to the healthy one.
+        const auto servers = [this] {
+            QStringList seen;
+            for (int i = 0; i < 8; ++i)
+                seen << get("checked.test", "/echo").json().value(QLatin1String("server")).toString();
+            return seen;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(servers().count(QStringLiteral("A")), 8, 5000);
+        QCOMPARE(servers().count(QStringLiteral("Sick")), 0);
     }
 
     void keepsConnectionsAliveAndAnswersPipelinedRequestsInOrder()

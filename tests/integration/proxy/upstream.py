@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """An upstream for cape-proxyd's tests: a real HTTP/1.1 server (Python's http.server, threaded).
 
-    upstream.py PORT NAME
+    upstream.py PORT NAME [unhealthy]
 
 GET|POST|... /echo...   JSON: the server's name, method, path, headers, body length (chunked bodies read)
 GET /slow?ms=N         answers after N ms
 GET /drop              closes the connection without answering
 GET /stream?chunks=N   a chunked response of N chunks
 GET /tunnel            Upgrade: echo -> 101, then every byte sent back
+GET /health            200, or 503 when started "unhealthy"
 """
 import json
 import socket
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 NAME = sys.argv[2]
+HEALTHY = len(sys.argv) < 4 or sys.argv[3] != "unhealthy"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -54,6 +56,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/drop":
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if url.path == "/health":
+            self.send(200 if HEALTHY else 503, {"server": NAME, "healthy": HEALTHY})
             return
         if url.path == "/slow":
             time.sleep(int(query.get("ms", ["1000"])[0]) / 1000)
