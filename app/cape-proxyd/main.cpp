@@ -66,6 +66,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"), QStringLiteral("Client connections per worker (default 10000)."),
         QStringLiteral("n"), QStringLiteral("10000"));
+    const QCommandLineOption maxBodyOption(
+        QStringLiteral("max-body"),
+        QStringLiteral(
+            "The largest request body passed on, in bytes (default 1073741824): larger ones get 413."),
+        QStringLiteral("bytes"), QStringLiteral("1073741824"));
     const QCommandLineOption healthIntervalOption(
         QStringLiteral("health-interval"),
         QStringLiteral("How often routes with a healthPath check each endpoint (default 5000)."),
@@ -82,7 +87,7 @@ int main(int argc, char *argv[])
         QStringLiteral("file"));
     parser.addOptions({configOption, workersOption, headerTimeoutOption, idleTimeoutOption,
                        upstreamTimeoutOption, maxConnectionsOption, accessLogOption, drainTimeoutOption,
-                       healthIntervalOption});
+                       healthIntervalOption, maxBodyOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
     if (!parser.isSet(configOption))
@@ -103,6 +108,10 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("timeouts are milliseconds, at least 100"));
     if (!number(healthIntervalOption, 100, &options.healthIntervalMs))
         return fail(QStringLiteral("--health-interval takes milliseconds, at least 100"));
+    bool bodyValid = false;
+    options.limits.bodyBytes = parser.value(maxBodyOption).toLongLong(&bodyValid);
+    if (!bodyValid || options.limits.bodyBytes < 0)
+        return fail(QStringLiteral("--max-body takes a number of bytes"));
     int drainTimeoutMs = 0;
     if (!number(drainTimeoutOption, 0, &drainTimeoutMs))
         return fail(QStringLiteral("--drain-timeout takes milliseconds"));

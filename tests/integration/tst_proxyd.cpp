@@ -196,7 +196,8 @@ private slots:
                                QStringLiteral("2"), QStringLiteral("--header-timeout"), QStringLiteral("700"),
                                QStringLiteral("--upstream-timeout"), QStringLiteral("1500"),
                                QStringLiteral("--access-log"), accessLogPath(),
-                               QStringLiteral("--health-interval"), QStringLiteral("300")});
+                               QStringLiteral("--health-interval"), QStringLiteral("300"),
+                               QStringLiteral("--max-body"), QStringLiteral("4194304")});
         m_processes << m_proxyProcess;
         QTRY_COMPARE_WITH_TIMEOUT(get("app.test", "/x").status, 200, 10000);
     }
@@ -352,6 +353,10 @@ private slots:
         QCOMPARE(request("GET / HTTP/1.1\r\nHost: app.test\r\nX-Big: " + QByteArray(20000, 'b') + "\r\n\r\n")
                      .status,
                  431);
+        // A body over --max-body: refused at its head, before any of it moves.
+        QCOMPARE(
+            request("POST /api/big HTTP/1.1\r\nHost: app.test\r\nContent-Length: 10485760\r\n\r\n").status,
+            413);
         // Slowloris: half a head, then nothing; 408 after --header-timeout.
         QTcpSocket slow;
         slow.connectToHost(QHostAddress::LocalHost, m_proxy);
