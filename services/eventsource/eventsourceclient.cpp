@@ -2,6 +2,7 @@
 
 #include "eventkeys.h"
 #include "queuedevent.h"
+#include "services/core/isotime.h"
 #include "services/core/jsontext.h"
 
 #include <QCoreApplication>
@@ -149,7 +150,7 @@ void EventsourceClient::write(const Input &given, Written done, bool broadcast,
     const QDateTime timestamp = input.timestamp.isValid() ? input.timestamp : QDateTime::currentDateTimeUtc();
     m_commands.command({bytes("XADD"), queue, bytes("*"), bytes("data"), compact(input.data), bytes("rid"),
                         nullable(input.rid), bytes("timestamp"),
-                        '"' + QueuedEvent::isoTimestamp(timestamp.toMSecsSinceEpoch()) + '"', bytes("domain"),
+                        '"' + IsoTime::format(timestamp.toMSecsSinceEpoch()) + '"', bytes("domain"),
                         JsonText::quote(input.domain), bytes("pid"), JsonText::quote(input.pid),
                         bytes("ppid"), nullable(input.ppid), bytes("name"), JsonText::quote(input.name),
                         bytes("broadcast"), broadcast ? bytes("true") : bytes("false")},
@@ -171,7 +172,7 @@ void EventsourceClient::schedule(const QDateTime &due, const Input &input, Done 
     const QDateTime timestamp = input.timestamp.isValid() ? input.timestamp : QDateTime::currentDateTimeUtc();
     // The member is the event's JSON in the schema's order, as the client writes it.
     const QByteArray event = "{\"data\":" + compact(input.data) + ",\"rid\":" + nullable(input.rid) +
-                             ",\"timestamp\":\"" + QueuedEvent::isoTimestamp(timestamp.toMSecsSinceEpoch()) +
+                             ",\"timestamp\":\"" + IsoTime::format(timestamp.toMSecsSinceEpoch()) +
                              "\",\"domain\":" + JsonText::quote(input.domain) +
                              ",\"pid\":" + JsonText::quote(input.pid) + ",\"ppid\":" + nullable(input.ppid) +
                              ",\"name\":" + JsonText::quote(input.name) + '}';

@@ -145,7 +145,7 @@ QueuedEvent QueuedEvent::fromFields(const Fields &fields, qint64 nowMs)
     // schema's own (data) before those it extends (process-meta).
     event.m_queueFields = {{"data", data},
                            {"rid", nullable(rid)},
-                           {"timestamp", '"' + isoTimestamp(event.m_timestampMs) + '"'},
+                           {"timestamp", '"' + IsoTime::format(event.m_timestampMs) + '"'},
                            {"domain", JsonText::quote(event.m_domain)},
                            {"pid", JsonText::quote(event.m_pid)},
                            {"ppid", nullable(event.m_ppid)},
@@ -171,11 +171,6 @@ std::optional<QueuedEvent::Fields> QueuedEvent::fieldsOfJson(const QByteArray &j
     for (const auto &[name, raw] : *members)
         fields.append({name.toUtf8(), raw});
     return fields;
-}
-
-QByteArray QueuedEvent::isoTimestamp(qint64 ms)
-{
-    return IsoTime::format(ms);
 }
 
 std::optional<qint64> QueuedEvent::parseTimestamp(const QString &text)

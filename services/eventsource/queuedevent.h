@@ -38,8 +38,6 @@ public:
     // The same fields, each its JSON, as the reference queues a scheduled event.
     Fields queueFields() const { return m_queueFields; }
 
-    // Date.prototype.toJSON: 2026-11-27T08:00:00.000Z.
-    static QByteArray isoTimestamp(qint64 ms);
     // As new Date(value) reads the timestamps clients send (ISO 8601, or ms).
     static std::optional<qint64> parseTimestamp(const QString &text);
 

@@ -19,17 +19,14 @@ bool isHopByHop(const QByteArray &name)
 
 } // namespace
 
-HttpMessageParser::HttpMessageParser(Kind kind, bool collectHead)
+HttpMessageParser::HttpMessageParser(Kind kind)
     : m_kind(kind)
-    , m_collect(collectHead)
 {
     http_parser_settings_init(&m_settings);
-    if (m_collect) {
-        m_settings.on_url = &HttpMessageParser::onUrl;
-        m_settings.on_status = &HttpMessageParser::onStatus;
-        m_settings.on_header_field = &HttpMessageParser::onHeaderField;
-        m_settings.on_header_value = &HttpMessageParser::onHeaderValue;
-    }
+    m_settings.on_url = &HttpMessageParser::onUrl;
+    m_settings.on_status = &HttpMessageParser::onStatus;
+    m_settings.on_header_field = &HttpMessageParser::onHeaderField;
+    m_settings.on_header_value = &HttpMessageParser::onHeaderValue;
     m_settings.on_headers_complete = &HttpMessageParser::onHeadersComplete;
     m_settings.on_message_complete = &HttpMessageParser::onMessageComplete;
     reset();

@@ -22,8 +22,9 @@ public:
     enum class Stop { NeedMore, HeadComplete, MessageComplete, Error };
     using Header = std::pair<QByteArray, QByteArray>;
 
-    // collectHead: keep the request line or status line and the headers.
-    HttpMessageParser(Kind kind, bool collectHead);
+    // Keeps the request line or status line and the headers (the proxy
+    // rewrites both heads).
+    explicit HttpMessageParser(Kind kind);
     HttpMessageParser(const HttpMessageParser &) = delete;
     HttpMessageParser &operator=(const HttpMessageParser &) = delete;
 
@@ -81,7 +82,6 @@ private:
     http_parser m_parser{};
     http_parser_settings m_settings{};
     Kind m_kind;
-    bool m_collect;
     bool m_noBody = false;
     bool m_headComplete = false;
     bool m_messageComplete = false;

@@ -75,7 +75,7 @@ private:
     Phase m_phase = Phase::Head;
     QByteArray m_in;
     SocketOutput m_out;
-    HttpMessageParser m_request{HttpMessageParser::Kind::Request, true};
+    HttpMessageParser m_request{HttpMessageParser::Kind::Request};
     qsizetype m_headBytes = 0;
     qint64 m_deadline = 0;
     bool m_readingPaused = false;

@@ -60,7 +60,7 @@ private:
     bool m_answered = false;
     bool m_closed = false;
     SocketOutput m_out;
-    HttpMessageParser m_response{HttpMessageParser::Kind::Response, true};
+    HttpMessageParser m_response{HttpMessageParser::Kind::Response};
     qint64 m_deadline = 0;
     std::uint32_t m_events = 0;
 };

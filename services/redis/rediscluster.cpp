@@ -260,13 +260,11 @@ void RedisCluster::send(const std::shared_ptr<Request> &request, const QString &
     }
     if (asking)
         node->connection.command({QByteArrayLiteral("ASKING")});
-    node->connection.command(request->args, [this, request, address](const RedisValue &reply) {
-        onReply(request, address, reply);
-    });
+    node->connection.command(request->args,
+                             [this, request](const RedisValue &reply) { onReply(request, reply); });
 }
 
-void RedisCluster::onReply(const std::shared_ptr<Request> &request, const QString &address,
-                           const RedisValue &reply)
+void RedisCluster::onReply(const std::shared_ptr<Request> &request, const RedisValue &reply)
 {
     const bool moved = reply.isErrorCode("MOVED");
     if (moved || reply.isErrorCode("ASK")) {
@@ -298,7 +296,6 @@ void RedisCluster::onReply(const std::shared_ptr<Request> &request, const QStrin
         });
         return;
     }
-    Q_UNUSED(address)
     if (request->callback)
         request->callback(reply);
 }

@@ -66,7 +66,7 @@ private:
     void refreshSlots();
     Node *nodeAt(const QString &address);
     void send(const std::shared_ptr<Request> &request, const QString &address, bool asking);
-    void onReply(const std::shared_ptr<Request> &request, const QString &address, const RedisValue &reply);
+    void onReply(const std::shared_ptr<Request> &request, const RedisValue &reply);
     void onNodeReady();
     void onNodeLost(const QString &reason);
     void fail(const QString &reason);

@@ -104,8 +104,7 @@ class TestProxyd : public QObject
     Response admin(const QByteArray &method, const QByteArray &path)
     {
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_admin);
-        if (!socket.waitForConnected(5000))
+        if (!test::connectTo(socket, m_admin))
             return {};
         socket.write(method + ' ' + path +
                      " HTTP/1.1\r\nHost: admin\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -160,8 +159,7 @@ class TestProxyd : public QObject
     Response request(const QByteArray &raw)
     {
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_proxy);
-        if (!socket.waitForConnected(5000))
+        if (!test::connectTo(socket, m_proxy))
             return {};
         socket.write(raw);
         QByteArray buffer;
@@ -275,8 +273,7 @@ private slots:
     void keepsConnectionsAliveAndAnswersPipelinedRequestsInOrder()
     {
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_proxy);
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(test::connectTo(socket, m_proxy));
         socket.write("GET /api/first HTTP/1.1\r\nHost: app.test\r\n\r\n"
                      "GET /second HTTP/1.1\r\nHost: app.test\r\n\r\n");
         QByteArray buffer;
@@ -313,8 +310,7 @@ private slots:
         QVERIFY(stream.body.endsWith("chunk 49;"));
         // HEAD: a length announced, no body sent.
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_proxy);
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(test::connectTo(socket, m_proxy));
         socket.write("HEAD /echo HTTP/1.1\r\nHost: app.test\r\n\r\nGET /api/after-head HTTP/1.1\r\nHost: "
                      "app.test\r\n\r\n");
         // The HEAD response's head, then straight away the next response.
@@ -329,8 +325,7 @@ private slots:
     void tunnelsAnUpgradedConnection()
     {
         QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_proxy);
-        QVERIFY(socket.waitForConnected(5000));
+        QVERIFY(test::connectTo(socket, m_proxy));
         socket.write(
             "GET /tunnel HTTP/1.1\r\nHost: app.test\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n");
         QByteArray buffer;
@@ -359,8 +354,7 @@ private slots:
             413);
         // Slowloris: half a head, then nothing; 408 after --header-timeout.
         QTcpSocket slow;
-        slow.connectToHost(QHostAddress::LocalHost, m_proxy);
-        QVERIFY(slow.waitForConnected(5000));
+        QVERIFY(test::connectTo(slow, m_proxy));
         slow.write("GET / HTTP/1.1\r\nHost: app");
         QByteArray buffer;
         QElapsedTimer waited;
@@ -452,14 +446,12 @@ private slots:
     {
         // An idle kept-alive connection, and a slow answer in progress.
         QTcpSocket idle;
-        idle.connectToHost(QHostAddress::LocalHost, m_proxy);
-        QVERIFY(idle.waitForConnected(5000));
+        QVERIFY(test::connectTo(idle, m_proxy));
         idle.write("GET /echo HTTP/1.1\r\nHost: app.test\r\n\r\n");
         QByteArray idleBuffer;
         QCOMPARE(readResponse(idle, idleBuffer).status, 200);
         QTcpSocket slow;
-        slow.connectToHost(QHostAddress::LocalHost, m_proxy);
-        QVERIFY(slow.waitForConnected(5000));
+        QVERIFY(test::connectTo(slow, m_proxy));
         slow.write("GET /slow?ms=1200 HTTP/1.1\r\nHost: app.test\r\n\r\n");
         QTest::qWait(300); // at the upstream by now
 

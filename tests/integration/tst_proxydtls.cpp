@@ -223,7 +223,6 @@ private slots:
 
     void refusesAKeyThatIsNotTheCertificates()
     {
-        QTemporaryDir other;
         const quint16 busy = m_https;
         m_https = test::freePort();
         QProcess *proxy = startProxy(config(path("stray.key")));

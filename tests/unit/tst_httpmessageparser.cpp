@@ -43,7 +43,7 @@ class TestHttpMessageParser : public QObject
 private slots:
     void stopsAtTheHeadThenAtTheEndOfABodylessRequest()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        HttpMessageParser parser(HttpMessageParser::Kind::Request);
         const QByteArray request = "GET /api/x?y=1 HTTP/1.1\r\nHost: App.example.com\r\nX-A: 1\r\n\r\n";
         const auto stops = run(parser, request);
         QCOMPARE(stops.size(), 2);
@@ -56,7 +56,7 @@ private slots:
 
     void givesTheBodyBackAsItCame()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        HttpMessageParser parser(HttpMessageParser::Kind::Request);
         const QByteArray head = "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n";
         const auto stops = run(parser, head + "hello" + "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
         QCOMPARE(stops.at(0).stop, Stop::HeadComplete);
@@ -69,8 +69,9 @@ private slots:
 
     void collectsTheRequestHead()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
-        const QByteArray request = "DELETE /a HTTP/1.0\r\nHost: h:8080\r\nConnection: keep-alive\r\nX-Long: a\r\n\r\n";
+        HttpMessageParser parser(HttpMessageParser::Kind::Request);
+        const QByteArray request =
+            "DELETE /a HTTP/1.0\r\nHost: h:8080\r\nConnection: keep-alive\r\nX-Long: a\r\n\r\n";
         QCOMPARE(parser.feed(request.constData(), size_t(request.size())).stop, Stop::HeadComplete);
         QCOMPARE(parser.method(), QByteArray("DELETE"));
         QCOMPARE(parser.url(), QByteArray("/a"));
@@ -81,8 +82,9 @@ private slots:
 
     void chunkedBodiesPassThrough()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Response, false);
-        const QByteArray response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        HttpMessageParser parser(HttpMessageParser::Kind::Response);
+        const QByteArray response =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
         const auto stops = run(parser, response);
         QCOMPARE(stops.last().stop, Stop::MessageComplete);
         QByteArray all, body;
@@ -96,7 +98,7 @@ private slots:
 
     void aResponseToHeadHasNoBody()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Response, false);
+        HttpMessageParser parser(HttpMessageParser::Kind::Response);
         parser.expectNoBody();
         const auto stops = run(parser, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
         QCOMPARE(stops.last().stop, Stop::MessageComplete);
@@ -104,7 +106,7 @@ private slots:
 
     void aResponseWithoutLengthEndsWithTheConnection()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Response, false);
+        HttpMessageParser parser(HttpMessageParser::Kind::Response);
         const auto stops = run(parser, "HTTP/1.0 200 OK\r\n\r\nsome bytes");
         QCOMPARE(stops.last().stop, Stop::NeedMore);
         QCOMPARE(parser.finish(), Stop::MessageComplete);
@@ -113,7 +115,7 @@ private slots:
 
     void refusesGarbage()
     {
-        HttpMessageParser parser(HttpMessageParser::Kind::Request, true);
+        HttpMessageParser parser(HttpMessageParser::Kind::Request);
         const auto stops = run(parser, "GARBAGE\r\n\r\n");
         QCOMPARE(stops.last().stop, Stop::Error);
     }

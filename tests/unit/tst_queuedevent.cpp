@@ -1,3 +1,4 @@
+#include "services/core/isotime.h"
 #include "services/eventsource/eventkeys.h"
 #include "services/eventsource/queuedevent.h"
 
@@ -35,11 +36,11 @@ private slots:
         for (const qint64 ms : std::as_const(samples)) {
             const QByteArray expected =
                 QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
-            QCOMPARE(QueuedEvent::isoTimestamp(ms), expected);
+            QCOMPARE(IsoTime::format(ms), expected);
             QCOMPARE(QueuedEvent::parseTimestamp(QString::fromLatin1(expected)), std::optional<qint64>(ms));
         }
         // Outside the fast path's range, and days that do not exist.
-        QCOMPARE(QueuedEvent::isoTimestamp(-1), QByteArray("1969-12-31T23:59:59.999Z"));
+        QCOMPARE(IsoTime::format(-1), QByteArray("1969-12-31T23:59:59.999Z"));
         QCOMPARE(QueuedEvent::parseTimestamp(QStringLiteral("2026-02-29T00:00:00.000Z")), std::nullopt);
         QCOMPARE(QueuedEvent::parseTimestamp(QStringLiteral("2026-13-01T00:00:00.000Z")), std::nullopt);
         // 24:00 is the end of the day, for ISO 8601 and for JavaScript's Date alike.

@@ -13,12 +13,18 @@ inline quint16 freePort()
     return probe.serverPort();
 }
 
+// Connects a socket to a loopback port; false if nobody accepts in time.
+inline bool connectTo(QTcpSocket &socket, quint16 port, int timeoutMs = 5000)
+{
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return socket.waitForConnected(timeoutMs);
+}
+
 // Whether something accepts connections on a loopback port now.
 inline bool isListening(quint16 port)
 {
     QTcpSocket probe;
-    probe.connectToHost(QHostAddress::LocalHost, port);
-    return probe.waitForConnected(200);
+    return connectTo(probe, port, 200);
 }
 
 } // namespace cape::test
