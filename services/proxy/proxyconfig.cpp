@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <cmath>
+
 namespace cape {
 
 namespace {
@@ -73,7 +75,8 @@ public:
         if (value.isUndefined() || value.isNull())
             return std::nullopt;
         const double number = value.toDouble(-1);
-        if (!value.isDouble() || number != double(qint64(number)) || number < 1 || number > 65535) {
+        // The range first: a huge number (8e72) does not fit an integer to compare with.
+        if (!value.isDouble() || number < 1 || number > 65535 || number != std::floor(number)) {
             error(member, QStringLiteral("must be a port number, 1 to 65535"));
             return std::nullopt;
         }

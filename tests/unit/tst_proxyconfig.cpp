@@ -68,6 +68,11 @@ private slots:
                                  << "routes[0].port: the service's port";
         QTest::newRow("port range") << doc(R"({"host":"a.b","service":"api","port":70000})")
                                     << "routes[0].port: must be a port number";
+        // Found by fuzz_proxyconfig: too big for an integer, once undefined behaviour.
+        QTest::newRow("huge port") << doc(R"({"host":"a.b","service":"api","port":80E71})")
+                                   << "routes[0].port: must be a port number";
+        QTest::newRow("fractional port") << doc(R"({"host":"a.b","service":"api","port":80.5})")
+                                         << "routes[0].port: must be a port number";
         QTest::newRow("bad host") << doc(R"({"host":"a*.b.com","service":"api","port":80})")
                                   << "routes[0].host: a*.b.com is no host name";
         QTest::newRow("bad path") << doc(R"({"host":"a.b","path":"api","service":"x","port":1})")
