@@ -1,17 +1,28 @@
 #include "httpmessageparser.h"
 
+#include "appendbytes.h"
+
+#include <QVarLengthArray>
+
+#include <algorithm>
+
 namespace cape {
 
 namespace {
 
-bool isHopByHop(const QByteArray &name)
+bool sameName(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+bool isHopByHop(QByteArrayView name)
 {
     static const QByteArrayView names[] = {
         "connection",        "keep-alive",      "proxy-connection",    "te",
         "trailer",           "upgrade",         "proxy-authorization", "x-forwarded-for",
         "x-forwarded-proto", "x-forwarded-host"};
     for (const QByteArrayView hop : names) {
-        if (name.compare(hop, Qt::CaseInsensitive) == 0)
+        if (sameName(name, hop))
             return true;
     }
     return false;
@@ -41,9 +52,18 @@ void HttpMessageParser::reset()
     m_messageComplete = false;
     m_valueNext = false;
     m_headTailPending = false;
-    m_url.clear();
-    m_reason.clear();
+    m_head.resize(0); // its memory kept for the next message
+    m_url = {};
+    m_reason = {};
     m_headers.clear();
+}
+
+void HttpMessageParser::appendPiece(Span &span, const char *at, size_t length)
+{
+    if (span.size == 0)
+        span.at = m_head.size();
+    appendBytes(m_head, QByteArrayView(at, qsizetype(length)));
+    span.size += qsizetype(length);
 }
 
 HttpMessageParser::Result HttpMessageParser::feed(const char *data, size_t size)
@@ -98,55 +118,66 @@ quint64 HttpMessageParser::contentLength() const
     return (m_parser.flags & F_CONTENTLENGTH) ? m_parser.content_length : 0;
 }
 
-QByteArray HttpMessageParser::header(QByteArrayView name) const
+QByteArrayView HttpMessageParser::header(QByteArrayView name) const
 {
-    for (const Header &header : m_headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
-            return header.second;
+    for (const HeaderSpans &header : m_headers) {
+        if (sameName(view(header.name), name))
+            return view(header.value);
     }
     return {};
 }
 
-QByteArray HttpMessageParser::endToEndHeaders() const
+void HttpMessageParser::appendEndToEndHeaders(QByteArray &out) const
 {
-    QList<QByteArray> named; // by Connection: this hop's too
-    for (const Header &header : m_headers) {
-        if (header.first.compare("connection", Qt::CaseInsensitive) == 0) {
-            for (const QByteArray &token : header.second.split(','))
-                named << token.trimmed().toLower();
+    QVarLengthArray<QByteArrayView, 8> named; // by Connection: this hop's too
+    for (const HeaderSpans &header : m_headers) {
+        if (!sameName(view(header.name), "connection"))
+            continue;
+        const QByteArrayView value = view(header.value);
+        qsizetype from = 0;
+        while (from <= value.size()) {
+            qsizetype comma = value.indexOf(',', from);
+            if (comma < 0)
+                comma = value.size();
+            if (const QByteArrayView token = value.sliced(from, comma - from).trimmed(); !token.isEmpty())
+                named.append(token);
+            from = comma + 1;
         }
     }
-    QByteArray lines;
-    for (const Header &header : m_headers) {
-        if (isHopByHop(header.first) || (!named.isEmpty() && named.contains(header.first.toLower())))
+    for (const HeaderSpans &header : m_headers) {
+        const QByteArrayView name = view(header.name);
+        if (isHopByHop(name) || std::any_of(named.cbegin(), named.cend(),
+                                            [name](QByteArrayView token) { return sameName(name, token); }))
             continue;
-        lines += header.first + ": " + header.second + "\r\n";
+        appendBytes(out, name);
+        appendBytes(out, ": ");
+        appendBytes(out, view(header.value));
+        appendBytes(out, "\r\n");
     }
-    return lines;
 }
 
 int HttpMessageParser::onUrl(http_parser *parser, const char *at, size_t length)
 {
     auto *self = static_cast<HttpMessageParser *>(parser->data);
-    self->m_url.append(at, qsizetype(length));
+    self->appendPiece(self->m_url, at, length);
     return 0;
 }
 
 int HttpMessageParser::onStatus(http_parser *parser, const char *at, size_t length)
 {
     auto *self = static_cast<HttpMessageParser *>(parser->data);
-    self->m_reason.append(at, qsizetype(length));
+    self->appendPiece(self->m_reason, at, length);
     return 0;
 }
 
 int HttpMessageParser::onHeaderField(http_parser *parser, const char *at, size_t length)
 {
     auto *self = static_cast<HttpMessageParser *>(parser->data);
-    if (self->m_valueNext || self->m_headers.isEmpty()) {
-        self->m_headers.append(Header{});
+    if (self->m_valueNext || self->m_headers.empty()) {
+        self->m_headers.emplace_back();
         self->m_valueNext = false;
     }
-    self->m_headers.last().first.append(at, qsizetype(length));
+    self->appendPiece(self->m_headers.back().name, at, length);
     return 0;
 }
 
@@ -154,8 +185,8 @@ int HttpMessageParser::onHeaderValue(http_parser *parser, const char *at, size_t
 {
     auto *self = static_cast<HttpMessageParser *>(parser->data);
     self->m_valueNext = true;
-    if (!self->m_headers.isEmpty())
-        self->m_headers.last().second.append(at, qsizetype(length));
+    if (!self->m_headers.empty())
+        self->appendPiece(self->m_headers.back().value, at, length);
     return 0;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 
 #include <QByteArray>
-#include <QList>
+#include <QByteArrayView>
 
 #include <http_parser.h>
 
-#include <utility>
+#include <vector>
 
 namespace cape {
 
@@ -14,13 +14,14 @@ namespace cape {
 // the request can be routed before its body moves) and at the end of the
 // message (so that the next one on the connection stays in the buffer).
 // Bodies are not copied: the bytes fed are forwarded as they are, framing
-// (Content-Length, chunked) included.
+// (Content-Length, chunked) included. The head's pieces go to one buffer
+// that keeps its memory from message to message, and are read back as
+// views into it (valid until reset()): no allocation per header or request.
 class HttpMessageParser
 {
 public:
     enum class Kind { Request, Response };
     enum class Stop { NeedMore, HeadComplete, MessageComplete, Error };
-    using Header = std::pair<QByteArray, QByteArray>;
 
     // Keeps the request line or status line and the headers (the proxy
     // rewrites both heads).
@@ -52,7 +53,6 @@ public:
     bool keepAlive() const { return http_should_keep_alive(&m_parser) != 0; }
     bool isUpgrade() const { return m_parser.upgrade; }
     int status() const { return int(m_parser.status_code); }
-    const QByteArray &reason() const { return m_reason; }
     // A response whose end its head tells (a length, chunks, or no body at
     // all); the others end with the connection.
     bool isFramed() const;
@@ -61,17 +61,37 @@ public:
     quint64 contentLength() const;
     bool hasBody() const;
 
-    QByteArray method() const { return QByteArray(http_method_str(http_method(m_parser.method))); }
-    const QByteArray &url() const { return m_url; }
-    const QList<Header> &headers() const { return m_headers; }
+    QByteArrayView method() const { return http_method_str(http_method(m_parser.method)); }
+    QByteArrayView url() const { return view(m_url); }
+    QByteArrayView reason() const { return view(m_reason); }
+    qsizetype headerCount() const { return qsizetype(m_headers.size()); }
+    QByteArrayView headerName(qsizetype i) const { return view(m_headers[size_t(i)].name); }
+    QByteArrayView headerValue(qsizetype i) const { return view(m_headers[size_t(i)].value); }
     // The first value of a header, by name in any case.
-    QByteArray header(QByteArrayView name) const;
+    QByteArrayView header(QByteArrayView name) const;
     // The headers that are not this hop's (RFC 9110 7.6.1: not Connection,
     // Keep-Alive, Upgrade, TE, Trailer, Proxy-*, nor those Connection names;
-    // nor X-Forwarded-*, which the proxy writes itself), as header lines.
-    QByteArray endToEndHeaders() const;
+    // nor X-Forwarded-*, which the proxy writes itself), appended to out as
+    // header lines.
+    void appendEndToEndHeaders(QByteArray &out) const;
 
 private:
+    // Where a piece of the head is in m_head.
+    struct Span
+    {
+        qsizetype at = 0;
+        qsizetype size = 0;
+    };
+    struct HeaderSpans
+    {
+        Span name;
+        Span value;
+    };
+    QByteArrayView view(Span span) const { return {m_head.constData() + span.at, span.size}; }
+    // A piece reported by the parser: the pieces of one token come one after
+    // another, so the token's span grows.
+    void appendPiece(Span &span, const char *at, size_t length);
+
     static int onUrl(http_parser *parser, const char *at, size_t length);
     static int onStatus(http_parser *parser, const char *at, size_t length);
     static int onHeaderField(http_parser *parser, const char *at, size_t length);
@@ -89,9 +109,10 @@ private:
     // libhttp-parser pauses at the head's end before its last byte (the
     // LF), which the next feed() consumes again.
     bool m_headTailPending = false;
-    QByteArray m_url;
-    QByteArray m_reason;
-    QList<Header> m_headers;
+    QByteArray m_head;
+    Span m_url;
+    Span m_reason;
+    std::vector<HeaderSpans> m_headers;
 };
 
 } // namespace cape

@@ -1,5 +1,7 @@
 #include "proxyclientconnection.h"
 
+#include "appendbytes.h"
+
 #include "proxyupstreamconnection.h"
 #include "proxyworker.h"
 
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 namespace cape {
 
@@ -199,7 +202,7 @@ void ProxyClientConnection::startRequest()
 {
     m_state = m_worker.m_state();
     m_tried.clear();
-    m_replay.clear();
+    m_replay.resize(0);
     m_replayable = true;
     m_requestComplete = false;
     m_responseStarted = false;
@@ -212,8 +215,8 @@ void ProxyClientConnection::startRequest()
     m_upstreamLabel.clear();
 
     // The host: Host, or an absolute-form request target.
-    QByteArray url = m_request.url();
-    QByteArray host = m_request.header("host");
+    QByteArray url = m_request.url().toByteArray();
+    QByteArray host = m_request.header("host").toByteArray();
     if (url.startsWith("http://") || url.startsWith("https://")) {
         const qsizetype start = url.indexOf("//") + 2;
         const qsizetype slash = url.indexOf('/', start);
@@ -232,6 +235,7 @@ void ProxyClientConnection::startRequest()
     m_logPath = question < 0 ? url : url.left(question);
     const QString path = QString::fromUtf8(m_logPath);
     const QByteArray query = question < 0 ? QByteArray() : url.mid(question);
+    m_hostBytes = host;
     m_host = QString::fromUtf8(host);
 
     const bool hasBody = m_request.hasBody();
@@ -266,8 +270,9 @@ void ProxyClientConnection::startRequest()
         return;
     m_phase = Phase::Body;
     m_deadline = m_worker.m_loop.now() + m_worker.m_limits.upstreamTimeoutMs;
-    const QByteArray head = upstreamHead();
-    sendUpstream(head.constData(), head.size());
+    m_head.resize(0);
+    appendUpstreamHead(m_head);
+    sendUpstream(m_head.constData(), m_head.size());
 }
 
 bool ProxyClientConnection::connectUpstream()
@@ -302,19 +307,26 @@ bool ProxyClientConnection::connectUpstream()
     return false;
 }
 
-QByteArray ProxyClientConnection::upstreamHead() const
+void ProxyClientConnection::appendUpstreamHead(QByteArray &out) const
 {
-    QByteArray head = m_request.method() + ' ' + m_path + " HTTP/1.1\r\n" + m_request.endToEndHeaders();
+    for (const QByteArrayView piece :
+         {m_request.method(), QByteArrayView(" "), QByteArrayView(m_path), QByteArrayView(" HTTP/1.1\r\n")})
+        appendBytes(out, piece);
+    m_request.appendEndToEndHeaders(out);
     // The entry point of the swarm: what clients say of themselves in
     // X-Forwarded-* is not passed on, the proxy says it.
-    head += "X-Forwarded-For: " + m_peer + "\r\n";
-    head += QByteArray("X-Forwarded-Proto: ") + (m_tls ? "https" : "http") + "\r\n";
-    head += "X-Forwarded-Host: " + m_host.toUtf8() + "\r\n";
-    if (m_request.isUpgrade())
-        head += "Connection: upgrade\r\nUpgrade: " + m_request.header("upgrade") + "\r\n\r\n";
-    else
-        head += "Connection: keep-alive\r\n\r\n";
-    return head;
+    for (const QByteArrayView piece :
+         {QByteArrayView("X-Forwarded-For: "), QByteArrayView(m_peer),
+          QByteArrayView(m_tls ? "\r\nX-Forwarded-Proto: https\r\n" : "\r\nX-Forwarded-Proto: http\r\n"),
+          QByteArrayView("X-Forwarded-Host: "), QByteArrayView(m_hostBytes), QByteArrayView("\r\n")})
+        appendBytes(out, piece);
+    if (m_request.isUpgrade()) {
+        appendBytes(out, "Connection: upgrade\r\nUpgrade: ");
+        appendBytes(out, m_request.header("upgrade"));
+        appendBytes(out, "\r\n\r\n");
+    } else {
+        appendBytes(out, "Connection: keep-alive\r\n\r\n");
+    }
 }
 
 void ProxyClientConnection::sendUpstream(const char *data, qsizetype size)
@@ -323,7 +335,7 @@ void ProxyClientConnection::sendUpstream(const char *data, qsizetype size)
         return;
     if (m_replayable && m_phase != Phase::Tunnel) {
         if (m_replay.size() + size <= ReplayLimit)
-            m_replay.append(data, size);
+            appendBytes(m_replay, QByteArrayView(data, size));
         else {
             m_replayable = false;
             m_replay.clear();
@@ -342,17 +354,26 @@ void ProxyClientConnection::onResponseHead(const HttpMessageParser &response)
     const int status = response.status();
     if (status >= 200 || status == 101)
         m_status = status;
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + response.reason() + "\r\n" +
-                      response.endToEndHeaders();
+    QByteArray &head = m_head;
+    head.resize(0);
+    char number[8];
+    const int digits = std::snprintf(number, sizeof number, "%d ", status);
+    appendBytes(head, "HTTP/1.1 ");
+    appendBytes(head, QByteArrayView(number, digits));
+    appendBytes(head, response.reason());
+    appendBytes(head, "\r\n");
+    response.appendEndToEndHeaders(head);
     if (status == 101) {
-        head += "Connection: upgrade\r\nUpgrade: " + response.header("upgrade") + "\r\n";
+        appendBytes(head, "Connection: upgrade\r\nUpgrade: ");
+        appendBytes(head, response.header("upgrade"));
+        appendBytes(head, "\r\n");
     } else if (status >= 200) {
         // A response that ends with its connection ends this one too.
         if (!response.isFramed())
             m_closeAfterResponse = true;
-        head += m_closeAfterResponse ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+        appendBytes(head, m_closeAfterResponse ? "Connection: close\r\n" : "Connection: keep-alive\r\n");
     }
-    head += "\r\n";
+    appendBytes(head, "\r\n");
     onResponseBytes(head.constData(), head.size());
 }
 
@@ -418,7 +439,7 @@ void ProxyClientConnection::finishExchange()
     m_headBytes = 0;
     m_state.reset();
     m_route = -1;
-    m_replay.clear();
+    m_replay.resize(0);
     m_phase = Phase::Head;
     m_deadline = m_worker.m_loop.now() +
                  (m_in.isEmpty() ? m_worker.m_limits.idleTimeoutMs : m_worker.m_limits.headerTimeoutMs);
@@ -521,6 +542,7 @@ void ProxyClientConnection::respond(int status, const QByteArray &reason, const 
         m_startedUs = monotonicUs();
         m_upstreamLabel.clear();
         m_host.clear();
+        m_hostBytes.clear();
         m_logPath.clear();
     }
     record(status);
@@ -588,10 +610,8 @@ void ProxyClientConnection::record(int status)
     exchange.client = m_peer;
     exchange.host = m_host;
     exchange.path = m_logPath;
-    if (m_state && m_route >= 0) {
-        const ProxyConfig::Route &route = m_state->config.routes.at(m_route);
-        exchange.route = route.host + route.path;
-    }
+    if (m_state && m_route >= 0)
+        exchange.route = m_state->labels.at(m_route);
     exchange.upstream = m_upstreamLabel;
     exchange.status = status;
     exchange.bytes = m_sentBytes;

@@ -61,7 +61,7 @@ private:
     void flush();
     void updateEvents();
     void close();
-    QByteArray upstreamHead() const;
+    void appendUpstreamHead(QByteArray &out) const;
     // The exchange in progress, to the worker's log and counters (once).
     void record(int status);
 
@@ -74,6 +74,7 @@ private:
     bool m_tlsWantsWrite = false; // a TLS read that must write first (the handshake)
     Phase m_phase = Phase::Head;
     QByteArray m_in;
+    QByteArray m_head; // a head being written, its memory kept from request to request
     SocketOutput m_out;
     HttpMessageParser m_request{HttpMessageParser::Kind::Request};
     qsizetype m_headBytes = 0;
@@ -85,7 +86,8 @@ private:
     std::shared_ptr<const ProxyState> m_state;
     int m_route = -1;
     QString m_host;
-    QByteArray m_path; // as the upstream sees it, with the query
+    QByteArray m_hostBytes; // as the client sent it, for X-Forwarded-Host
+    QByteArray m_path;      // as the upstream sees it, with the query
     ProxyUpstreamConnection *m_upstream = nullptr;
     QList<QString> m_tried;
     QByteArray m_replay; // what was sent upstream, while small enough to send again elsewhere

@@ -146,6 +146,7 @@ bool ProxyServer::load(QStringList *errors, std::shared_ptr<ProxyState> *state) 
         }
         built->upstreams << endpoints;
         built->problems << problem;
+        built->labels << route.host + route.path;
     }
     applyHealth(*built);
     *state = built;

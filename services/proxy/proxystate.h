@@ -28,6 +28,7 @@ struct ProxyState
     RouteTable routes;
     QList<QList<Endpoint>> upstreams;       // per route, in the configuration's order
     QList<QString> problems;                // per route: why it has no upstream (DNS), or empty
+    QList<QString> labels;                  // per route: host + path, as metrics and the access log name it
     std::shared_ptr<const TlsContexts> tls; // when any certificate is configured
     QList<QSet<QString>> unhealthy;         // per route: endpoints its health path found failing
 };

@@ -36,7 +36,11 @@ SocketOutput::Result SocketOutput::writeTo(int fd, SSL *ssl)
         }
         m_sent += written;
     }
-    m_data.clear();
+    // Its memory kept for the next answer, unless a large stream grew it.
+    if (m_data.capacity() > KeptCapacity)
+        m_data = QByteArray();
+    else
+        m_data.resize(0);
     m_sent = 0;
     return Result::Written;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "appendbytes.h"
+
 #include <QByteArray>
 
 typedef struct ssl_st SSL;
@@ -13,7 +15,7 @@ class SocketOutput
 public:
     enum class Result { Written, Pending, Failed };
 
-    void append(const char *data, qsizetype size) { m_data.append(data, size); }
+    void append(const char *data, qsizetype size) { appendBytes(m_data, QByteArrayView(data, size)); }
     // Writes what it can (through TLS when ssl is set); Written when
     // nothing is left.
     Result writeTo(int fd, SSL *ssl = nullptr);
@@ -21,6 +23,7 @@ public:
     bool isEmpty() const { return pending() == 0; }
 
 private:
+    static constexpr qsizetype KeptCapacity = 64 * 1024;
     QByteArray m_data;
     qsizetype m_sent = 0;
 };
