@@ -81,9 +81,6 @@ HttpMessageParser::Result HttpMessageParser::feed(const char *data, size_t size)
     }
     if (error != HPE_OK)
         return {parsed, Stop::Error, parsed};
-    if (m_parser.upgrade && m_headComplete)
-        return {parsed, wasHeadComplete ? Stop::MessageComplete : Stop::HeadComplete,
-                std::min(bodyFrom, parsed)};
     return {parsed, Stop::NeedMore, std::min(bodyFrom, parsed)};
 }
 

@@ -7,6 +7,7 @@
 #include "services/proxy/httpmessageparser.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 using cape::HttpMessageParser;
@@ -14,11 +15,14 @@ using Stop = HttpMessageParser::Stop;
 
 namespace {
 
-void check(bool promise)
-{
-    if (!promise)
-        std::abort();
-}
+// A broken promise, named on stderr before the abort libFuzzer reports.
+#define CHECK(promise)                                                                                       \
+    do {                                                                                                     \
+        if (!(promise)) {                                                                                    \
+            std::fprintf(stderr, "broken promise at line %d: %s\n", __LINE__, #promise);                     \
+            std::abort();                                                                                    \
+        }                                                                                                    \
+    } while (false)
 
 // What the proxy reads off a head: every accessor, so that each runs on
 // whatever the parser let through.
@@ -56,20 +60,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (at < size) {
         const size_t arrived = std::min(piece, size - at);
         const auto result = parser.feed(reinterpret_cast<const char *>(data) + at, arrived);
-        check(result.consumed <= arrived);
-        check(result.bodyFrom <= result.consumed);
+        CHECK(result.consumed <= arrived);
+        CHECK(result.bodyFrom <= result.consumed);
         if (result.stop == Stop::Error) {
-            check(parser.errorName() != nullptr);
+            CHECK(parser.errorName() != nullptr);
             return 0;
         }
         // Either it took bytes or it stopped to be asked again.
-        check(result.consumed > 0 || result.stop != Stop::NeedMore);
+        CHECK(result.consumed > 0 || result.stop != Stop::NeedMore);
         at += result.consumed;
         if (result.stop == Stop::HeadComplete) {
-            check(parser.headComplete());
+            CHECK(parser.headComplete());
             sink = sink + readHead(parser);
         } else if (result.stop == Stop::MessageComplete) {
-            check(parser.messageComplete());
+            CHECK(parser.messageComplete());
             parser.reset();
             if (mode & 2)
                 parser.expectNoBody();

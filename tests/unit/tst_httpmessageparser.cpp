@@ -134,6 +134,27 @@ private slots:
         QCOMPARE(parser.headerCount(), 1);
     }
 
+    void anUpgradeRequestWithABodyEndsAfterItsBody()
+    {
+        // Found by fuzz_httpmessageparser: the Upgrade flag once ended the
+        // message at the first piece after its head, mid-body.
+        HttpMessageParser parser(HttpMessageParser::Kind::Request);
+        const QByteArray request = "POST /h2c HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n"
+                                   "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+        QList<Stop> stops;
+        qsizetype at = 0;
+        while (at < request.size()) {
+            const auto result =
+                parser.feed(request.constData() + at, size_t(std::min<qsizetype>(7, request.size() - at)));
+            at += qsizetype(result.consumed);
+            if (result.stop != Stop::NeedMore)
+                stops << result.stop;
+        }
+        QCOMPARE(stops, (QList<Stop>{Stop::HeadComplete, Stop::MessageComplete}));
+        QVERIFY(parser.messageComplete());
+        QVERIFY(parser.isUpgrade());
+    }
+
     void aResponseWithoutLengthEndsWithTheConnection()
     {
         HttpMessageParser parser(HttpMessageParser::Kind::Response);
