@@ -63,6 +63,12 @@ int main(int argc, char *argv[])
         QStringLiteral("upstream-timeout"),
         QStringLiteral("An upstream may stay silent this long while a response is due (default 60000): 504."),
         QStringLiteral("ms"), QStringLiteral("60000"));
+    const QCommandLineOption connectTimeoutOption(
+        QStringLiteral("connect-timeout"),
+        QStringLiteral(
+            "An upstream must take a connection within this (default 5000), or another endpoint is "
+            "tried."),
+        QStringLiteral("ms"), QStringLiteral("5000"));
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"), QStringLiteral("Client connections per worker (default 10000)."),
         QStringLiteral("n"), QStringLiteral("10000"));
@@ -86,8 +92,8 @@ int main(int argc, char *argv[])
             "bytes, durationMs) to this file, or - for standard output."),
         QStringLiteral("file"));
     parser.addOptions({configOption, workersOption, headerTimeoutOption, idleTimeoutOption,
-                       upstreamTimeoutOption, maxConnectionsOption, accessLogOption, drainTimeoutOption,
-                       healthIntervalOption, maxBodyOption});
+                       upstreamTimeoutOption, connectTimeoutOption, maxConnectionsOption, accessLogOption,
+                       drainTimeoutOption, healthIntervalOption, maxBodyOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
     if (!parser.isSet(configOption))
@@ -104,7 +110,8 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("--workers takes a number from 0 to 256"));
     if (!number(headerTimeoutOption, 100, &options.limits.headerTimeoutMs) ||
         !number(idleTimeoutOption, 100, &options.limits.idleTimeoutMs) ||
-        !number(upstreamTimeoutOption, 100, &options.limits.upstreamTimeoutMs))
+        !number(upstreamTimeoutOption, 100, &options.limits.upstreamTimeoutMs) ||
+        !number(connectTimeoutOption, 100, &options.limits.connectTimeoutMs))
         return fail(QStringLiteral("timeouts are milliseconds, at least 100"));
     if (!number(healthIntervalOption, 100, &options.healthIntervalMs))
         return fail(QStringLiteral("--health-interval takes milliseconds, at least 100"));

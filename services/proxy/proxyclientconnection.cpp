@@ -492,7 +492,15 @@ void ProxyClientConnection::drain()
 
 void ProxyClientConnection::checkDeadline(qint64 now)
 {
-    if (m_phase == Phase::Closing || now < m_deadline)
+    if (m_phase == Phase::Closing)
+        return;
+    // An endpoint that takes no connection (a replica gone with its
+    // address): another one, long before the answer's own deadline.
+    if (m_upstream && m_upstream->isConnecting() && now >= m_upstream->deadline()) {
+        onUpstreamFailed("no connection in time");
+        return;
+    }
+    if (now < m_deadline)
         return;
     switch (m_phase) {
     case Phase::Head:

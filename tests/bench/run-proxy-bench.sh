@@ -212,20 +212,27 @@ for name in cape nginx haproxy caddy; do
         log "memory: $IDLE idle $kind connections to $name"
         before=$(rss_kib $name)
         if [ $kind = plain ]; then args=("${PLAIN[$name]}" "$IDLE"); else args=("${TLS[$name]}" "$IDLE" --tls); fi
-        python3 "$ROOT/tests/bench/proxy/idle-connections.py" "${args[@]}" <"$WORK/hold" >"$WORK/idle.out" &
+        python3 "$ROOT/tests/bench/proxy/idle-connections.py" "${args[@]}" <"$WORK/hold" >"$WORK/idle.out" 2>"$WORK/idle.err" &
         holder=$!
         exec 3>"$WORK/hold"
         for _ in $(seq 600); do
             grep -q ready "$WORK/idle.out" 2>/dev/null && break
-            kill -0 $holder 2>/dev/null || die "the idle connections to $name failed"
+            kill -0 $holder 2>/dev/null || break
             sleep 0.1
         done
-        grep -q ready "$WORK/idle.out" || die "$IDLE connections to $name took more than a minute"
-        sleep 1
-        after=$(rss_kib $name)
+        if grep -q ready "$WORK/idle.out"; then
+            sleep 1
+            after=$(rss_kib $name)
+            IDLE_KIB[$kind/$name]=$(awk -v a="$after" -v b="$before" -v n="$IDLE" 'BEGIN { printf "%.1f", (a - b) / n }')
+        else
+            # A proxy that cannot hold them all: said in the table, the other figures still printed.
+            reason=$(tail -1 "$WORK/idle.err" | sed 's/|/\\|/g')
+            IDLE_KIB[$kind/$name]="failed: ${reason:-not all connected within a minute}"
+            log "$name: ${IDLE_KIB[$kind/$name]}"
+        fi
         exec 3>&-
-        wait $holder || true
-        IDLE_KIB[$kind/$name]=$(awk -v a="$after" -v b="$before" -v n="$IDLE" 'BEGIN { printf "%.1f", (a - b) / n }')
+        kill $holder 2>/dev/null || true
+        wait $holder 2>/dev/null || true
         sleep 1
     done
 done

@@ -5,10 +5,14 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QHash>
+#include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QStringList>
+#include <QTest>
 #include <QTimer>
+
+#include <memory>
 
 namespace cape::test {
 
@@ -71,6 +75,14 @@ inline DockerReply *await(DockerReply *reply, int timeoutMs = 60000)
         finished.wait(timeoutMs);
     }
     return reply;
+}
+
+// A reply's JSON, failing the test (with the engine's message) when it is an error.
+inline QJsonDocument expectOk(DockerReply *reply)
+{
+    std::unique_ptr<DockerReply> owned(await(reply));
+    [&] { QVERIFY2(!owned->error(), qPrintable(owned->error().toString())); }();
+    return owned->json();
 }
 
 // Removes a service a test created, also after a failure: QTest's own waits

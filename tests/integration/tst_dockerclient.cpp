@@ -26,14 +26,7 @@ class TestDockerClient : public QObject
     const QString m_serviceName = QStringLiteral("cape-test-ticker");
     QHash<QString, QString> m_nodeIdByHostname;
 
-    QJsonDocument ok(DockerReply *reply)
-    {
-        std::unique_ptr<DockerReply> owned(await(reply));
-        if (owned->error())
-            qWarning("%s", qPrintable(owned->error().toString()));
-        [&] { QVERIFY2(!owned->error(), qPrintable(owned->error().toString())); }();
-        return owned->json();
-    }
+    QJsonDocument ok(DockerReply *reply) { return test::expectOk(reply); }
 
     // Tasks of our service that are desired and actually running.
     QList<QJsonObject> runningTasks()
@@ -43,8 +36,8 @@ class TestDockerClient : public QObject
         QList<QJsonObject> running;
         for (const QJsonValue &task : ok(m_manager->listTasks(filters)).array()) {
             const QJsonObject t = task.toObject();
-            if (t.value(QLatin1String("Status")).toObject().value(QLatin1String("State")).toString()
-                == QLatin1String("running"))
+            if (t.value(QLatin1String("Status")).toObject().value(QLatin1String("State")).toString() ==
+                QLatin1String("running"))
                 running.append(t);
         }
         return running;
@@ -63,11 +56,11 @@ class TestDockerClient : public QObject
     {
         for (const QJsonObject &e : std::as_const(m_seen)) {
             const QJsonObject actor = e.value(QLatin1String("Actor")).toObject();
-            if (e.value(QLatin1String("Type")).toString() == type
-                && e.value(QLatin1String("Action")).toString() == action
-                && actor.value(QLatin1String("ID")).toString() == actorId
-                && (attribute.isEmpty()
-                    || actor.value(QLatin1String("Attributes")).toObject().value(attribute).toString() == value))
+            if (e.value(QLatin1String("Type")).toString() == type &&
+                e.value(QLatin1String("Action")).toString() == action &&
+                actor.value(QLatin1String("ID")).toString() == actorId &&
+                (attribute.isEmpty() ||
+                 actor.value(QLatin1String("Attributes")).toObject().value(attribute).toString() == value))
                 return true;
         }
         return false;
@@ -78,14 +71,16 @@ private slots:
     {
         m_sandbox = test::SandboxEnvironment::load();
         CAPE_REQUIRE_SANDBOX(m_sandbox);
-        m_manager = std::make_unique<DockerClient>(test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
+        m_manager = std::make_unique<DockerClient>(
+            test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
         // Leftovers of an interrupted run.
         std::unique_ptr<DockerReply>(await(m_manager->removeService(m_serviceName)));
 
         DockerClient::EventOptions options;
         options.filters = {{QStringLiteral("type"), {QStringLiteral("service"), QStringLiteral("node")}}};
         m_events.reset(m_manager->events(options));
-        connect(m_events.get(), &DockerEventStream::event, this, [this](const QJsonObject &e) { m_seen.append(e); });
+        connect(m_events.get(), &DockerEventStream::event, this,
+                [this](const QJsonObject &e) { m_seen.append(e); });
         QTRY_VERIFY_WITH_TIMEOUT(m_events->isLive(), 20000);
         QVERIFY(!m_events->error());
     }
@@ -94,8 +89,10 @@ private slots:
     {
         const QJsonObject version = ok(m_manager->version()).object();
         ok(m_manager->info());
-        QCOMPARE(m_manager->apiVersion(), version.value(QLatin1String("ApiVersion")).toString()); // 1.41 on Debian's 20.10
-        QVERIFY(DockerClient::compareVersions(m_manager->apiVersion(), QLatin1String(DockerClient::MaxApiVersion)) <= 0);
+        QCOMPARE(m_manager->apiVersion(),
+                 version.value(QLatin1String("ApiVersion")).toString()); // 1.41 on Debian's 20.10
+        QVERIFY(DockerClient::compareVersions(m_manager->apiVersion(),
+                                              QLatin1String(DockerClient::MaxApiVersion)) <= 0);
     }
 
     void threeNodesWithTheirRoles()
@@ -106,16 +103,22 @@ private slots:
         int leaders = 0;
         for (const QJsonValue &n : nodes) {
             const QJsonObject node = n.toObject();
-            const QString hostname =
-                node.value(QLatin1String("Description")).toObject().value(QLatin1String("Hostname")).toString();
-            const QString role = node.value(QLatin1String("Spec")).toObject().value(QLatin1String("Role")).toString();
+            const QString hostname = node.value(QLatin1String("Description"))
+                                         .toObject()
+                                         .value(QLatin1String("Hostname"))
+                                         .toString();
+            const QString role =
+                node.value(QLatin1String("Spec")).toObject().value(QLatin1String("Role")).toString();
             m_nodeIdByHostname.insert(hostname, node.value(QLatin1String("ID")).toString());
             QCOMPARE(node.value(QLatin1String("Status")).toObject().value(QLatin1String("State")).toString(),
                      QStringLiteral("ready"));
             if (role == QLatin1String("manager")) {
                 ++managers;
                 QCOMPARE(hostname, QStringLiteral("node1"));
-                leaders += node.value(QLatin1String("ManagerStatus")).toObject().value(QLatin1String("Leader")).toBool();
+                leaders += node.value(QLatin1String("ManagerStatus"))
+                               .toObject()
+                               .value(QLatin1String("Leader"))
+                               .toBool();
             } else {
                 QCOMPARE(role, QStringLiteral("worker"));
             }
@@ -124,8 +127,10 @@ private slots:
         QCOMPARE(leaders, 1);
         QCOMPARE(QSet<QString>(m_nodeIdByHostname.keyBegin(), m_nodeIdByHostname.keyEnd()),
                  (QSet<QString>{QStringLiteral("node1"), QStringLiteral("node2"), QStringLiteral("node3")}));
-        const QJsonObject node2 = ok(m_manager->inspectNode(m_nodeIdByHostname.value(QStringLiteral("node2")))).object();
-        QCOMPARE(node2.value(QLatin1String("ID")).toString(), m_nodeIdByHostname.value(QStringLiteral("node2")));
+        const QJsonObject node2 =
+            ok(m_manager->inspectNode(m_nodeIdByHostname.value(QStringLiteral("node2")))).object();
+        QCOMPARE(node2.value(QLatin1String("ID")).toString(),
+                 m_nodeIdByHostname.value(QStringLiteral("node2")));
     }
 
     void swarmAndJoinTokens()
@@ -139,12 +144,14 @@ private slots:
         ok(m_manager->rotateJoinTokens(true, false));
         const QJsonObject rotated = ok(m_manager->joinTokens()).object();
         QVERIFY(rotated.value(QLatin1String("Worker")).toString() != worker);
-        QCOMPARE(rotated.value(QLatin1String("Manager")).toString(), tokens.value(QLatin1String("Manager")).toString());
+        QCOMPARE(rotated.value(QLatin1String("Manager")).toString(),
+                 tokens.value(QLatin1String("Manager")).toString());
     }
 
     void serviceWithFourReplicasSpreadsOverTheNodes()
     {
-        const QJsonObject spec = QJsonDocument::fromJson(QStringLiteral(R"({
+        const QJsonObject spec =
+            QJsonDocument::fromJson(QStringLiteral(R"({
             "Name": "%1",
             "Labels": {"cape.test": "1"},
             "TaskTemplate": {
@@ -157,15 +164,20 @@ private slots:
             },
             "Mode": {"Replicated": {"Replicas": 4}},
             "UpdateConfig": {"Parallelism": 2, "Order": "start-first", "FailureAction": "rollback", "Monitor": 1000000000}
-        })").arg(m_serviceName, m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")).toUtf8()).object();
+        })")
+                                        .arg(m_serviceName, m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"))
+                                        .toUtf8())
+                .object();
         const QJsonObject created = ok(m_manager->createService(spec)).object();
         m_serviceId = created.value(QLatin1String("ID")).toString();
         QVERIFY(!m_serviceId.isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(runningTasks().size(), 4, 60000);
         QVERIFY2(nodesOf(runningTasks()).size() >= 2, "four replicas should not all land on one node");
-        QTRY_VERIFY_WITH_TIMEOUT(sawEvent(QStringLiteral("service"), QStringLiteral("create"), m_serviceId), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(sawEvent(QStringLiteral("service"), QStringLiteral("create"), m_serviceId),
+                                 10000);
 
-        const QJsonArray listed = ok(m_manager->listServices({{QStringLiteral("name"), {m_serviceName}}})).array();
+        const QJsonArray listed =
+            ok(m_manager->listServices({{QStringLiteral("name"), {m_serviceName}}})).array();
         QCOMPARE(listed.size(), 1);
         const QJsonObject status = listed.at(0).toObject().value(QLatin1String("ServiceStatus")).toObject();
         QCOMPARE(status.value(QLatin1String("DesiredTasks")).toInt(), 4); // status=true was asked for
@@ -179,8 +191,14 @@ private slots:
                                           QStringLiteral("replicas.new"), QStringLiteral("6")),
                                  10000);
         const QJsonObject inspected = ok(m_manager->inspectService(m_serviceId)).object();
-        QCOMPARE(inspected.value(QLatin1String("Spec")).toObject().value(QLatin1String("Mode")).toObject()
-                     .value(QLatin1String("Replicated")).toObject().value(QLatin1String("Replicas")).toInt(),
+        QCOMPARE(inspected.value(QLatin1String("Spec"))
+                     .toObject()
+                     .value(QLatin1String("Mode"))
+                     .toObject()
+                     .value(QLatin1String("Replicated"))
+                     .toObject()
+                     .value(QLatin1String("Replicas"))
+                     .toInt(),
                  6);
     }
 
@@ -196,14 +214,20 @@ private slots:
                 return QString();
             };
         };
-        std::unique_ptr<DockerReply> first(m_manager->updateService(m_serviceId, label(QStringLiteral("cape.a"))));
-        std::unique_ptr<DockerReply> second(m_manager->updateService(m_serviceId, label(QStringLiteral("cape.b"))));
+        std::unique_ptr<DockerReply> first(
+            m_manager->updateService(m_serviceId, label(QStringLiteral("cape.a"))));
+        std::unique_ptr<DockerReply> second(
+            m_manager->updateService(m_serviceId, label(QStringLiteral("cape.b"))));
         await(first.get());
         await(second.get());
         QVERIFY2(!first->error(), qPrintable(first->error().toString()));
         QVERIFY2(!second->error(), qPrintable(second->error().toString()));
-        const QJsonObject labels = ok(m_manager->inspectService(m_serviceId)).object()
-                                       .value(QLatin1String("Spec")).toObject().value(QLatin1String("Labels")).toObject();
+        const QJsonObject labels = ok(m_manager->inspectService(m_serviceId))
+                                       .object()
+                                       .value(QLatin1String("Spec"))
+                                       .toObject()
+                                       .value(QLatin1String("Labels"))
+                                       .toObject();
         QCOMPARE(labels.value(QLatin1String("cape.a")).toString(), QStringLiteral("yes"));
         QCOMPARE(labels.value(QLatin1String("cape.b")).toString(), QStringLiteral("yes"));
     }
@@ -225,25 +249,39 @@ private slots:
                 return true;
             }(),
             90000);
-        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectService(m_serviceId)).object().value(QLatin1String("UpdateStatus"))
-                                         .toObject().value(QLatin1String("State")).toString()
-                                     == QLatin1String("completed"),
+        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectService(m_serviceId))
+                                         .object()
+                                         .value(QLatin1String("UpdateStatus"))
+                                         .toObject()
+                                         .value(QLatin1String("State"))
+                                         .toString() == QLatin1String("completed"),
                                  60000);
     }
 
     void rollbackRestoresThePreviousSpec()
     {
         const QJsonObject before = ok(m_manager->inspectService(m_serviceId)).object();
-        const int force = before.value(QLatin1String("Spec")).toObject().value(QLatin1String("TaskTemplate")).toObject()
-                              .value(QLatin1String("ForceUpdate")).toInt();
+        const int force = before.value(QLatin1String("Spec"))
+                              .toObject()
+                              .value(QLatin1String("TaskTemplate"))
+                              .toObject()
+                              .value(QLatin1String("ForceUpdate"))
+                              .toInt();
         ok(m_manager->rollbackService(m_serviceId));
         const QJsonObject after = ok(m_manager->inspectService(m_serviceId)).object();
-        QCOMPARE(after.value(QLatin1String("Spec")).toObject().value(QLatin1String("TaskTemplate")).toObject()
-                     .value(QLatin1String("ForceUpdate")).toInt(),
+        QCOMPARE(after.value(QLatin1String("Spec"))
+                     .toObject()
+                     .value(QLatin1String("TaskTemplate"))
+                     .toObject()
+                     .value(QLatin1String("ForceUpdate"))
+                     .toInt(),
                  force - 1);
-        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectService(m_serviceId)).object().value(QLatin1String("UpdateStatus"))
-                                         .toObject().value(QLatin1String("State")).toString()
-                                     == QLatin1String("rollback_completed"),
+        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectService(m_serviceId))
+                                         .object()
+                                         .value(QLatin1String("UpdateStatus"))
+                                         .toObject()
+                                         .value(QLatin1String("State"))
+                                         .toString() == QLatin1String("rollback_completed"),
                                  90000);
         QTRY_COMPARE_WITH_TIMEOUT(runningTasks().size(), 6, 60000);
     }
@@ -262,7 +300,8 @@ private slots:
                                           QStringLiteral("availability.new"), QStringLiteral("drain")),
                                  10000);
         ok(m_manager->setNodeAvailability(node3, QStringLiteral("active")));
-        std::unique_ptr<DockerReply> invalid(await(m_manager->setNodeAvailability(node3, QStringLiteral("sleep"))));
+        std::unique_ptr<DockerReply> invalid(
+            await(m_manager->setNodeAvailability(node3, QStringLiteral("sleep"))));
         QCOMPARE(invalid->error().kind, DockerError::Kind::Config);
     }
 
@@ -271,19 +310,26 @@ private slots:
         const QString node2 = m_nodeIdByHostname.value(QStringLiteral("node2"));
         ok(m_manager->setNodeLabel(node2, QStringLiteral("cape.ingress"), QStringLiteral("true")));
         QJsonObject spec = ok(m_manager->inspectNode(node2)).object().value(QLatin1String("Spec")).toObject();
-        QCOMPARE(spec.value(QLatin1String("Labels")).toObject().value(QLatin1String("cape.ingress")).toString(),
-                 QStringLiteral("true"));
+        QCOMPARE(
+            spec.value(QLatin1String("Labels")).toObject().value(QLatin1String("cape.ingress")).toString(),
+            QStringLiteral("true"));
         ok(m_manager->removeNodeLabel(node2, QStringLiteral("cape.ingress")));
         spec = ok(m_manager->inspectNode(node2)).object().value(QLatin1String("Spec")).toObject();
         QVERIFY(!spec.value(QLatin1String("Labels")).toObject().contains(QLatin1String("cape.ingress")));
 
         ok(m_manager->setNodeRole(node2, QStringLiteral("manager")));
-        QTRY_VERIFY_WITH_TIMEOUT(!ok(m_manager->inspectNode(node2)).object().value(QLatin1String("ManagerStatus"))
-                                      .toObject().isEmpty(),
+        QTRY_VERIFY_WITH_TIMEOUT(!ok(m_manager->inspectNode(node2))
+                                      .object()
+                                      .value(QLatin1String("ManagerStatus"))
+                                      .toObject()
+                                      .isEmpty(),
                                  30000);
         ok(m_manager->setNodeRole(node2, QStringLiteral("worker")));
-        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectNode(node2)).object().value(QLatin1String("ManagerStatus"))
-                                     .toObject().isEmpty(),
+        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectNode(node2))
+                                     .object()
+                                     .value(QLatin1String("ManagerStatus"))
+                                     .toObject()
+                                     .isEmpty(),
                                  30000);
     }
 
@@ -297,7 +343,8 @@ private slots:
         options.tail = 5;
         std::unique_ptr<DockerLogStream> stream(m_manager->serviceLogs(m_serviceId, options));
         QList<LogLine> lines;
-        connect(stream.get(), &DockerLogStream::lines, this, [&](const QList<LogLine> &batch) { lines += batch; });
+        connect(stream.get(), &DockerLogStream::lines, this,
+                [&](const QList<LogLine> &batch) { lines += batch; });
         // Follow means new lines keep coming from running replicas.
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -330,14 +377,16 @@ private slots:
         for (const QString &spec : m_sandbox.nodeEndpoints()) {
             DockerClient node(test::SandboxEnvironment::endpoint(spec));
             const QJsonArray containers =
-                ok(node.listContainers(false, {{QStringLiteral("label"),
-                                                {QStringLiteral("com.docker.swarm.service.id=") + m_serviceId}}}))
+                ok(node.listContainers(false,
+                                       {{QStringLiteral("label"),
+                                         {QStringLiteral("com.docker.swarm.service.id=") + m_serviceId}}}))
                     .array();
             if (containers.isEmpty())
                 continue;
             const QString id = containers.at(0).toObject().value(QLatin1String("Id")).toString();
             const QJsonObject inspected = ok(node.inspectContainer(id)).object();
-            QVERIFY(inspected.value(QLatin1String("State")).toObject().value(QLatin1String("Running")).toBool());
+            QVERIFY(
+                inspected.value(QLatin1String("State")).toObject().value(QLatin1String("Running")).toBool());
 
             std::unique_ptr<DockerStatsStream> once(node.containerStats(id, false));
             QSignalSpy done(once.get(), &DockerExchange::finished);
@@ -369,34 +418,56 @@ private slots:
 
     void networksConfigsAndSecrets()
     {
-        const QJsonObject network = ok(m_manager->createNetwork(QJsonObject{
-                                           {QStringLiteral("Name"), QStringLiteral("cape-test-net")},
-                                           {QStringLiteral("Driver"), QStringLiteral("overlay")},
-                                           {QStringLiteral("Attachable"), true}}))
-                                        .object();
+        const QJsonObject network =
+            ok(m_manager->createNetwork(QJsonObject{{QStringLiteral("Name"), QStringLiteral("cape-test-net")},
+                                                    {QStringLiteral("Driver"), QStringLiteral("overlay")},
+                                                    {QStringLiteral("Attachable"), true}}))
+                .object();
         const QString networkId = network.value(QLatin1String("Id")).toString();
         // The swarm allocates a new network asynchronously: until then its
         // inspect answers with an empty Driver.
-        QTRY_COMPARE_WITH_TIMEOUT(ok(m_manager->inspectNetwork(networkId)).object().value(QLatin1String("Driver")).toString(),
-                                  QStringLiteral("overlay"), 10000);
-        QCOMPARE(ok(m_manager->listNetworks({{QStringLiteral("name"), {QStringLiteral("cape-test-net")}}})).array().size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            ok(m_manager->inspectNetwork(networkId)).object().value(QLatin1String("Driver")).toString(),
+            QStringLiteral("overlay"), 10000);
+        QCOMPARE(ok(m_manager->listNetworks({{QStringLiteral("name"), {QStringLiteral("cape-test-net")}}}))
+                     .array()
+                     .size(),
+                 1);
         ok(m_manager->removeNetwork(networkId));
 
-        const QString configId = ok(m_manager->createConfig(QStringLiteral("cape-test-config"), "routes: []\n",
-                                                             QJsonObject{{QStringLiteral("cape.test"), QStringLiteral("1")}}))
-                                     .object().value(QLatin1String("ID")).toString();
-        const QJsonArray configs = ok(m_manager->listConfigs({{QStringLiteral("name"), {QStringLiteral("cape-test-config")}}})).array();
+        const QString configId =
+            ok(m_manager->createConfig(QStringLiteral("cape-test-config"), "routes: []\n",
+                                       QJsonObject{{QStringLiteral("cape.test"), QStringLiteral("1")}}))
+                .object()
+                .value(QLatin1String("ID"))
+                .toString();
+        const QJsonArray configs =
+            ok(m_manager->listConfigs({{QStringLiteral("name"), {QStringLiteral("cape-test-config")}}}))
+                .array();
         QCOMPARE(configs.size(), 1);
-        QCOMPARE(QByteArray::fromBase64(configs.at(0).toObject().value(QLatin1String("Spec")).toObject()
-                                            .value(QLatin1String("Data")).toString().toLatin1()),
+        QCOMPARE(QByteArray::fromBase64(configs.at(0)
+                                            .toObject()
+                                            .value(QLatin1String("Spec"))
+                                            .toObject()
+                                            .value(QLatin1String("Data"))
+                                            .toString()
+                                            .toLatin1()),
                  QByteArray("routes: []\n"));
         ok(m_manager->removeConfig(configId));
 
         const QString secretId = ok(m_manager->createSecret(QStringLiteral("cape-test-secret"), "s3cret"))
-                                     .object().value(QLatin1String("ID")).toString();
-        const QJsonArray secrets = ok(m_manager->listSecrets({{QStringLiteral("name"), {QStringLiteral("cape-test-secret")}}})).array();
+                                     .object()
+                                     .value(QLatin1String("ID"))
+                                     .toString();
+        const QJsonArray secrets =
+            ok(m_manager->listSecrets({{QStringLiteral("name"), {QStringLiteral("cape-test-secret")}}}))
+                .array();
         QCOMPARE(secrets.size(), 1);
-        QVERIFY(!secrets.at(0).toObject().value(QLatin1String("Spec")).toObject().contains(QLatin1String("Data")));
+        QVERIFY(!secrets.at(0)
+                     .toObject()
+                     .value(QLatin1String("Spec"))
+                     .toObject()
+                     .contains(QLatin1String("Data")));
         ok(m_manager->removeSecret(secretId));
         std::unique_ptr<DockerReply> gone(await(m_manager->removeSecret(secretId)));
         QCOMPARE(gone->error().httpStatus, 404);
@@ -412,7 +483,8 @@ private slots:
         const QStringList tars = QDir(m_sandbox.value("CAPE_SANDBOX_DIR") + QStringLiteral("/images"))
                                      .entryList({QStringLiteral("busybox-*.tar")}, QDir::Files);
         QVERIFY(!tars.isEmpty());
-        const QString tarPath = m_sandbox.value("CAPE_SANDBOX_DIR") + QStringLiteral("/images/") + tars.first();
+        const QString tarPath =
+            m_sandbox.value("CAPE_SANDBOX_DIR") + QStringLiteral("/images/") + tars.first();
         QVERIFY2(QFile::exists(tarPath), qPrintable(tarPath));
         auto tar = std::make_shared<QFile>(tarPath);
         QVERIFY(tar->open(QIODevice::ReadOnly));
@@ -425,7 +497,8 @@ private slots:
     void removedServiceIsGone()
     {
         ok(m_manager->removeService(m_serviceId));
-        QTRY_VERIFY_WITH_TIMEOUT(sawEvent(QStringLiteral("service"), QStringLiteral("remove"), m_serviceId), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(sawEvent(QStringLiteral("service"), QStringLiteral("remove"), m_serviceId),
+                                 10000);
         std::unique_ptr<DockerReply> inspect(await(m_manager->inspectService(m_serviceId)));
         QCOMPARE(inspect->error().kind, DockerError::Kind::Http);
         QCOMPARE(inspect->error().httpStatus, 404);
@@ -438,23 +511,30 @@ private slots:
         DockerClient node3(test::SandboxEnvironment::endpoint(m_sandbox.nodeEndpoints().value(2)));
         const QString token = ok(m_manager->joinTokens()).object().value(QLatin1String("Worker")).toString();
         ok(node3.leaveSwarm(false));
-        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectNode(node3Id)).object().value(QLatin1String("Status")).toObject()
-                                         .value(QLatin1String("State")).toString()
-                                     == QLatin1String("down"),
+        QTRY_VERIFY_WITH_TIMEOUT(ok(m_manager->inspectNode(node3Id))
+                                         .object()
+                                         .value(QLatin1String("Status"))
+                                         .toObject()
+                                         .value(QLatin1String("State"))
+                                         .toString() == QLatin1String("down"),
                                  60000);
         ok(m_manager->removeNode(node3Id));
         const QString managerIp = m_sandbox.value("CAPE_SANDBOX_NODE_IPS").split(QLatin1Char(' ')).value(0);
         const QString node3Ip = m_sandbox.value("CAPE_SANDBOX_NODE_IPS").split(QLatin1Char(' ')).value(2);
-        ok(node3.joinSwarm(QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
-                                       {QStringLiteral("AdvertiseAddr"), node3Ip},
-                                       {QStringLiteral("RemoteAddrs"), QJsonArray{managerIp + QStringLiteral(":2377")}},
-                                       {QStringLiteral("JoinToken"), token}}));
+        ok(node3.joinSwarm(
+            QJsonObject{{QStringLiteral("ListenAddr"), QStringLiteral("0.0.0.0:2377")},
+                        {QStringLiteral("AdvertiseAddr"), node3Ip},
+                        {QStringLiteral("RemoteAddrs"), QJsonArray{managerIp + QStringLiteral(":2377")}},
+                        {QStringLiteral("JoinToken"), token}}));
         QTRY_COMPARE_WITH_TIMEOUT(
             [&] {
                 int ready = 0;
                 for (const QJsonValue &n : ok(m_manager->listNodes()).array())
-                    ready += n.toObject().value(QLatin1String("Status")).toObject().value(QLatin1String("State")).toString()
-                             == QLatin1String("ready");
+                    ready += n.toObject()
+                                 .value(QLatin1String("Status"))
+                                 .toObject()
+                                 .value(QLatin1String("State"))
+                                 .toString() == QLatin1String("ready");
                 return ready;
             }(),
             3, 60000);

@@ -1,6 +1,7 @@
 #include "proxy/loopbackport.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +11,11 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <csignal>
 
@@ -85,6 +91,11 @@ class TestProxyd : public QObject
     QTemporaryDir m_dir;
     QList<QProcess *> m_processes;
     quint16 m_upstreamA = 0, m_upstreamB = 0, m_sick = 0, m_dead = 0, m_proxy = 0, m_admin = 0;
+    // Listens, never accepts, its queue full: connections to it neither complete nor fail, as to
+    // the address of a replica that is gone.
+    int m_silentFd = -1;
+    quint16 m_silent = 0;
+    QList<QTcpSocket *> m_queueFillers;
     QProcess *m_proxyProcess = nullptr;
 
     QProcess *startUpstream(quint16 port, const QString &name, const QStringList &more = {})
@@ -142,6 +153,7 @@ class TestProxyd : public QObject
             route("*.pool.test", {m_upstreamA, m_upstreamB}),
             route("failover.test", {m_dead, m_upstreamB}),
             route("dead.test", {m_dead}),
+            route("silent.test", {m_silent, m_upstreamB}),
             route("secure.test", {m_upstreamA}, {{QStringLiteral("redirectToHttps"), true}}),
             route("checked.test", {m_upstreamA, m_sick},
                   {{QStringLiteral("healthPath"), QStringLiteral("/health")}})};
@@ -180,6 +192,22 @@ private slots:
         m_dead = test::freePort(); // nobody listens: connections are refused
         m_proxy = test::freePort();
         m_admin = test::freePort();
+        m_silentFd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        QVERIFY(::bind(m_silentFd, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0);
+        QVERIFY(::listen(m_silentFd, 0) == 0);
+        QVERIFY(::getsockname(m_silentFd, reinterpret_cast<sockaddr *>(&address), &length) == 0);
+        m_silent = ntohs(address.sin_port);
+        // A backlog of 0 queues one connection; the kernel drops the SYNs of later ones.
+        for (int i = 0; i < 3; ++i) {
+            auto *filler = new QTcpSocket(this);
+            filler->connectToHost(QHostAddress::LocalHost, m_silent);
+            filler->waitForConnected(300);
+            m_queueFillers << filler;
+        }
         startUpstream(m_upstreamA, QStringLiteral("A"));
         startUpstream(m_upstreamB, QStringLiteral("B"));
         startUpstream(m_sick, QStringLiteral("Sick"), {QStringLiteral("unhealthy")});
@@ -189,19 +217,21 @@ private slots:
         writeConfig(standardConfig());
         m_proxyProcess = new QProcess(this);
         m_proxyProcess->setProcessChannelMode(QProcess::MergedChannels);
-        m_proxyProcess->start(QStringLiteral(CAPE_PROXYD_BINARY),
-                              {QStringLiteral("--config"), configPath(), QStringLiteral("--workers"),
-                               QStringLiteral("2"), QStringLiteral("--header-timeout"), QStringLiteral("700"),
-                               QStringLiteral("--upstream-timeout"), QStringLiteral("1500"),
-                               QStringLiteral("--access-log"), accessLogPath(),
-                               QStringLiteral("--health-interval"), QStringLiteral("300"),
-                               QStringLiteral("--max-body"), QStringLiteral("4194304")});
+        m_proxyProcess->start(
+            QStringLiteral(CAPE_PROXYD_BINARY),
+            {QStringLiteral("--config"), configPath(), QStringLiteral("--workers"), QStringLiteral("2"),
+             QStringLiteral("--header-timeout"), QStringLiteral("700"), QStringLiteral("--upstream-timeout"),
+             QStringLiteral("1500"), QStringLiteral("--connect-timeout"), QStringLiteral("300"),
+             QStringLiteral("--access-log"), accessLogPath(), QStringLiteral("--health-interval"),
+             QStringLiteral("300"), QStringLiteral("--max-body"), QStringLiteral("4194304")});
         m_processes << m_proxyProcess;
         QTRY_COMPARE_WITH_TIMEOUT(get("app.test", "/x").status, 200, 10000);
     }
 
     void cleanupTestCase()
     {
+        if (m_silentFd >= 0)
+            ::close(m_silentFd);
         for (QProcess *process : std::as_const(m_processes)) {
             process->kill();
             process->waitForFinished(5000);
@@ -254,6 +284,20 @@ private slots:
         QVERIFY2(dead.body.contains(QByteArray::number(m_dead)), dead.body.constData());
         // An upstream that drops the connection without answering.
         QCOMPARE(get("app.test", "/drop").status, 502);
+    }
+
+    void movesOnFromAnEndpointThatTakesNoConnection()
+    {
+        // Well before the answer's deadline (--upstream-timeout 1500): --connect-timeout 300, then the
+        // other endpoint; the silent one is left out afterwards.
+        for (int i = 0; i < 6; ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            const Response response = get("silent.test", "/echo");
+            QCOMPARE(response.status, 200);
+            QCOMPARE(response.json().value(QLatin1String("server")).toString(), QStringLiteral("B"));
+            QVERIFY2(timer.elapsed() < 1200, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
+        }
     }
 
     void leavesOutEndpointsThatFailTheirHealthCheck()

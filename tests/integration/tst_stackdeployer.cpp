@@ -80,12 +80,7 @@ class TestStackDeployer : public QObject
         QStringList progress;
     };
 
-    QJsonDocument ok(DockerReply *reply)
-    {
-        std::unique_ptr<DockerReply> owned(await(reply));
-        [&] { QVERIFY2(!owned->error(), qPrintable(owned->error().toString())); }();
-        return owned->json();
-    }
+    QJsonDocument ok(DockerReply *reply) { return test::expectOk(reply); }
 
     Outcome run(const std::function<void(StackDeployer &)> &start)
     {

@@ -1,0 +1,326 @@
+// cape-proxyd as a swarm service in the sandbox swarm: its image (packaging/daemon-image.sh) loaded
+// onto every node, its port published in host mode on node1, a busybox httpd service behind it on an
+// overlay network, found through Swarm DNS (tasks.<service>). `hey` sends 1,000 requests/s through it
+// while the upstream service rolls start-first to new tasks, and while one of its replicas is killed
+// with SIGKILL: not one request may fail.
+#include "sandboxenvironment.h"
+
+#include "services/docker/dockerclient.h"
+#include "services/docker/dockerrequest.h"
+
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cape;
+using test::await;
+
+namespace {
+
+// What hey saw: answers by status, and any error at all.
+struct LoadReport
+{
+    QMap<int, int> byStatus;
+    int errors = 0;
+    QString text;
+
+    int total() const
+    {
+        int sum = errors;
+        for (const int count : byStatus)
+            sum += count;
+        return sum;
+    }
+    int failed() const { return total() - byStatus.value(200); }
+};
+
+LoadReport parseHey(const QString &output)
+{
+    LoadReport report;
+    report.text = output;
+    const qsizetype statusAt = output.indexOf(QLatin1String("Status code distribution:"));
+    const qsizetype errorAt = output.indexOf(QLatin1String("Error distribution:"));
+    static const QRegularExpression line(QStringLiteral(R"(\[(\d+)\]\s+(\d+) (responses|errors)?)"));
+    if (statusAt >= 0) {
+        const QString section = output.mid(statusAt, errorAt > statusAt ? errorAt - statusAt : -1);
+        for (auto it = line.globalMatch(section); it.hasNext();) {
+            const auto match = it.next();
+            report.byStatus[match.captured(1).toInt()] += match.captured(2).toInt();
+        }
+    }
+    if (errorAt >= 0) {
+        // "  [12]	Get "http://…": dial tcp …: connection refused"
+        static const QRegularExpression count(QStringLiteral(R"(^\s+\[(\d+)\])"),
+                                              QRegularExpression::MultilineOption);
+        for (auto it = count.globalMatch(output.mid(errorAt)); it.hasNext();)
+            report.errors += it.next().captured(1).toInt();
+    }
+    return report;
+}
+
+} // namespace
+
+class TestProxydSwarm : public QObject
+{
+    Q_OBJECT
+
+    test::SandboxEnvironment m_sandbox;
+    std::unique_ptr<DockerClient> m_manager;
+    QTemporaryDir m_dir;
+    const QString m_prefix = QStringLiteral("cape-test-proxy");
+    QString m_networkId;
+    QString m_configId;
+    QString m_webId;
+    QString m_proxyId;
+    QString m_proxyUrl; // through the host-mode port on node1
+
+    QString webName() const { return m_prefix + QStringLiteral("-web"); }
+
+    QJsonDocument ok(DockerReply *reply) { return test::expectOk(reply); }
+
+    // A service from its spec (JSON text); its ID, empty on failure.
+    QString createService(const QString &spec)
+    {
+        return ok(m_manager->createService(QJsonDocument::fromJson(spec.toUtf8()).object()))
+            .object()[QLatin1String("ID")]
+            .toString();
+    }
+
+    QJsonArray tasksOf(const QString &serviceId, const QString &state = QStringLiteral("running"))
+    {
+        std::unique_ptr<DockerReply> reply(await(m_manager->listTasks(
+            {{QStringLiteral("service"), {serviceId}}, {QStringLiteral("desired-state"), {state}}})));
+        QJsonArray running;
+        for (const QJsonValue &task : reply->json().array()) {
+            if (task[QLatin1String("Status")][QLatin1String("State")].toString() == QLatin1String("running"))
+                running.append(task);
+        }
+        return running;
+    }
+
+    // The upstream's task answering now (busybox httpd serves its hostname), or an error text.
+    QString fetchThroughProxy()
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-s"), QStringLiteral("--max-time"), QStringLiteral("3"),
+                    QStringLiteral("-H"), QStringLiteral("Host: web.test"), m_proxyUrl});
+        curl.waitForFinished(5000);
+        return QString::fromUtf8(curl.readAllStandardOutput()).trimmed();
+    }
+
+    // hey at 1,000 requests/s (20 workers at 50/s each) for some seconds through the proxy; `during`
+    // runs once the load is on, in the event loop.
+    LoadReport underLoad(int seconds, const std::function<void()> &during)
+    {
+        QProcess hey;
+        hey.setProcessChannelMode(QProcess::MergedChannels);
+        hey.start(QStringLiteral("hey"),
+                  {QStringLiteral("-z"), QStringLiteral("%1s").arg(seconds), QStringLiteral("-c"),
+                   QStringLiteral("20"), QStringLiteral("-q"), QStringLiteral("50"), QStringLiteral("-t"),
+                   QStringLiteral("20"), QStringLiteral("-host"), QStringLiteral("web.test"), m_proxyUrl});
+        if (!hey.waitForStarted(5000))
+            return parseHey(QStringLiteral("hey did not start: ") + hey.errorString());
+        QTest::qWait(3000);
+        during();
+        hey.waitForFinished((seconds + 40) * 1000);
+        return parseHey(QString::fromUtf8(hey.readAll()));
+    }
+
+    QString runProcess(const QString &program, const QStringList &arguments, int timeoutMs)
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(program, arguments);
+        if (!process.waitForFinished(timeoutMs) || process.exitStatus() != QProcess::NormalExit ||
+            process.exitCode() != 0)
+            return QStringLiteral("%1 failed: %2").arg(program, QString::fromUtf8(process.readAll()));
+        return {};
+    }
+
+    void removeLeftovers()
+    {
+        for (const QString &name : {m_prefix + QStringLiteral("-proxyd"), webName()})
+            std::unique_ptr<DockerReply>(await(m_manager->removeService(name)));
+        // Tasks leave the network a moment after their service.
+        for (int i = 0; i < 30; ++i) {
+            std::unique_ptr<DockerReply> configs(
+                await(m_manager->removeConfig(m_prefix + QStringLiteral("-config"))));
+            std::unique_ptr<DockerReply> network(
+                await(m_manager->removeNetwork(m_prefix + QStringLiteral("-net"))));
+            const bool networkGone = !network->error() || network->error().httpStatus == 404;
+            const bool configGone = !configs->error() || configs->error().httpStatus == 404;
+            if (networkGone && configGone)
+                return;
+            QTest::qWait(500);
+        }
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_sandbox = test::SandboxEnvironment::load();
+        CAPE_REQUIRE_SANDBOX(m_sandbox);
+        QVERIFY(m_dir.isValid());
+        m_manager = std::make_unique<DockerClient>(
+            test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
+        removeLeftovers();
+
+        // The daemons' image, onto every node.
+        const QString archive = m_dir.filePath(QStringLiteral("cape-daemons.tar"));
+        const QString built =
+            runProcess(QStringLiteral(CAPE_DAEMON_IMAGE_SCRIPT),
+                       {QStringLiteral("--build"), QStringLiteral(CAPE_BUILD_DIR), QStringLiteral("--out"),
+                        archive, QStringLiteral("--load"), m_sandbox.nodeEndpoints().join(QLatin1Char(','))},
+                       300000);
+        QVERIFY2(built.isEmpty(), qPrintable(built));
+        const QString image = QStringLiteral("cape-daemons:" CAPE_VERSION_STRING);
+
+        const QJsonObject network =
+            ok(m_manager->createNetwork({{QStringLiteral("Name"), m_prefix + QStringLiteral("-net")},
+                                         {QStringLiteral("Driver"), QStringLiteral("overlay")}}))
+                .object();
+        m_networkId = network[QLatin1String("Id")].toString();
+        QVERIFY(!m_networkId.isEmpty());
+
+        // The upstream: busybox httpd answering its task's hostname, healthy once it serves. (The
+        // health check's URL comes in through arg(): moc takes a "//" in a raw string for a comment.)
+        m_webId = createService(QStringLiteral(R"({
+            "Name": "%1",
+            "TaskTemplate": {
+                "ContainerSpec": {
+                    "Image": "%2",
+                    "Command": ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"],
+                    "Healthcheck": {"Test": ["CMD", "wget", "-q", "-O", "/dev/null", "%4"],
+                                    "Interval": 1000000000, "Timeout": 2000000000, "Retries": 3},
+                    "StopGracePeriod": 2000000000
+                },
+                "Networks": [{"Target": "%3"}],
+                "RestartPolicy": {"Condition": "any", "Delay": 500000000}
+            },
+            "Mode": {"Replicated": {"Replicas": 2}},
+            "UpdateConfig": {"Parallelism": 1, "Order": "start-first", "FailureAction": "rollback",
+                             "Monitor": 2000000000}
+        })")
+                                    .arg(webName(), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"),
+                                         m_networkId, QStringLiteral("http://127.0.0.1:8080/index.html")));
+        QVERIFY(!m_webId.isEmpty());
+
+        // cape-proxyd, its configuration a swarm config, on node1 with a host-mode port.
+        const QByteArray config = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8080"}],
+            "routes":[{"host":"web.test","service":"%1","port":8080}]})")
+                                      .arg(webName())
+                                      .toUtf8();
+        m_configId = ok(m_manager->createConfig(m_prefix + QStringLiteral("-config"), config))
+                         .object()[QLatin1String("ID")]
+                         .toString();
+        QVERIFY(!m_configId.isEmpty());
+        const quint16 port = 18480;
+        m_proxyId = createService(QStringLiteral(R"({
+            "Name": "%1",
+            "TaskTemplate": {
+                "ContainerSpec": {
+                    "Image": "%2",
+                    "Command": ["cape-proxyd", "--config", "/etc/cape/proxy.json", "--connect-timeout", "2000"],
+                    "Configs": [{"ConfigID": "%3", "ConfigName": "%4",
+                                 "File": {"Name": "/etc/cape/proxy.json", "UID": "0", "GID": "0", "Mode": 292}}]
+                },
+                "Networks": [{"Target": "%5"}],
+                "Placement": {"Constraints": ["node.hostname==node1"]}
+            },
+            "Mode": {"Replicated": {"Replicas": 1}},
+            "EndpointSpec": {"Ports": [{"Protocol": "tcp", "TargetPort": 8080, "PublishedPort": %6, "PublishMode": "host"}]}
+        })")
+                                      .arg(m_prefix + QStringLiteral("-proxyd"), image, m_configId,
+                                           m_prefix + QStringLiteral("-config"), m_networkId)
+                                      .arg(port));
+        QVERIFY(!m_proxyId.isEmpty());
+
+        const QString node1 = m_sandbox.value("CAPE_SANDBOX_NODE_IPS").split(QLatin1Char(' ')).value(0);
+        m_proxyUrl = QStringLiteral("http://%1:%2/index.html").arg(node1).arg(port);
+        QTRY_COMPARE_WITH_TIMEOUT(tasksOf(m_webId).size(), 2, 90000);
+        QTRY_COMPARE_WITH_TIMEOUT(tasksOf(m_proxyId).size(), 1, 90000);
+        // Both replicas answer through the proxy once it has resolved tasks.<service>.
+        QSet<QString> answered;
+        QString last;
+        const QDeadlineTimer deadline(60000);
+        while (answered.size() < 2 && !deadline.hasExpired()) {
+            last = fetchThroughProxy();
+            if (!last.isEmpty() && !last.contains(QLatin1Char(' ')))
+                answered.insert(last); // a task's hostname
+            else
+                QTest::qWait(200);
+        }
+        QVERIFY2(answered.size() == 2,
+                 qPrintable(QStringLiteral("answered by %1; last: %2")
+                                .arg(QStringList(answered.cbegin(), answered.cend()).join(u", "), last)));
+    }
+
+    void aRollingStartFirstUpdateLosesNoRequest()
+    {
+        const QJsonArray before = tasksOf(m_webId);
+        bool completed = false;
+        const LoadReport report = underLoad(25, [&] {
+            ok(m_manager->forceUpdateService(m_webId));
+            // Within the load: the update must have run its course before hey stops.
+            QTRY_VERIFY_WITH_TIMEOUT(
+                (completed = ok(m_manager->inspectService(m_webId))
+                                 .object()[QLatin1String("UpdateStatus")][QLatin1String("State")]
+                                 .toString() == QLatin1String("completed")),
+                20000);
+        });
+        QVERIFY2(completed, "the rolling update did not complete while the load ran");
+        QVERIFY2(report.total() > 15000, qPrintable(report.text));
+        QVERIFY2(report.failed() == 0, qPrintable(report.text));
+        // Every replica was replaced.
+        const QJsonArray after = tasksOf(m_webId);
+        QCOMPARE(after.size(), 2);
+        for (const QJsonValue &task : after) {
+            for (const QJsonValue &old : before)
+                QVERIFY(task[QLatin1String("ID")] != old[QLatin1String("ID")]);
+        }
+        qInfo("%d requests at 1,000/s through a rolling update, %d failed", report.total(), report.failed());
+    }
+
+    void aKilledReplicaLosesNoRequest()
+    {
+        const QJsonArray running = tasksOf(m_webId);
+        QCOMPARE(running.size(), 2);
+        const QJsonObject victim = running.at(0).toObject();
+        const QString containerId =
+            victim[QLatin1String("Status")][QLatin1String("ContainerStatus")][QLatin1String("ContainerID")]
+                .toString();
+        const QString hostname = ok(m_manager->inspectNode(victim[QLatin1String("NodeID")].toString()))
+                                     .object()[QLatin1String("Description")][QLatin1String("Hostname")]
+                                     .toString(); // node1…node3, in the sandbox's order
+        const qsizetype nodeIndex = hostname.mid(4).toInt() - 1;
+        QVERIFY2(nodeIndex >= 0 && nodeIndex < m_sandbox.nodeEndpoints().size(), qPrintable(hostname));
+        DockerClient node(test::SandboxEnvironment::endpoint(m_sandbox.nodeEndpoints().at(nodeIndex)));
+
+        const LoadReport report = underLoad(20, [&] {
+            QUrlQuery query;
+            query.addQueryItem(QStringLiteral("signal"), QStringLiteral("KILL"));
+            ok(node.send(
+                DockerRequest::post(QStringLiteral("/containers/%1/kill").arg(containerId), {}, query)));
+        });
+        QVERIFY2(report.total() > 12000, qPrintable(report.text));
+        QVERIFY2(report.failed() == 0, qPrintable(report.text));
+        // Swarm replaced it meanwhile.
+        QTRY_COMPARE_WITH_TIMEOUT(tasksOf(m_webId).size(), 2, 60000);
+        qInfo("%d requests at 1,000/s with a replica killed, %d failed", report.total(), report.failed());
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_manager)
+            removeLeftovers();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProxydSwarm)
+#include "tst_proxydswarm.moc"
