@@ -1,5 +1,8 @@
 #include "tlscontexts.h"
 
+#include "services/tls/certificate.h"
+#include "services/tls/opensslerrors.h"
+
 #include <QFile>
 
 #include <openssl/err.h>
@@ -7,55 +10,6 @@
 #include <openssl/x509v3.h>
 
 namespace cape {
-
-namespace {
-
-QString opensslError()
-{
-    QStringList reasons;
-    while (const unsigned long code = ERR_get_error()) {
-        char text[256];
-        ERR_error_string_n(code, text, sizeof text);
-        reasons << QString::fromLatin1(text);
-    }
-    return reasons.isEmpty() ? QStringLiteral("unknown error") : reasons.join(QStringLiteral("; "));
-}
-
-bool covers(const QString &pattern, const QString &host)
-{
-    if (pattern.startsWith(QLatin1String("*."))) {
-        const QString suffix = pattern.mid(1); // ".example.com": one label in front, no more
-        return host.endsWith(suffix) && host.size() > suffix.size() &&
-               !host.left(host.size() - suffix.size()).contains(u'.');
-    }
-    return pattern == host;
-}
-
-QStringList certificateNames(X509 *certificate)
-{
-    QStringList names;
-    auto *alternatives =
-        static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
-    for (int i = 0; alternatives && i < sk_GENERAL_NAME_num(alternatives); ++i) {
-        const GENERAL_NAME *name = sk_GENERAL_NAME_value(alternatives, i);
-        if (name->type == GEN_DNS) {
-            const auto *text = name->d.dNSName;
-            names << QString::fromLatin1(reinterpret_cast<const char *>(ASN1_STRING_get0_data(text)),
-                                         ASN1_STRING_length(text))
-                         .toLower();
-        }
-    }
-    GENERAL_NAMES_free(alternatives);
-    if (names.isEmpty()) {
-        char common[256] = {};
-        if (X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, common,
-                                      sizeof common) > 0)
-            names << QString::fromUtf8(common).toLower();
-    }
-    return names;
-}
-
-} // namespace
 
 std::shared_ptr<TlsContexts> TlsContexts::load(const ProxyConfig &config, QStringList *errors)
 {
@@ -66,7 +20,7 @@ std::shared_ptr<TlsContexts> TlsContexts::load(const ProxyConfig &config, QStrin
         ERR_clear_error();
         SSL_CTX *context = SSL_CTX_new(TLS_server_method());
         if (!context) {
-            errors->append(QStringLiteral("%1: OpenSSL: %2").arg(where, opensslError()));
+            errors->append(QStringLiteral("%1: OpenSSL: %2").arg(where, opensslErrors()));
             continue;
         }
         contexts->m_entries.append({certificate.name, context, {}});
@@ -81,7 +35,7 @@ std::shared_ptr<TlsContexts> TlsContexts::load(const ProxyConfig &config, QStrin
         if (SSL_CTX_use_certificate_chain_file(context,
                                                QFile::encodeName(certificate.certFile).constData()) != 1) {
             errors->append(QStringLiteral("%1.cert: %2 cannot be used: %3")
-                               .arg(where, certificate.certFile, opensslError()));
+                               .arg(where, certificate.certFile, opensslErrors()));
             continue;
         }
         if (SSL_CTX_use_PrivateKey_file(context, QFile::encodeName(certificate.keyFile).constData(),
@@ -92,7 +46,7 @@ std::shared_ptr<TlsContexts> TlsContexts::load(const ProxyConfig &config, QStrin
                                    .arg(where, certificate.keyFile, certificate.certFile));
             } else {
                 errors->append(QStringLiteral("%1.key: %2 cannot be used: %3")
-                                   .arg(where, certificate.keyFile, opensslError()));
+                                   .arg(where, certificate.keyFile, opensslErrors()));
             }
             continue;
         }
@@ -103,7 +57,7 @@ std::shared_ptr<TlsContexts> TlsContexts::load(const ProxyConfig &config, QStrin
         }
         SSL_CTX_set_tlsext_servername_callback(context, &TlsContexts::onServerName);
         SSL_CTX_set_tlsext_servername_arg(context, contexts.get());
-        contexts->m_entries.last().names = certificateNames(SSL_CTX_get0_certificate(context));
+        contexts->m_entries.last().names = Certificate(SSL_CTX_get0_certificate(context)).names();
     }
     for (const ProxyConfig::Route &route : config.routes) {
         if (route.certificate.isEmpty())
@@ -149,7 +103,7 @@ SSL_CTX *TlsContexts::contextFor(const QString &host) const
     }
     for (const Entry &entry : m_entries) {
         for (const QString &name : entry.names) {
-            if (covers(name, host))
+            if (hostNameMatches(name, host))
                 return entry.context;
         }
     }
