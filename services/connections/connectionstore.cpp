@@ -1,12 +1,8 @@
 #include "connectionstore.h"
 
-#include <QDBusConnection>
 #include <QPointer>
 #include <QSettings>
 #include <QSslKey>
-#include <QTimer>
-
-#include <qt6keychain/keychain.h>
 
 #include <memory>
 #include <utility>
@@ -14,76 +10,6 @@
 namespace cape {
 
 namespace {
-
-struct KeychainOutcome
-{
-    QKeychain::Error error = QKeychain::NoError;
-    QString reason;
-    QByteArray data;
-};
-
-// Runs one keychain job and calls done exactly once: when it finishes, or
-// after timeoutMs (a keychain waiting on a prompt nobody answers). The job is
-// not parented: QtKeychain's backends call back into it, so it deletes itself
-// when it finishes, whatever became of context.
-void runKeychainJob(QKeychain::Job *job, QObject *context, int timeoutMs,
-                    std::function<void(const KeychainOutcome &)> done)
-{
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false); // never QtKeychain's plaintext QSettings store
-    auto *timer = new QTimer(context);
-    timer->setSingleShot(true);
-    auto settled = std::make_shared<bool>(false);
-    QObject::connect(job, &QKeychain::Job::finished, context,
-                     [timer, settled, done](QKeychain::Job *finished) {
-                         if (std::exchange(*settled, true))
-                             return;
-                         timer->deleteLater();
-                         KeychainOutcome outcome{finished->error(), finished->errorString(), {}};
-                         if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
-                             outcome.data = read->binaryData();
-                         done(outcome);
-                     });
-    QObject::connect(timer, &QTimer::timeout, context, [timer, settled, done, timeoutMs] {
-        if (std::exchange(*settled, true))
-            return;
-        timer->deleteLater();
-        done({QKeychain::OtherError,
-              QStringLiteral("the keychain did not answer within %1 s").arg(timeoutMs / 1000.0),
-              {}});
-    });
-    timer->start(timeoutMs);
-    job->start();
-}
-
-// What went wrong, in words a user can act on.
-QString keychainProblem(const KeychainOutcome &outcome)
-{
-    const QString &reason = outcome.reason;
-    switch (outcome.error) {
-    case QKeychain::NoBackendAvailable:
-    case QKeychain::NotImplemented:
-        return QStringLiteral("no keychain is available: %1").arg(reason);
-    case QKeychain::AccessDenied:
-    case QKeychain::AccessDeniedByUser:
-        return QStringLiteral("the keychain refused access: %1").arg(reason);
-    case QKeychain::EntryNotFound:
-        return QStringLiteral("the keychain holds no key for it");
-    default:
-        break;
-    }
-    // libsecret reports a missing session bus or Secret Service as a plain
-    // error; to a user both mean there is no keychain. (sessionBus() connects
-    // once per process, to a local socket; this runs only after a failure.)
-#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
-    if (!QDBusConnection::sessionBus().isConnected())
-        return QStringLiteral("no keychain is available: no D-Bus session bus (%1)").arg(reason);
-    if (reason.contains(QLatin1String("org.freedesktop.secrets")))
-        return QStringLiteral("no keychain is available: %1").arg(reason);
-#endif
-    return QStringLiteral("the keychain failed: %1")
-        .arg(reason.isEmpty() ? QStringLiteral("unknown error") : reason);
-}
 
 bool isPrivateKey(const QByteArray &pem)
 {
@@ -313,15 +239,11 @@ void ConnectionStore::setCurrentId(const QString &id)
 
 void ConnectionStore::storeKey(const QString &id, const QByteArray &keyPem)
 {
-    auto *job = new QKeychain::WritePasswordJob(QLatin1String(KeychainService));
-    job->setKey(id);
-    job->setBinaryData(keyPem);
-    runKeychainJob(job, this, m_keychainTimeoutMs, [this, id](const KeychainOutcome &outcome) {
+    m_keychain.write(id, keyPem, this, [this, id](bool ok, const QByteArray &, const QString &problem) {
         const int index = indexOf(id);
-        if (outcome.error != QKeychain::NoError) {
-            emit keyFailed(id,
-                           QStringLiteral("cannot store the private key of \"%1\" in the keychain: %2")
-                               .arg(index < 0 ? id : m_profiles.at(index).name, keychainProblem(outcome)));
+        if (!ok) {
+            emit keyFailed(id, QStringLiteral("cannot store the private key of \"%1\" in the keychain: %2")
+                                   .arg(index < 0 ? id : m_profiles.at(index).name, problem));
             return;
         }
         if (index >= 0 && !m_profiles.at(index).hasKey) {
@@ -335,14 +257,12 @@ void ConnectionStore::storeKey(const QString &id, const QByteArray &keyPem)
 
 void ConnectionStore::deleteKey(const QString &id, const QString &name)
 {
-    auto *job = new QKeychain::DeletePasswordJob(QLatin1String(KeychainService));
-    job->setKey(id);
-    runKeychainJob(job, this, m_keychainTimeoutMs, [this, id, name](const KeychainOutcome &outcome) {
-        if (outcome.error == QKeychain::NoError || outcome.error == QKeychain::EntryNotFound)
+    m_keychain.remove(id, this, [this, id, name](bool ok, const QByteArray &, const QString &problem) {
+        if (ok)
             emit keyDeleted(id);
         else
             emit keyFailed(id, QStringLiteral("cannot delete the private key of \"%1\" from the keychain: %2")
-                                   .arg(name, keychainProblem(outcome)));
+                                   .arg(name, problem));
     });
 }
 
@@ -357,18 +277,16 @@ void ConnectionStore::readKey(const QString &id, KeyHandler handler)
             this, [handler, message] { handler(false, {}, message); }, Qt::QueuedConnection);
         return;
     }
-    auto *job = new QKeychain::ReadPasswordJob(QLatin1String(KeychainService));
-    job->setKey(id);
-    runKeychainJob(job, this, m_keychainTimeoutMs,
-                   [handler, name = m_profiles.at(index).name](const KeychainOutcome &outcome) {
-                       if (outcome.error != QKeychain::NoError)
-                           handler(
-                               false, {},
-                               QStringLiteral("cannot read the private key of \"%1\" from the keychain: %2")
-                                   .arg(name, keychainProblem(outcome)));
-                       else
-                           handler(true, outcome.data, QString());
-                   });
+    m_keychain.read(
+        id, this,
+        [handler, name = m_profiles.at(index).name](bool ok, const QByteArray &data, const QString &problem) {
+            if (!ok)
+                handler(false, {},
+                        QStringLiteral("cannot read the private key of \"%1\" from the keychain: %2")
+                            .arg(name, problem));
+            else
+                handler(true, data, QString());
+        });
 }
 
 void ConnectionStore::loadKey(const QString &id)

@@ -4,6 +4,8 @@
 #include "dockercontextimporter.h"
 #include "resolvedconnection.h"
 
+#include "services/keychain/keychain.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -29,7 +31,7 @@ class ConnectionStore : public QObject
 public:
     static constexpr auto KeychainService = "Cape";
     static constexpr auto SettingsGroup = "connections";
-    static constexpr int DefaultKeychainTimeoutMs = 120000; // long enough to answer an unlock prompt
+    static constexpr int DefaultKeychainTimeoutMs = Keychain::DefaultTimeoutMs;
 
     using ResolveHandler = std::function<void(const ResolvedConnection &)>;
 
@@ -73,8 +75,8 @@ public:
     // (a null context: always).
     void resolveEndpoint(const QString &id, QObject *context, ResolveHandler handler);
 
-    int keychainTimeout() const { return m_keychainTimeoutMs; }
-    void setKeychainTimeout(int ms) { m_keychainTimeoutMs = ms; }
+    int keychainTimeout() const { return m_keychain.timeout(); }
+    void setKeychainTimeout(int ms) { m_keychain.setTimeout(ms); }
 
     // Reads the profiles again from settings (another instance changed them).
     void reload();
@@ -104,7 +106,7 @@ private:
     std::unique_ptr<QSettings> m_settings;
     QList<ConnectionProfile> m_profiles;
     QString m_currentId;
-    int m_keychainTimeoutMs = DefaultKeychainTimeoutMs;
+    Keychain m_keychain{QString::fromLatin1(KeychainService)};
 };
 
 } // namespace cape
