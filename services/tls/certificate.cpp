@@ -132,6 +132,16 @@ QString Certificate::issuer() const
     return m_x509 ? nameText(X509_get_issuer_name(m_x509.get())) : QString();
 }
 
+QString Certificate::issuerCommonName() const
+{
+    if (!m_x509)
+        return {};
+    char common[256] = {};
+    if (X509_NAME_get_text_by_NID(X509_get_issuer_name(m_x509.get()), NID_commonName, common, sizeof common) <= 0)
+        return issuer();
+    return QString::fromUtf8(common);
+}
+
 QStringList Certificate::dnsNames() const
 {
     return m_x509 ? alternativeNames(m_x509.get(), GEN_DNS) : QStringList();

@@ -36,6 +36,7 @@ public:
     QString subject() const; // RFC 2253: "CN=app.example.com,O=Example"
     QString commonName() const;
     QString issuer() const;
+    QString issuerCommonName() const; // its CN, else the whole issuer
     QStringList dnsNames() const;      // subjectAltName DNS entries, lower case
     QStringList ipAddresses() const;   // subjectAltName IP entries
     QString serialNumber() const;      // hex

@@ -7,8 +7,10 @@
 #include "models/servicetablemodel.h"
 #include "models/stacktablemodel.h"
 #include "models/tasktablemodel.h"
+#include "services/certificates/certificatestore.h"
 #include "services/connections/connectionstore.h"
 #include "services/connections/resolvedconnection.h"
+#include "ui/certificates/certificatesview.h"
 #include "ui/connections/connectionsdialog.h"
 #include "ui/eventsource/eventsourceview.h"
 #include "ui/logs/logpanel.h"
@@ -122,6 +124,9 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     addView(QStringLiteral("events"), tr("Events"), events);
     // Not the swarm's: a Redis an eventsource server indexes (cape-eventd).
     addView(QStringLiteral("eventsource"), tr("Eventsource"), new EventsourceView(this));
+    // The workstation's: certificates for the proxy, keys in the OS keychain.
+    addView(QStringLiteral("certificates"), tr("Certificates"),
+            new CertificatesView(new CertificateStore(this), this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);

@@ -6,18 +6,33 @@ namespace cape {
 
 QString StateColors::severity(const QString &state)
 {
-    static const QSet<QString> good{QStringLiteral("running"),   QStringLiteral("ready"),  QStringLiteral("active"),
-                                    QStringLiteral("converged"), QStringLiteral("leader"), QStringLiteral("reachable"),
-                                    QStringLiteral("complete"),  QStringLiteral("completed"), QStringLiteral("healthy")};
-    static const QSet<QString> warn{QStringLiteral("new"),       QStringLiteral("pending"),   QStringLiteral("assigned"),
-                                    QStringLiteral("accepted"),  QStringLiteral("preparing"), QStringLiteral("ready-task"),
-                                    QStringLiteral("starting"),  QStringLiteral("updating"),  QStringLiteral("degraded"),
-                                    QStringLiteral("pause"),     QStringLiteral("paused"),    QStringLiteral("drain"),
-                                    QStringLiteral("rollback_started"), QStringLiteral("unknown"), QStringLiteral("allocated")};
-    static const QSet<QString> bad{QStringLiteral("failed"),      QStringLiteral("rejected"), QStringLiteral("down"),
-                                   QStringLiteral("unreachable"), QStringLiteral("orphaned"), QStringLiteral("disconnected"),
-                                   QStringLiteral("unhealthy"),   QStringLiteral("die"),      QStringLiteral("oom"),
-                                   QStringLiteral("kill")};
+    static const QSet<QString> good{QStringLiteral("running"),  QStringLiteral("ready"),
+                                    QStringLiteral("active"),   QStringLiteral("converged"),
+                                    QStringLiteral("leader"),   QStringLiteral("reachable"),
+                                    QStringLiteral("complete"), QStringLiteral("completed"),
+                                    QStringLiteral("healthy"),  QStringLiteral("valid")};
+    static const QSet<QString> warn{QStringLiteral("new"),
+                                    QStringLiteral("pending"),
+                                    QStringLiteral("assigned"),
+                                    QStringLiteral("accepted"),
+                                    QStringLiteral("preparing"),
+                                    QStringLiteral("ready-task"),
+                                    QStringLiteral("starting"),
+                                    QStringLiteral("updating"),
+                                    QStringLiteral("degraded"),
+                                    QStringLiteral("pause"),
+                                    QStringLiteral("paused"),
+                                    QStringLiteral("drain"),
+                                    QStringLiteral("rollback_started"),
+                                    QStringLiteral("unknown"),
+                                    QStringLiteral("allocated"),
+                                    QStringLiteral("expiring"),
+                                    QStringLiteral("not yet valid")};
+    static const QSet<QString> bad{
+        QStringLiteral("failed"),      QStringLiteral("rejected"), QStringLiteral("down"),
+        QStringLiteral("unreachable"), QStringLiteral("orphaned"), QStringLiteral("disconnected"),
+        QStringLiteral("unhealthy"),   QStringLiteral("die"),      QStringLiteral("oom"),
+        QStringLiteral("kill"),        QStringLiteral("critical"), QStringLiteral("expired")};
     if (good.contains(state))
         return QStringLiteral("good");
     if (warn.contains(state))

@@ -1,0 +1,160 @@
+#include "certificatetablemodel.h"
+
+#include "modelroles.h"
+
+namespace cape {
+
+CertificateTableModel::CertificateTableModel(CertificateStore *store, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_store(store)
+    , m_rows(store->entries())
+{
+    connect(store, &CertificateStore::added, this, [this](const QString &id) {
+        const CertificateStore::Entry *entry = m_store->entry(id);
+        if (!entry || rowOf(id) >= 0)
+            return;
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
+        m_rows << *entry;
+        endInsertRows();
+    });
+    connect(store, &CertificateStore::removed, this, [this](const QString &id) {
+        const int row = rowOf(id);
+        if (row < 0)
+            return;
+        beginRemoveRows({}, row, row);
+        m_rows.removeAt(row);
+        endRemoveRows();
+    });
+}
+
+int CertificateTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int CertificateTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString CertificateTableModel::idAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row).id : QString();
+}
+
+int CertificateTableModel::rowOf(const QString &id) const
+{
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).id == id)
+            return int(i);
+    }
+    return -1;
+}
+
+void CertificateTableModel::setNow(const QDateTime &now)
+{
+    m_now = now;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+}
+
+QString CertificateTableModel::stateOf(Certificate::Expiry expiry)
+{
+    switch (expiry) {
+    case Certificate::Expiry::Valid:
+        return QStringLiteral("valid");
+    case Certificate::Expiry::Within30Days:
+        return QStringLiteral("expiring");
+    case Certificate::Expiry::Within7Days:
+        return QStringLiteral("critical");
+    case Certificate::Expiry::Expired:
+        return QStringLiteral("expired");
+    case Certificate::Expiry::NotYetValid:
+        return QStringLiteral("not yet valid");
+    }
+    return {};
+}
+
+QString CertificateTableModel::statusText(const Certificate &certificate, const QDateTime &now)
+{
+    const QDateTime until = certificate.notAfter();
+    const qint64 days = now.daysTo(until);
+    // Spelt out for one and many until the app ships its English plural forms (issue 9's translations).
+    const auto daysText = [](qint64 count) { return count == 1 ? tr("1 day") : tr("%1 days").arg(count); };
+    switch (certificate.expiry(now)) {
+    case Certificate::Expiry::Valid:
+        return tr("Valid, %1 left").arg(daysText(days));
+    case Certificate::Expiry::Within30Days:
+    case Certificate::Expiry::Within7Days:
+        return days < 1 ? tr("Expires today") : tr("Expires in %1").arg(daysText(days));
+    case Certificate::Expiry::Expired:
+        return tr("Expired %1 ago").arg(daysText(until.daysTo(now)));
+    case Certificate::Expiry::NotYetValid:
+        return tr("Not valid before %1").arg(certificate.notBefore().toString(Qt::ISODate));
+    }
+    return {};
+}
+
+QVariant CertificateTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const CertificateStore::Entry &entry = m_rows.at(index.row());
+    const Certificate &leaf = entry.leaf();
+    const QDateTime now = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
+    if (role == IdRole)
+        return entry.id;
+    if (role == StateRole)
+        return stateOf(leaf.expiry(now));
+    if (role == SortRole && index.column() == Expires)
+        return leaf.notAfter();
+    if (role == FilterRole)
+        return QStringList{entry.name, leaf.names().join(u' '), leaf.issuer()}.join(u' ');
+    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
+        return {};
+    switch (index.column()) {
+    case Name:
+        return entry.name;
+    case Names: {
+        if (leaf.isAuthority() && leaf.dnsNames().isEmpty())
+            return tr("certificate authority");
+        QStringList names = leaf.names();
+        names << leaf.ipAddresses();
+        return names.join(QStringLiteral(", "));
+    }
+    case Issuer:
+        return leaf.isSelfIssued() ? tr("self-signed") : leaf.issuerCommonName();
+    case Key:
+        return entry.hasKey ? tr("%1, in keychain").arg(leaf.keyDescription()) : leaf.keyDescription();
+    case Expires:
+        return leaf.notAfter().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    case Status:
+        return statusText(leaf, now);
+    default:
+        return {};
+    }
+}
+
+QVariant CertificateTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Name:
+        return tr("Name");
+    case Names:
+        return tr("Serves");
+    case Issuer:
+        return tr("Issuer");
+    case Key:
+        return tr("Key");
+    case Expires:
+        return tr("Expires");
+    case Status:
+        return tr("Status");
+    default:
+        return {};
+    }
+}
+
+} // namespace cape

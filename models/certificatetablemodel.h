@@ -1,0 +1,43 @@
+#pragma once
+
+#include "services/certificates/certificatestore.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+
+namespace cape {
+
+// The workstation's certificates as a table: name, the names it serves,
+// issuer, key, expiry, and a state (StateRole) the view colours: valid,
+// expiring (30 days or less), critical (7 days or less), expired,
+// not yet valid. Follows the store row by row.
+class CertificateTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { Name, Names, Issuer, Key, Expires, Status, ColumnCount };
+
+    explicit CertificateTableModel(CertificateStore *store, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    QString idAt(int row) const;
+    int rowOf(const QString &id) const;
+    // The state word for a certificate's expiry (StateRole).
+    static QString stateOf(Certificate::Expiry expiry);
+    // "Valid, 89 days left", "Expires in 5 days", "Expired 3 days ago".
+    static QString statusText(const Certificate &certificate, const QDateTime &now);
+    // What "now" is (tests pin it).
+    void setNow(const QDateTime &now);
+
+private:
+    CertificateStore *m_store;
+    QList<CertificateStore::Entry> m_rows;
+    QDateTime m_now; // invalid: the clock
+};
+
+} // namespace cape

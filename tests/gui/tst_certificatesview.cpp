@@ -1,0 +1,298 @@
+// The certificates view on a store of its own in a temporary directory,
+// with its keys in the real OS keychain (gnome-keyring under ./run test):
+// making a local CA and a certificate it signs, expiry colours, imports.
+#include "../integration/sandboxenvironment.h"
+
+#include "models/certificatetablemodel.h"
+#include "models/modelroles.h"
+#include "services/certificates/certificatestore.h"
+#include "services/tls/certificatebundle.h"
+#include "ui/certificates/certificatesview.h"
+#include "ui/certificates/newcertificatedialog.h"
+
+#include <QDialogButtonBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+using namespace cape;
+using Request = NewCertificateDialog::Request;
+using Kind = NewCertificateDialog::Kind;
+
+class TestCertificatesView : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_keychainError;
+    std::unique_ptr<CertificateStore> m_store;
+    std::unique_ptr<CertificatesView> m_view;
+
+    // Runs one create() or importFiles() and waits for its outcome.
+    std::pair<bool, QString> outcome(const std::function<void()> &start)
+    {
+        QSignalSpy finished(m_view.get(), &CertificatesView::finished);
+        start();
+        if (finished.isEmpty() && !finished.wait(60000))
+            return {false, QStringLiteral("no outcome within 60 s")};
+        return {finished.at(0).at(0).toBool(), finished.at(0).at(1).toString()};
+    }
+
+    QString idOf(const QString &name) const
+    {
+        for (const CertificateStore::Entry &entry : m_store->entries()) {
+            if (entry.name == name)
+                return entry.id;
+        }
+        return {};
+    }
+
+    QString cell(const QString &name, int column) const
+    {
+        const CertificateTableModel *model = m_view->model();
+        return model->index(model->rowOf(idOf(name)), column).data().toString();
+    }
+
+    QString state(const QString &name) const
+    {
+        const CertificateTableModel *model = m_view->model();
+        return model->index(model->rowOf(idOf(name)), 0).data(StateRole).toString();
+    }
+
+    static bool openssl(const QStringList &arguments)
+    {
+        QProcess process;
+        process.start(QStringLiteral("openssl"), arguments);
+        return process.waitForFinished(30000) && process.exitCode() == 0;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_store = std::make_unique<CertificateStore>(m_dir.filePath(QStringLiteral("store")));
+        m_store->keychain().setTimeout(20000);
+        // A keychain that answers, or the reason there is none.
+        bool answered = false;
+        m_store->keychain().write(QStringLiteral("probe"), "x", this,
+                                  [&](bool ok, const QByteArray &, const QString &problem) {
+                                      answered = true;
+                                      if (!ok)
+                                          m_keychainError = problem;
+                                  });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 30000);
+        if (!m_keychainError.isEmpty()) {
+            if (test::SandboxEnvironment::required())
+                QFAIL(qPrintable(m_keychainError));
+            QSKIP(qPrintable(m_keychainError));
+        }
+        m_view = std::make_unique<CertificatesView>(m_store.get());
+        m_view->resize(1400, 800);
+        m_view->show();
+    }
+
+    void theDialogSaysWhatIsMissing()
+    {
+        NewCertificateDialog dialog({});
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *problem = dialog.findChild<QLabel *>(QStringLiteral("problem"));
+        QVERIFY(!ok->isEnabled());
+        QCOMPARE(problem->text(), QStringLiteral("Give it a name."));
+        Request request;
+        request.name = QStringLiteral("x");
+        request.subject.ipAddresses = {QStringLiteral("10.0.0.300")};
+        request.subject.commonName = QStringLiteral("x.test");
+        dialog.setRequest(request);
+        QCOMPARE(problem->text(), QStringLiteral("\"10.0.0.300\" is no IP address."));
+        request.subject.ipAddresses.clear();
+        request.kind = Kind::SignedByAuthority;
+        dialog.setRequest(request);
+        QCOMPARE(problem->text(),
+                 QStringLiteral("No certificate authority with its key is stored yet: make one first."));
+        request.kind = Kind::SelfSigned;
+        dialog.setRequest(request);
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.request().subject.commonName, QStringLiteral("x.test"));
+    }
+
+    void makesALocalAuthorityAndACertificateItSigns()
+    {
+        Request ca;
+        ca.kind = Kind::Authority;
+        ca.name = QStringLiteral("Cape Test CA");
+        ca.subject = {.commonName = QStringLiteral("Cape Test CA"),
+                      .organization = QStringLiteral("Cape"),
+                      .days = 3650};
+        const auto [caMade, caMessage] = outcome([&] { m_view->create(ca); });
+        QVERIFY2(caMade, qPrintable(caMessage));
+        QCOMPARE(cell(ca.name, CertificateTableModel::Names), QStringLiteral("certificate authority"));
+        QCOMPARE(m_store->authorities().size(), 1);
+
+        Request shop;
+        shop.kind = Kind::SignedByAuthority;
+        shop.name = QStringLiteral("shop");
+        shop.authorityId = idOf(ca.name);
+        shop.keyType = PrivateKey::Type::Rsa2048;
+        shop.subject = {
+            .commonName = QStringLiteral("shop.example.test"),
+            .dnsNames = {QStringLiteral("shop.example.test"), QStringLiteral("*.shop.example.test")},
+            .days = 90};
+        const auto [made, message] = outcome([&] { m_view->create(shop); });
+        QVERIFY2(made, qPrintable(message));
+        QCOMPARE(message, QStringLiteral("\"shop\" is stored; its private key is in the keychain."));
+        QCOMPARE(m_view->model()->rowCount(), 2);
+        QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Names),
+                 QStringLiteral("shop.example.test, *.shop.example.test"));
+        QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Issuer),
+                 QStringLiteral("Cape Test CA"));
+        QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Key),
+                 QStringLiteral("RSA 2048, in keychain"));
+        QCOMPARE(state(QStringLiteral("shop")), QStringLiteral("valid"));
+        QVERIFY2(cell(QStringLiteral("shop"), CertificateTableModel::Status)
+                         .startsWith(QLatin1String("Valid, 89 days left")) ||
+                     cell(QStringLiteral("shop"), CertificateTableModel::Status)
+                         .startsWith(QLatin1String("Valid, 90 days left")),
+                 qPrintable(cell(QStringLiteral("shop"), CertificateTableModel::Status)));
+        // Served with its chain, which leads to the store's CA.
+        QCOMPARE(m_store->entry(idOf(QStringLiteral("shop")))->chain.size(), 2);
+        QCOMPARE(m_store->verify(idOf(QStringLiteral("shop"))), QString());
+        QVERIFY(m_view->selectId(idOf(QStringLiteral("shop"))));
+        QTRY_VERIFY(m_view->findChild<QTextBrowser *>()->toPlainText().contains(
+            QLatin1String("verifies for TLS servers")));
+        QVERIFY(
+            m_view->findChild<QTextBrowser *>()->toPlainText().contains(QLatin1String("in the OS keychain")));
+
+        // The key is in the keychain and is the certificate's; no file holds it.
+        PrivateKey key;
+        QString problem = QStringLiteral("pending");
+        m_store->readKey(idOf(QStringLiteral("shop")), [&](const PrivateKey &read, const QString &why) {
+            key = read;
+            problem = why;
+        });
+        QTRY_VERIFY(problem != QLatin1String("pending"));
+        QVERIFY2(key.matches(m_store->entry(idOf(QStringLiteral("shop")))->leaf()), qPrintable(problem));
+        QDirIterator files(m_dir.path(), QDir::Files, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            QFile file(files.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QVERIFY2(!file.readAll().contains("PRIVATE KEY"), qPrintable(file.fileName()));
+        }
+        // A store opened afresh lists the same.
+        CertificateStore reopened(m_dir.filePath(QStringLiteral("store")));
+        QCOMPARE(reopened.entries().size(), 2);
+        QVERIFY(reopened.entry(idOf(QStringLiteral("shop")))->hasKey);
+    }
+
+    void coloursHowNearTheEndEachCertificateIs()
+    {
+        for (const auto &[name, days] :
+             {std::pair(QStringLiteral("month"), 20), std::pair(QStringLiteral("week"), 5)}) {
+            Request request;
+            request.name = name;
+            request.subject = {.commonName = name + QStringLiteral(".example.test"), .days = days};
+            const auto [made, message] = outcome([&] { m_view->create(request); });
+            QVERIFY2(made, qPrintable(message));
+        }
+        QCOMPARE(state(QStringLiteral("month")), QStringLiteral("expiring"));
+        QCOMPARE(state(QStringLiteral("week")), QStringLiteral("critical"));
+        QVERIFY2(cell(QStringLiteral("week"), CertificateTableModel::Status)
+                     .startsWith(QLatin1String("Expires in ")),
+                 qPrintable(cell(QStringLiteral("week"), CertificateTableModel::Status)));
+        QCOMPARE(cell(QStringLiteral("week"), CertificateTableModel::Issuer), QStringLiteral("self-signed"));
+        // A year on, all but the CA have expired.
+        m_view->model()->setNow(QDateTime::currentDateTimeUtc().addDays(365));
+        QCOMPARE(state(QStringLiteral("shop")), QStringLiteral("expired"));
+        QCOMPARE(state(QStringLiteral("week")), QStringLiteral("expired"));
+        QCOMPARE(state(QStringLiteral("Cape Test CA")), QStringLiteral("valid"));
+        m_view->model()->setNow({});
+    }
+
+    void importsPemAndPkcs12AndSaysWhatIsWrong()
+    {
+        const QString key = m_dir.filePath(QStringLiteral("api.key"));
+        const QString certificate = m_dir.filePath(QStringLiteral("api.crt"));
+        const QString p12 = m_dir.filePath(QStringLiteral("api.p12"));
+        QVERIFY(
+            openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                     QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+                     QStringLiteral("60"), QStringLiteral("-subj"), QStringLiteral("/CN=api.example.test"),
+                     QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:api.example.test"),
+                     QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate}));
+        QVERIFY(openssl({QStringLiteral("pkcs12"), QStringLiteral("-export"), QStringLiteral("-inkey"), key,
+                         QStringLiteral("-in"), certificate, QStringLiteral("-passout"),
+                         QStringLiteral("pass:pw"), QStringLiteral("-out"), p12}));
+
+        const auto [wrong, wrongMessage] =
+            outcome([&] { m_view->importFiles(QStringLiteral("api"), {p12}, "nope"); });
+        QVERIFY(!wrong);
+        QCOMPARE(wrongMessage,
+                 QStringLiteral("Cannot import api.p12: the password does not open the PKCS#12 file"));
+        const auto [imported, message] =
+            outcome([&] { m_view->importFiles(QStringLiteral("api"), {p12}, "pw"); });
+        QVERIFY2(imported, qPrintable(message));
+        QCOMPARE(cell(QStringLiteral("api"), CertificateTableModel::Key),
+                 QStringLiteral("RSA 2048, in keychain"));
+
+        // PEM: a certificate and a key in two files; a key of another certificate is refused.
+        const auto [pem, pemMessage] = outcome([&] {
+            m_view->importFiles(QStringLiteral("api-pem"), {certificate, key}, {});
+        });
+        QVERIFY2(pem, qPrintable(pemMessage));
+        const QString otherKey = m_dir.filePath(QStringLiteral("other.key"));
+        QVERIFY(openssl({QStringLiteral("genpkey"), QStringLiteral("-algorithm"), QStringLiteral("EC"),
+                         QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
+                         QStringLiteral("-out"), otherKey}));
+        const auto [mismatch, mismatchMessage] = outcome([&] {
+            m_view->importFiles(QStringLiteral("mixed"), {certificate, otherKey}, {});
+        });
+        QVERIFY(!mismatch);
+        QCOMPARE(
+            mismatchMessage,
+            QStringLiteral("Cannot store \"mixed\": the private key does not belong to the certificate"));
+        const auto [taken, takenMessage] =
+            outcome([&] { m_view->importFiles(QStringLiteral("API"), {certificate}, {}); });
+        QVERIFY(!taken);
+        QCOMPARE(takenMessage,
+                 QStringLiteral("Cannot store \"API\": there is a certificate named \"api\" already"));
+
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            m_view->selectId(idOf(QStringLiteral("shop")));
+            m_view->clearMessage();
+            QTest::qWait(500);
+            m_view->grab().save(dir + QStringLiteral("/certificates.png"));
+        }
+    }
+
+    void removesACertificateAndItsKey()
+    {
+        const QString id = idOf(QStringLiteral("api-pem"));
+        QSignalSpy removed(m_store.get(), &CertificateStore::removed);
+        m_store->remove(id);
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(m_view->model()->rowOf(id), -1);
+        bool gone = false;
+        m_store->keychain().read(id, this, [&](bool ok, const QByteArray &, const QString &) { gone = !ok; });
+        QTRY_VERIFY_WITH_TIMEOUT(gone, 20000);
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_store)
+            return;
+        for (const CertificateStore::Entry &entry : m_store->entries())
+            m_store->remove(entry.id);
+        m_store->keychain().remove(QStringLiteral("probe"), this,
+                                   [](bool, const QByteArray &, const QString &) {});
+        QTest::qWait(500);
+    }
+};
+
+QTEST_MAIN(TestCertificatesView)
+#include "tst_certificatesview.moc"

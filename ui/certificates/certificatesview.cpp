@@ -1,0 +1,301 @@
+#include "certificatesview.h"
+
+#include "models/certificatetablemodel.h"
+#include "models/modelroles.h"
+#include "models/tablefilterproxymodel.h"
+#include "services/certificates/certificatestore.h"
+#include "services/tls/certificatefactory.h"
+#include "ui/views/detailhtml.h"
+
+#include <QAction>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QTableView>
+#include <QtConcurrent>
+
+namespace cape {
+
+namespace {
+
+struct Made
+{
+    CertificateBundle bundle;
+    QString error;
+};
+
+// Key generation and signing: an RSA 4096 key takes a second or more.
+Made make(const NewCertificateDialog::Request &request, const CertificateStore::Entry &authority,
+          const PrivateKey &authorityKey)
+{
+    Made made;
+    made.bundle.key = PrivateKey::generate(request.keyType, &made.error);
+    if (made.bundle.key.isNull())
+        return made;
+    Certificate certificate;
+    switch (request.kind) {
+    case NewCertificateDialog::Kind::SelfSigned:
+        certificate = CertificateFactory::selfSigned(request.subject, made.bundle.key, &made.error);
+        break;
+    case NewCertificateDialog::Kind::Authority:
+        certificate = CertificateFactory::createAuthority(request.subject, made.bundle.key, &made.error);
+        break;
+    case NewCertificateDialog::Kind::SignedByAuthority:
+        certificate = CertificateFactory::issue(request.subject, made.bundle.key, authority.leaf(),
+                                                authorityKey, &made.error);
+        break;
+    }
+    if (certificate.isNull())
+        return made;
+    made.bundle.chain << certificate;
+    if (request.kind == NewCertificateDialog::Kind::SignedByAuthority)
+        made.bundle.chain << authority.chain; // served with its chain
+    return made;
+}
+
+} // namespace
+
+CertificatesView::CertificatesView(CertificateStore *store, QWidget *parent)
+    : ResourceView(tr("Certificates"), new CertificateTableModel(store), parent)
+    , m_store(store)
+    , m_model(static_cast<CertificateTableModel *>(proxy()->sourceModel()))
+{
+    m_model->setParent(this);
+    setStateColumns({CertificateTableModel::Status});
+    table()->horizontalHeader()->resizeSection(CertificateTableModel::Name, 160);
+    table()->horizontalHeader()->resizeSection(CertificateTableModel::Names, 280);
+    table()->horizontalHeader()->resizeSection(CertificateTableModel::Issuer, 150);
+    table()->sortByColumn(CertificateTableModel::Expires, Qt::AscendingOrder);
+    setDetailProvider([this](const QString &id) { return detailOf(id); });
+
+    auto *create = new QAction(tr("New…"), this);
+    create->setShortcut(QKeySequence::New);
+    connect(create, &QAction::triggered, this, &CertificatesView::openNewDialog);
+    addViewAction(create);
+    auto *import = new QAction(tr("Import…"), this);
+    import->setShortcut(QKeySequence::Open);
+    connect(import, &QAction::triggered, this, &CertificatesView::openImportDialog);
+    addViewAction(import);
+    auto *exportChain = new QAction(tr("Export certificate…"), this);
+    connect(exportChain, &QAction::triggered, this, &CertificatesView::exportSelected);
+    addRowAction(exportChain);
+    auto *remove = new QAction(tr("Remove"), this);
+    remove->setShortcut(QKeySequence::Delete);
+    connect(remove, &QAction::triggered, this, &CertificatesView::removeSelected);
+    addRowAction(remove);
+
+    connect(store, &CertificateStore::added, this, [this](const QString &id) {
+        selectId(id);
+        const QString message =
+            tr("\"%1\" is stored; its private key is in the keychain.").arg(m_pendingName);
+        const CertificateStore::Entry *entry = m_store->entry(id);
+        const QString shown = entry && !entry->hasKey
+                                  ? tr("\"%1\" is stored (a certificate without its key).").arg(entry->name)
+                                  : message;
+        showInfo(shown);
+        emit finished(true, shown);
+    });
+    connect(store, &CertificateStore::failed, this, &CertificatesView::fail);
+}
+
+void CertificatesView::fail(const QString &message)
+{
+    showError(message);
+    emit finished(false, message);
+}
+
+ResourceView::Detail CertificatesView::detailOf(const QString &id) const
+{
+    const CertificateStore::Entry *entry = m_store->entry(id);
+    if (!entry)
+        return {};
+    const Certificate &leaf = entry->leaf();
+    const int row = m_model->rowOf(id);
+    const QString state = m_model->index(row, 0).data(StateRole).toString();
+    DetailHtml html(entry->name, state);
+    html.section(tr("Certificate"))
+        .row(tr("Status"), m_model->index(row, CertificateTableModel::Status).data().toString())
+        .row(tr("Subject"), leaf.subject())
+        .list(tr("DNS names"), leaf.dnsNames())
+        .list(tr("IP addresses"), leaf.ipAddresses())
+        .row(tr("Issuer"), leaf.isSelfIssued() ? tr("%1 (self-signed)").arg(leaf.issuer()) : leaf.issuer())
+        .row(tr("Authority"), leaf.isAuthority() ? tr("yes: it can sign certificates") : tr("no"))
+        .row(tr("Valid from"), leaf.notBefore().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")))
+        .row(tr("Valid until"), leaf.notAfter().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")))
+        .row(tr("Serial"), leaf.serialNumber())
+        .row(tr("SHA-256"), leaf.sha256Fingerprint());
+    html.section(tr("Key"))
+        .row(tr("Type"), leaf.keyDescription())
+        .row(tr("Private key"), entry->hasKey ? tr("in the OS keychain") : tr("not stored here"));
+    QStringList chain;
+    for (const Certificate &certificate : entry->chain)
+        chain << certificate.subject();
+    const QString problem = m_store->verify(id);
+    html.section(tr("Chain"))
+        .list(tr("Certificates"), chain)
+        .row(tr("Verification"), problem.isEmpty() ? tr("verifies for TLS servers") : problem);
+    QString pem;
+    for (const Certificate &certificate : entry->chain)
+        pem += QString::fromLatin1(certificate.toPem());
+    return {html.toHtml(), pem};
+}
+
+void CertificatesView::openNewDialog()
+{
+    NewCertificateDialog dialog(m_store->authorities(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        create(dialog.request());
+}
+
+void CertificatesView::create(const NewCertificateDialog::Request &request)
+{
+    m_pendingName = request.name;
+    showInfo(tr("Making \"%1\"…").arg(request.name));
+    const auto run = [this, request](const CertificateStore::Entry &authority,
+                                     const PrivateKey &authorityKey) {
+        auto *watcher = new QFutureWatcher<Made>(this);
+        connect(watcher, &QFutureWatcher<Made>::finished, this, [this, watcher, name = request.name] {
+            const Made made = watcher->result();
+            watcher->deleteLater();
+            if (!made.error.isEmpty()) {
+                fail(tr("Cannot make \"%1\": %2").arg(name, made.error));
+                return;
+            }
+            store(name, made.bundle);
+        });
+        watcher->setFuture(QtConcurrent::run(make, request, authority, authorityKey));
+    };
+    if (request.kind != NewCertificateDialog::Kind::SignedByAuthority) {
+        run({}, {});
+        return;
+    }
+    const CertificateStore::Entry *authority = m_store->entry(request.authorityId);
+    if (!authority) {
+        fail(tr("Cannot make \"%1\": the certificate authority is gone").arg(request.name));
+        return;
+    }
+    // The authority's key from the keychain first.
+    m_store->readKey(request.authorityId, [this, run, entry = *authority, name = request.name](
+                                              const PrivateKey &key, const QString &problem) {
+        if (key.isNull()) {
+            fail(tr("Cannot make \"%1\": %2").arg(name, problem));
+            return;
+        }
+        run(entry, key);
+    });
+}
+
+void CertificatesView::openImportDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Import a certificate"), QString(),
+        tr("Certificates and keys (*.pem *.crt *.cer *.key *.p12 *.pfx);;All files (*)"));
+    if (paths.isEmpty())
+        return;
+    bool ok = false;
+    const QString name =
+        QInputDialog::getText(this, tr("Import a certificate"), tr("Name in the list:"), QLineEdit::Normal,
+                              QFileInfo(paths.first()).completeBaseName(), &ok);
+    if (!ok)
+        return;
+    QByteArray passphrase;
+    const bool p12 = paths.first().endsWith(QLatin1String(".p12"), Qt::CaseInsensitive) ||
+                     paths.first().endsWith(QLatin1String(".pfx"), Qt::CaseInsensitive);
+    bool encrypted = p12;
+    for (const QString &path : paths) {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly) && file.readAll().contains("ENCRYPTED"))
+            encrypted = true;
+    }
+    if (encrypted) {
+        passphrase =
+            QInputDialog::getText(this, tr("Import a certificate"),
+                                  p12 ? tr("Password of the PKCS#12 file:") : tr("Passphrase of the key:"),
+                                  QLineEdit::Password, QString(), &ok)
+                .toUtf8();
+        if (!ok)
+            return;
+    }
+    importFiles(name, paths, passphrase);
+}
+
+void CertificatesView::importFiles(const QString &name, const QStringList &paths,
+                                   const QByteArray &passphrase)
+{
+    m_pendingName = name;
+    QByteArray pem;
+    for (const QString &path : paths) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            fail(tr("Cannot read %1: %2").arg(path, file.errorString()));
+            return;
+        }
+        const QByteArray bytes = file.readAll();
+        if (path.endsWith(QLatin1String(".p12"), Qt::CaseInsensitive) ||
+            path.endsWith(QLatin1String(".pfx"), Qt::CaseInsensitive)) {
+            QString error;
+            const auto bundle = CertificateBundle::fromPkcs12(bytes, passphrase, &error);
+            if (!bundle) {
+                fail(tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), error));
+                return;
+            }
+            store(name, *bundle);
+            return;
+        }
+        pem += bytes + '\n';
+    }
+    QString error;
+    const auto bundle = CertificateBundle::fromPem(pem, passphrase, &error);
+    if (!bundle) {
+        fail(tr("Cannot import \"%1\": %2").arg(name, error));
+        return;
+    }
+    store(name, *bundle);
+}
+
+void CertificatesView::store(const QString &name, const CertificateBundle &bundle)
+{
+    QString error;
+    if (!m_store->add(name, bundle, &error))
+        fail(tr("Cannot store \"%1\": %2").arg(name, error));
+}
+
+void CertificatesView::exportSelected()
+{
+    const CertificateStore::Entry *entry = m_store->entry(currentId());
+    if (!entry)
+        return;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the certificate and its chain"),
+                                     entry->name + QStringLiteral(".pem"), tr("PEM (*.pem *.crt)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    QByteArray pem;
+    for (const Certificate &certificate : entry->chain)
+        pem += certificate.toPem();
+    if (!file.open(QIODevice::WriteOnly) || file.write(pem) != pem.size()) {
+        showError(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    showInfo(
+        tr("The certificate and its chain are in %1 (the private key stays in the keychain).").arg(path));
+}
+
+void CertificatesView::removeSelected()
+{
+    const CertificateStore::Entry *entry = m_store->entry(currentId());
+    if (!entry)
+        return;
+    if (!confirm(tr("Remove \"%1\"? Its private key is deleted from the keychain.").arg(entry->name),
+                 tr("Remove")))
+        return;
+    const QString name = entry->name;
+    m_store->remove(entry->id);
+    showInfo(tr("\"%1\" is removed.").arg(name));
+}
+
+} // namespace cape

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "newcertificatedialog.h"
+#include "ui/views/resourceview.h"
+
+namespace cape {
+
+class CertificateStore;
+class CertificateTableModel;
+
+// The workstation's TLS certificates: what each serves, who issued it,
+// its key, and how near its end it is (green, amber within 30 days, red
+// within 7). Makes self-signed ones, a local CA and certificates it
+// signs; imports PEM and PKCS#12; exports the public chain. Keys go to the
+// OS keychain only. Key generation runs off the GUI thread.
+class CertificatesView : public ResourceView
+{
+    Q_OBJECT
+
+public:
+    explicit CertificatesView(CertificateStore *store, QWidget *parent = nullptr);
+
+    CertificateTableModel *model() const { return m_model; }
+    // What the New… dialog does once accepted; outcome on the message line
+    // and as finished().
+    void create(const NewCertificateDialog::Request &request);
+    // Imports files a user picked: PEM (certificate, chain, key in any of
+    // them) or one PKCS#12; the passphrase for an encrypted key or .p12.
+    void importFiles(const QString &name, const QStringList &paths, const QByteArray &passphrase);
+
+signals:
+    // After create() or importFiles(): ok, and the message shown.
+    void finished(bool ok, const QString &message);
+
+private:
+    Detail detailOf(const QString &id) const;
+    void openNewDialog();
+    void openImportDialog();
+    void exportSelected();
+    void removeSelected();
+    void store(const QString &name, const CertificateBundle &bundle);
+    void fail(const QString &message);
+
+    CertificateStore *m_store;
+    CertificateTableModel *m_model;
+    QString m_pendingName; // the one being added, for the outcome message
+};
+
+} // namespace cape
