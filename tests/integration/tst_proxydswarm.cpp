@@ -7,6 +7,8 @@
 
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerrequest.h"
+#include "services/swarm/certificatepublisher.h"
+#include "services/tls/certificatefactory.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -14,6 +16,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -80,6 +83,8 @@ class TestProxydSwarm : public QObject
     QString m_proxyUrl; // through the host-mode port on node1
 
     QString webName() const { return m_prefix + QStringLiteral("-web"); }
+    // The certificate the TLS test publishes (its secrets are labelled with it).
+    static constexpr auto TlsName = "cape-test-web";
 
     QJsonDocument ok(DockerReply *reply) { return test::expectOk(reply); }
 
@@ -145,10 +150,20 @@ class TestProxydSwarm : public QObject
 
     void removeLeftovers()
     {
-        for (const QString &name : {m_prefix + QStringLiteral("-proxyd"), webName()})
+        for (const QString &name :
+             {m_prefix + QStringLiteral("-proxyd"), m_prefix + QStringLiteral("-proxyd-tls"), webName()})
             std::unique_ptr<DockerReply>(await(m_manager->removeService(name)));
         // Tasks leave the network a moment after their service.
         for (int i = 0; i < 30; ++i) {
+            std::unique_ptr<DockerReply>(
+                await(m_manager->removeConfig(m_prefix + QStringLiteral("-tls-config"))));
+            std::unique_ptr<DockerReply> secrets(await(m_manager->listSecrets(
+                {{QStringLiteral("label"),
+                  {QStringLiteral("%1=%2").arg(QLatin1String(CertificatePublisher::NameLabel),
+                                               QLatin1String(TlsName))}}})));
+            for (const QJsonValue &secret : secrets->json().array())
+                std::unique_ptr<DockerReply>(
+                    await(m_manager->removeSecret(secret[QLatin1String("ID")].toString())));
             std::unique_ptr<DockerReply> configs(
                 await(m_manager->removeConfig(m_prefix + QStringLiteral("-config"))));
             std::unique_ptr<DockerReply> network(
@@ -313,6 +328,110 @@ private slots:
         // Swarm replaced it meanwhile.
         QTRY_COMPARE_WITH_TIMEOUT(tasksOf(m_webId).size(), 2, 60000);
         qInfo("%d requests at 1,000/s with a replica killed, %d failed", report.total(), report.failed());
+    }
+
+    void servesAPublishedCertificateForItsSniName()
+    {
+        // A local CA and a certificate for web.test, as the certificates view makes them.
+        QString error;
+        const PrivateKey caKey = PrivateKey::generate(PrivateKey::Type::EcP256, &error);
+        const Certificate ca = CertificateFactory::createAuthority(
+            {.commonName = QStringLiteral("Cape Swarm Test CA"), .days = 30}, caKey, &error);
+        const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256, &error);
+        const Certificate leaf = CertificateFactory::issue(
+            {.commonName = QStringLiteral("web.test"), .dnsNames = {QStringLiteral("web.test")}, .days = 30},
+            key, ca, caKey, &error);
+        QVERIFY2(!leaf.isNull(), qPrintable(error));
+
+        // A TLS proxy whose configuration names the files the publisher mounts: it cannot start
+        // until they are there.
+        const QString name = QLatin1String(TlsName);
+        const QByteArray config = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8443","tls":true}],
+            "certificates":[{"name":"%1","cert":"/run/secrets/%1.crt","key":"/run/secrets/%1.key"}],
+            "routes":[{"host":"web.test","service":"%2","port":8080,"certificate":"%1"}]})")
+                                      .arg(name, webName())
+                                      .toUtf8();
+        const QString configId = ok(m_manager->createConfig(m_prefix + QStringLiteral("-tls-config"), config))
+                                     .object()[QLatin1String("ID")]
+                                     .toString();
+        QVERIFY(!configId.isEmpty());
+        const quint16 port = 18443;
+        const QString tlsProxy =
+            createService(QStringLiteral(R"({
+            "Name": "%1",
+            "TaskTemplate": {
+                "ContainerSpec": {
+                    "Image": "%2",
+                    "Command": ["cape-proxyd", "--config", "/etc/cape/proxy.json"],
+                    "Configs": [{"ConfigID": "%3", "ConfigName": "%4",
+                                 "File": {"Name": "/etc/cape/proxy.json", "UID": "0", "GID": "0", "Mode": 292}}]
+                },
+                "Networks": [{"Target": "%5"}],
+                "Placement": {"Constraints": ["node.hostname==node1"]},
+                "RestartPolicy": {"Condition": "any", "Delay": 1000000000}
+            },
+            "Mode": {"Replicated": {"Replicas": 1}},
+            "EndpointSpec": {"Ports": [{"Protocol": "tcp", "TargetPort": 8443, "PublishedPort": %6, "PublishMode": "host"}]}
+        })")
+                              .arg(m_prefix + QStringLiteral("-proxyd-tls"),
+                                   QStringLiteral("cape-daemons:" CAPE_VERSION_STRING), configId,
+                                   m_prefix + QStringLiteral("-tls-config"), m_networkId)
+                              .arg(port));
+        QVERIFY(!tlsProxy.isEmpty());
+
+        CertificatePublisher publisher(m_manager.get());
+        QSignalSpy finished(&publisher, &CertificatePublisher::finished);
+        publisher.publish(name, {leaf, ca}, key, tlsProxy);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        // Labelled for the certificates view: the chain's and the key's secret, with the expiry.
+        std::unique_ptr<DockerReply> secrets(await(m_manager->listSecrets(
+            {{QStringLiteral("label"),
+              {QStringLiteral("%1=%2").arg(QLatin1String(CertificatePublisher::NameLabel), name)}}})));
+        const QJsonArray labelled = secrets->json().array();
+        QCOMPARE(labelled.size(), 2);
+        QCOMPARE(labelled
+                     .at(0)[QLatin1String("Spec")][QLatin1String("Labels")]
+                           [QLatin1String(CertificatePublisher::NotAfterLabel)]
+                     .toString(),
+                 leaf.notAfter().toString(Qt::ISODate));
+
+        // openssl verifies what node1 serves for web.test against the CA; HTTPS reaches the service.
+        QFile caFile(m_dir.filePath(QStringLiteral("ca.pem")));
+        QVERIFY(caFile.open(QIODevice::WriteOnly));
+        caFile.write(ca.toPem());
+        caFile.close();
+        const QString node1 = m_sandbox.value("CAPE_SANDBOX_NODE_IPS").split(QLatin1Char(' ')).value(0);
+        QString verified;
+        const QDeadlineTimer deadline(120000);
+        while (!deadline.hasExpired()) {
+            QProcess client;
+            client.setProcessChannelMode(QProcess::MergedChannels);
+            client.start(QStringLiteral("openssl"),
+                         {QStringLiteral("s_client"), QStringLiteral("-connect"),
+                          QStringLiteral("%1:%2").arg(node1).arg(port), QStringLiteral("-servername"),
+                          QStringLiteral("web.test"), QStringLiteral("-verify_hostname"),
+                          QStringLiteral("web.test"), QStringLiteral("-CAfile"), caFile.fileName(),
+                          QStringLiteral("-verify_return_error")});
+            client.closeWriteChannel();
+            client.waitForFinished(10000);
+            verified = QString::fromUtf8(client.readAll());
+            if (verified.contains(QLatin1String("Verify return code: 0 (ok)")))
+                break;
+            QTest::qWait(1000);
+        }
+        QVERIFY2(verified.contains(QLatin1String("Verify return code: 0 (ok)")),
+                 qPrintable(verified.right(1500)));
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-s"), QStringLiteral("--max-time"), QStringLiteral("5"),
+                    QStringLiteral("--cacert"), caFile.fileName(), QStringLiteral("--resolve"),
+                    QStringLiteral("web.test:%1:%2").arg(port).arg(node1),
+                    QStringLiteral("https://web.test:%1/index.html").arg(port)});
+        curl.waitForFinished(10000);
+        const QString answer = QString::fromUtf8(curl.readAllStandardOutput()).trimmed();
+        QVERIFY2(!answer.isEmpty() && !answer.contains(u' '),
+                 qPrintable(answer + QString::fromUtf8(curl.readAllStandardError())));
     }
 
     void cleanupTestCase()
