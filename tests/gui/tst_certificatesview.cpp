@@ -4,6 +4,7 @@
 #include "../integration/sandboxenvironment.h"
 
 #include "models/certificatetablemodel.h"
+#include "models/clusterstore.h"
 #include "models/modelroles.h"
 #include "services/certificates/certificatestore.h"
 #include "services/tls/certificatebundle.h"
@@ -12,6 +13,8 @@
 
 #include <QDialogButtonBox>
 #include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -93,7 +96,7 @@ private slots:
                 QFAIL(qPrintable(m_keychainError));
             QSKIP(qPrintable(m_keychainError));
         }
-        m_view = std::make_unique<CertificatesView>(m_store.get());
+        m_view = std::make_unique<CertificatesView>(m_store.get(), nullptr);
         m_view->resize(1400, 800);
         m_view->show();
     }
@@ -150,8 +153,7 @@ private slots:
         QCOMPARE(m_view->model()->rowCount(), 2);
         QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Names),
                  QStringLiteral("shop.example.test, *.shop.example.test"));
-        QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Issuer),
-                 QStringLiteral("Cape Test CA"));
+        QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Issuer), QStringLiteral("Cape Test CA"));
         QCOMPARE(cell(QStringLiteral("shop"), CertificateTableModel::Key),
                  QStringLiteral("RSA 2048, in keychain"));
         QCOMPARE(state(QStringLiteral("shop")), QStringLiteral("valid"));
@@ -268,6 +270,58 @@ private slots:
             QTest::qWait(500);
             m_view->grab().save(dir + QStringLiteral("/certificates.png"));
         }
+    }
+
+    void publishesACertificateToTheSwarm()
+    {
+        const test::SandboxEnvironment sandbox = test::SandboxEnvironment::load();
+        CAPE_REQUIRE_SANDBOX(sandbox);
+        ClusterStore cluster;
+        cluster.connectTo(test::SandboxEnvironment::endpoint(sandbox.value("DOCKER_HOST")));
+        QTRY_COMPARE_WITH_TIMEOUT(cluster.state(), ClusterStore::State::Live, 30000);
+        const QString serviceName = QStringLiteral("cape-test-certificate-target");
+        std::unique_ptr<DockerReply>(test::await(cluster.client()->removeService(serviceName)));
+        const QJsonObject created =
+            test::expectOk(
+                cluster.client()->createService(QJsonObject{
+                    {QStringLiteral("Name"), serviceName},
+                    {QStringLiteral("TaskTemplate"),
+                     QJsonObject{
+                         {QStringLiteral("ContainerSpec"),
+                          QJsonObject{{QStringLiteral("Image"), sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
+                                      {QStringLiteral("Command"),
+                                       QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}}}}}}}))
+                .object();
+        const QString serviceId = created[QLatin1String("ID")].toString();
+        QVERIFY(!serviceId.isEmpty());
+
+        CertificatesView view(m_store.get(), &cluster);
+        QSignalSpy finished(&view, &CertificatesView::finished);
+        view.publish(idOf(QStringLiteral("shop")), serviceId, QStringLiteral("shop"));
+        QVERIFY(finished.wait(60000));
+        const bool published = finished.at(0).at(0).toBool();
+        const QString message = finished.at(0).at(1).toString();
+
+        // Mounted into the service; the secrets labelled with the certificate.
+        const QJsonObject spec = test::expectOk(cluster.client()->inspectService(serviceId))
+                                     .object()[QLatin1String("Spec")]
+                                     .toObject();
+        QStringList mounted;
+        for (const QJsonValue &secret :
+             spec[QLatin1String("TaskTemplate")][QLatin1String("ContainerSpec")][QLatin1String("Secrets")]
+                 .toArray())
+            mounted << secret[QLatin1String("File")][QLatin1String("Name")].toString();
+        const QJsonArray secrets =
+            test::expectOk(cluster.client()->listSecrets(
+                               {{QStringLiteral("label"), {QStringLiteral("cape.certificate=shop")}}}))
+                .array();
+        test::removeService(cluster.client(), serviceId);
+        for (const QJsonValue &secret : secrets)
+            std::unique_ptr<DockerReply>(
+                test::await(cluster.client()->removeSecret(secret[QLatin1String("ID")].toString())));
+        QVERIFY2(published, qPrintable(message));
+        QCOMPARE(mounted, (QStringList{QStringLiteral("shop.crt"), QStringLiteral("shop.key")}));
+        QCOMPARE(secrets.size(), 2);
     }
 
     void removesACertificateAndItsKey()

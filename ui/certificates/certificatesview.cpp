@@ -1,19 +1,27 @@
 #include "certificatesview.h"
 
 #include "models/certificatetablemodel.h"
+#include "models/clusterstore.h"
 #include "models/modelroles.h"
+#include "models/servicetablemodel.h"
 #include "models/tablefilterproxymodel.h"
 #include "services/certificates/certificatestore.h"
+#include "services/swarm/certificatepublisher.h"
 #include "services/tls/certificatefactory.h"
 #include "ui/views/detailhtml.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
 #include <QTableView>
 #include <QtConcurrent>
 
@@ -58,9 +66,10 @@ Made make(const NewCertificateDialog::Request &request, const CertificateStore::
 
 } // namespace
 
-CertificatesView::CertificatesView(CertificateStore *store, QWidget *parent)
+CertificatesView::CertificatesView(CertificateStore *store, ClusterStore *cluster, QWidget *parent)
     : ResourceView(tr("Certificates"), new CertificateTableModel(store), parent)
     , m_store(store)
+    , m_cluster(cluster)
     , m_model(static_cast<CertificateTableModel *>(proxy()->sourceModel()))
 {
     m_model->setParent(this);
@@ -82,6 +91,11 @@ CertificatesView::CertificatesView(CertificateStore *store, QWidget *parent)
     auto *exportChain = new QAction(tr("Export certificate…"), this);
     connect(exportChain, &QAction::triggered, this, &CertificatesView::exportSelected);
     addRowAction(exportChain);
+    if (m_cluster) {
+        auto *publishAction = new QAction(tr("Publish to the swarm…"), this);
+        connect(publishAction, &QAction::triggered, this, &CertificatesView::openPublishDialog);
+        addRowAction(publishAction);
+    }
     auto *remove = new QAction(tr("Remove"), this);
     remove->setShortcut(QKeySequence::Delete);
     connect(remove, &QAction::triggered, this, &CertificatesView::removeSelected);
@@ -261,6 +275,75 @@ void CertificatesView::store(const QString &name, const CertificateBundle &bundl
     QString error;
     if (!m_store->add(name, bundle, &error))
         fail(tr("Cannot store \"%1\": %2").arg(name, error));
+}
+
+void CertificatesView::openPublishDialog()
+{
+    const CertificateStore::Entry *entry = m_store->entry(currentId());
+    if (!entry || !m_cluster)
+        return;
+    if (!entry->hasKey) {
+        showError(
+            tr("\"%1\" has no private key here: import it with its key to publish it.").arg(entry->name));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Publish \"%1\" to the swarm").arg(entry->name));
+    auto *service = new QComboBox(&dialog);
+    // cape-proxyd's services first.
+    for (const bool proxies : {true, false}) {
+        for (const ServiceRecord &record : m_cluster->services()->records()) {
+            if (record.image.contains(QLatin1String("cape-daemons")) == proxies)
+                service->addItem(record.name, record.id);
+        }
+    }
+    auto *name = new QLineEdit(entry->name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')), &dialog);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    auto *form = new QFormLayout(&dialog);
+    form->addRow(tr("Service"), service);
+    form->addRow(tr("Name in the proxy's configuration"), name);
+    form->addRow(new QLabel(tr("Its chain and key become swarm secrets, mounted into the service as "
+                               "/run/secrets/<name>.crt and .key; the service rolls to new tasks."),
+                            &dialog));
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (service->count() == 0) {
+        showError(tr("The swarm has no service to publish to."));
+        return;
+    }
+    if (dialog.exec() == QDialog::Accepted)
+        publish(entry->id, service->currentData().toString(), name->text().trimmed());
+}
+
+void CertificatesView::publish(const QString &id, const QString &serviceId, const QString &name)
+{
+    const CertificateStore::Entry *entry = m_store->entry(id);
+    if (!entry || !m_cluster || !m_cluster->client()) {
+        fail(tr("Cannot publish: no certificate or no cluster"));
+        return;
+    }
+    showInfo(tr("Publishing \"%1\"…").arg(entry->name));
+    m_store->readKey(
+        id, [this, chain = entry->chain, serviceId, name](const PrivateKey &key, const QString &problem) {
+            if (key.isNull()) {
+                fail(tr("Cannot publish \"%1\": %2").arg(name, problem));
+                return;
+            }
+            auto *publisher = new CertificatePublisher(m_cluster->client(), this);
+            connect(publisher, &CertificatePublisher::progress, this, &CertificatesView::showInfo);
+            connect(publisher, &CertificatePublisher::finished, this,
+                    [this, publisher](bool ok, const QString &message) {
+                        publisher->deleteLater();
+                        if (ok) {
+                            showInfo(message);
+                            emit finished(true, message);
+                        } else {
+                            fail(message);
+                        }
+                    });
+            publisher->publish(name, chain, key, serviceId);
+        });
 }
 
 void CertificatesView::exportSelected()

@@ -7,18 +7,22 @@ namespace cape {
 
 class CertificateStore;
 class CertificateTableModel;
+class ClusterStore;
 
 // The workstation's TLS certificates: what each serves, who issued it,
 // its key, and how near its end it is (green, amber within 30 days, red
 // within 7). Makes self-signed ones, a local CA and certificates it
-// signs; imports PEM and PKCS#12; exports the public chain. Keys go to the
-// OS keychain only. Key generation runs off the GUI thread.
+// signs; imports PEM and PKCS#12; exports the public chain; publishes one
+// to the swarm for cape-proxyd (secrets mounted into its service). Keys go
+// to the OS keychain only. Key generation runs off the GUI thread.
 class CertificatesView : public ResourceView
 {
     Q_OBJECT
 
 public:
-    explicit CertificatesView(CertificateStore *store, QWidget *parent = nullptr);
+    // cluster: where Publish sends certificates (none: no Publish).
+    explicit CertificatesView(CertificateStore *store, ClusterStore *cluster = nullptr,
+                              QWidget *parent = nullptr);
 
     CertificateTableModel *model() const { return m_model; }
     // What the New… dialog does once accepted; outcome on the message line
@@ -27,6 +31,10 @@ public:
     // Imports files a user picked: PEM (certificate, chain, key in any of
     // them) or one PKCS#12; the passphrase for an encrypted key or .p12.
     void importFiles(const QString &name, const QStringList &paths, const QByteArray &passphrase);
+    // Its chain and key as swarm secrets, mounted into the service as
+    // /run/secrets/<name>.crt and .key (name: as cape-proxyd's
+    // configuration calls it).
+    void publish(const QString &id, const QString &serviceId, const QString &name);
 
 signals:
     // After create() or importFiles(): ok, and the message shown.
@@ -36,12 +44,14 @@ private:
     Detail detailOf(const QString &id) const;
     void openNewDialog();
     void openImportDialog();
+    void openPublishDialog();
     void exportSelected();
     void removeSelected();
     void store(const QString &name, const CertificateBundle &bundle);
     void fail(const QString &message);
 
     CertificateStore *m_store;
+    ClusterStore *m_cluster;
     CertificateTableModel *m_model;
     QString m_pendingName; // the one being added, for the outcome message
 };

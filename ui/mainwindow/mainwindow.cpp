@@ -126,7 +126,7 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     addView(QStringLiteral("eventsource"), tr("Eventsource"), new EventsourceView(this));
     // The workstation's: certificates for the proxy, keys in the OS keychain.
     addView(QStringLiteral("certificates"), tr("Certificates"),
-            new CertificatesView(new CertificateStore(this), this));
+            new CertificatesView(new CertificateStore(this), store, this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);
