@@ -17,6 +17,7 @@
 #include "ui/logs/logsview.h"
 #include "ui/overview/overviewview.h"
 #include "ui/palette/commandpalette.h"
+#include "ui/routes/routeeditorview.h"
 #include "ui/stacks/stacksview.h"
 #include "ui/stats/statsview.h"
 #include "ui/swarm/swarmview.h"
@@ -124,6 +125,8 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     addView(QStringLiteral("events"), tr("Events"), events);
     // Not the swarm's: a Redis an eventsource server indexes (cape-eventd).
     addView(QStringLiteral("eventsource"), tr("Eventsource"), new EventsourceView(this));
+    // cape-proxyd's document: entry points wired to the cluster's services.
+    addView(QStringLiteral("routes"), tr("Routes"), new RouteEditorView(store, this));
     // The workstation's: certificates for the proxy, keys in the OS keychain.
     addView(QStringLiteral("certificates"), tr("Certificates"),
             new CertificatesView(new CertificateStore(this), store, this));

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "models/routevalidator.h"
+#include "routecanvas.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QLineEdit;
+class QListWidget;
+class QSpinBox;
+class QTableWidget;
+class QUndoStack;
+
+namespace cape {
+
+class ClusterStore;
+class MessageLabel;
+class RouteDocument;
+
+// The route editor: cape-proxyd's document drawn as entry points wired to
+// the cluster's services (drag from one to the other to route it there),
+// the same routes as a table for the keyboard, an inspector for the
+// selected route, and the problems RouteValidator finds as you edit. Every
+// edit is undoable. Opens and saves the JSON cape-proxyd reads.
+class RouteEditorView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // cluster: where the services and networks come from (none: setFacts).
+    explicit RouteEditorView(ClusterStore *cluster = nullptr, QWidget *parent = nullptr);
+
+    RouteDocument *document() const { return m_document; }
+    RouteCanvas *canvas() const { return m_canvas; }
+    QUndoStack *undoStack() const { return m_undo; }
+    QTableWidget *table() const { return m_table; }
+    QListWidget *problemsList() const { return m_problems; }
+
+    void setFacts(const RouteValidator::Facts &facts, const QList<RouteCanvas::ServiceInfo> &services);
+    // What a drag from an entry point to a service does: a new route there,
+    // or the entry point's route moved to it.
+    void routeTo(const QString &host, const QString &path, const QString &service);
+    void addEntryPoint(const QString &host, const QString &path);
+    void removeSelectedRoute();
+    bool openFile(const QString &path);
+    bool saveFile(const QString &path);
+
+private:
+    void refreshTable();
+    void validate();
+    void showRoute(int index);
+    void applyInspector();
+    void factsFromCluster();
+
+    ClusterStore *m_cluster;
+    RouteDocument *m_document;
+    QUndoStack *m_undo;
+    RouteCanvas *m_canvas;
+    QTableWidget *m_table;
+    QListWidget *m_problems;
+    MessageLabel *m_message;
+    RouteValidator::Facts m_facts;
+    QList<RouteCanvas::ServiceInfo> m_services;
+    // The inspector.
+    int m_inspected = -1;
+    QLineEdit *m_path;
+    QSpinBox *m_port;
+    QCheckBox *m_strip;
+    QCheckBox *m_redirect;
+    QLineEdit *m_certificate;
+    QLineEdit *m_health;
+};
+
+} // namespace cape
