@@ -8,6 +8,7 @@
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerrequest.h"
 #include "services/swarm/certificatepublisher.h"
+#include "services/swarm/routepublisher.h"
 #include "services/tls/certificatefactory.h"
 
 #include <QDeadlineTimer>
@@ -119,6 +120,18 @@ class TestProxydSwarm : public QObject
         return QString::fromUtf8(curl.readAllStandardOutput()).trimmed();
     }
 
+    // The status an HTTP request for a host gets through the proxy (0: none).
+    int statusThroughProxy(const QString &host)
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-s"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
+                    QStringLiteral("-w"), QStringLiteral("%{http_code}"), QStringLiteral("--max-time"),
+                    QStringLiteral("3"), QStringLiteral("-H"), QStringLiteral("Host: ") + host, m_proxyUrl});
+        curl.waitForFinished(5000);
+        return QString::fromUtf8(curl.readAllStandardOutput()).trimmed().toInt();
+    }
+
     // hey at 1,000 requests/s (20 workers at 50/s each) for some seconds through the proxy; `during`
     // runs once the load is on, in the event loop.
     LoadReport underLoad(int seconds, const std::function<void()> &during)
@@ -157,6 +170,11 @@ class TestProxydSwarm : public QObject
         for (int i = 0; i < 30; ++i) {
             std::unique_ptr<DockerReply>(
                 await(m_manager->removeConfig(m_prefix + QStringLiteral("-tls-config"))));
+            std::unique_ptr<DockerReply> published(await(m_manager->listConfigs(
+                {{QStringLiteral("label"), {QLatin1String(RoutePublisher::ConfigLabel)}}})));
+            for (const QJsonValue &config : published->json().array())
+                std::unique_ptr<DockerReply>(
+                    await(m_manager->removeConfig(config[QLatin1String("ID")].toString())));
             std::unique_ptr<DockerReply> secrets(await(m_manager->listSecrets(
                 {{QStringLiteral("label"),
                   {QStringLiteral("%1=%2").arg(QLatin1String(CertificatePublisher::NameLabel),
@@ -432,6 +450,49 @@ private slots:
         const QString answer = QString::fromUtf8(curl.readAllStandardOutput()).trimmed();
         QVERIFY2(!answer.isEmpty() && !answer.contains(u' '),
                  qPrintable(answer + QString::fromUtf8(curl.readAllStandardError())));
+    }
+
+    void publishesANewRouteAndRollsItBack()
+    {
+        RoutePublisher publisher(m_manager.get());
+        QByteArray running;
+        QString problem = QStringLiteral("pending");
+        publisher.readRunning(m_proxyId, [&](const QByteArray &json, const QString &why) {
+            running = json;
+            problem = why;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(problem != QLatin1String("pending"), 30000);
+        QVERIFY2(running.contains("web.test"), qPrintable(problem));
+        QCOMPARE(statusThroughProxy(QStringLiteral("other.test")), 404); // not routed: the whitelist
+
+        // The editor's document: the running route and one more.
+        const QByteArray edited = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8080"}],
+            "routes":[{"host":"web.test","service":"%1","port":8080},{"host":"other.test","service":"%1","port":8080}]})")
+                                      .arg(webName())
+                                      .toUtf8();
+        QSignalSpy finished(&publisher, &RoutePublisher::finished);
+        publisher.setPollInterval(500);
+        publisher.publish(m_proxyId, edited);
+        QVERIFY(finished.wait(180000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(statusThroughProxy(QStringLiteral("other.test")), 200, 60000);
+        // The config is named by its content, and the service mounts it.
+        const QJsonObject spec =
+            ok(m_manager->inspectService(m_proxyId)).object()[QLatin1String("Spec")].toObject();
+        QString mounted;
+        for (const QJsonValue &config :
+             spec[QLatin1String("TaskTemplate")][QLatin1String("ContainerSpec")][QLatin1String("Configs")]
+                 .toArray())
+            mounted = config[QLatin1String("ConfigName")].toString();
+        QCOMPARE(mounted, RoutePublisher::configName(edited));
+
+        // One click back.
+        finished.clear();
+        publisher.rollback(m_proxyId);
+        QVERIFY(finished.wait(180000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(statusThroughProxy(QStringLiteral("other.test")), 404, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(statusThroughProxy(QStringLiteral("web.test")), 200, 60000);
     }
 
     void cleanupTestCase()
