@@ -11,7 +11,7 @@
 namespace cape {
 
 CertificatePublisher::CertificatePublisher(DockerClient *client, QObject *parent)
-    : QObject(parent)
+    : SwarmOperation(parent)
     , m_client(client)
 {}
 
@@ -22,17 +22,6 @@ QString CertificatePublisher::secretName(const QString &name, const QByteArray &
     const QString hash =
         QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex().left(12));
     return QStringLiteral("cape-tls-%1-%2.%3").arg(safe, hash, QLatin1String(suffix));
-}
-
-void CertificatePublisher::call(DockerReply *reply, const QString &what, Handler handler)
-{
-    reply->then(this, [this, what, handler = std::move(handler)](DockerReply *r) {
-        if (r->error()) {
-            emit finished(false, QStringLiteral("%1: %2").arg(what, r->error().toString()));
-            return;
-        }
-        handler(r);
-    });
 }
 
 void CertificatePublisher::publish(const QString &name, const QList<Certificate> &chain,
@@ -104,12 +93,13 @@ void CertificatePublisher::attach(const QString &serviceId)
     const QString keyFile = m_name + QStringLiteral(".key");
     // Owned by the daemons' user (packaging/daemon-image.sh); the key readable by it alone.
     const auto mount = [](const QString &id, const QString &secret, const QString &file, int mode) {
-        return QJsonObject{{QStringLiteral("SecretID"), id},
-                           {QStringLiteral("SecretName"), secret},
-                           {QStringLiteral("File"), QJsonObject{{QStringLiteral("Name"), file},
-                                                                {QStringLiteral("UID"), QLatin1String(DaemonUser)},
-                                                                {QStringLiteral("GID"), QLatin1String(DaemonUser)},
-                                                                {QStringLiteral("Mode"), mode}}}};
+        return QJsonObject{
+            {QStringLiteral("SecretID"), id},
+            {QStringLiteral("SecretName"), secret},
+            {QStringLiteral("File"), QJsonObject{{QStringLiteral("Name"), file},
+                                                 {QStringLiteral("UID"), QLatin1String(DaemonUser)},
+                                                 {QStringLiteral("GID"), QLatin1String(DaemonUser)},
+                                                 {QStringLiteral("Mode"), mode}}}};
     };
     const QJsonObject chainMount = mount(m_chainId, m_chainSecret, chainFile, 0444);
     const QJsonObject keyMount = mount(m_keyId, m_keySecret, keyFile, 0400);

@@ -3,6 +3,8 @@
 #include "services/tls/certificate.h"
 #include "services/tls/privatekey.h"
 
+#include "swarmoperation.h"
+
 #include <QObject>
 #include <QString>
 
@@ -18,7 +20,7 @@ class DockerReply;
 // (a secret's data cannot be read back). Given a service, mounts them into
 // it as /run/secrets/<name>.crt and /run/secrets/<name>.key, replacing
 // what was mounted there (the service rolls to new tasks).
-class CertificatePublisher : public QObject
+class CertificatePublisher : public SwarmOperation
 {
     Q_OBJECT
 
@@ -37,13 +39,7 @@ public:
     // The secrets' names for a certificate's content.
     static QString secretName(const QString &name, const QByteArray &content, const char *suffix);
 
-signals:
-    void progress(const QString &line);
-    void finished(bool ok, const QString &message);
-
 private:
-    using Handler = std::function<void(DockerReply *)>;
-    void call(DockerReply *reply, const QString &what, Handler handler);
     // The secret's ID, created unless one with its name exists.
     void ensureSecret(const QString &secret, const QByteArray &data, const QJsonObject &labels,
                       std::function<void(const QString &id)> then);

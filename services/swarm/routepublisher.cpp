@@ -31,7 +31,7 @@ QJsonObject configMount(const QJsonObject &spec)
 } // namespace
 
 RoutePublisher::RoutePublisher(DockerClient *client, QObject *parent)
-    : QObject(parent)
+    : SwarmOperation(parent)
     , m_client(client)
 {}
 
@@ -40,17 +40,6 @@ QString RoutePublisher::configName(const QByteArray &json)
     return QStringLiteral("cape-proxy-%1")
         .arg(
             QString::fromLatin1(QCryptographicHash::hash(json, QCryptographicHash::Sha256).toHex().left(12)));
-}
-
-void RoutePublisher::call(DockerReply *reply, const QString &what, Handler handler)
-{
-    reply->then(this, [this, what, handler = std::move(handler)](DockerReply *r) {
-        if (r->error()) {
-            emit finished(false, QStringLiteral("%1: %2").arg(what, r->error().toString()));
-            return;
-        }
-        handler(r);
-    });
 }
 
 void RoutePublisher::readRunning(const QString &serviceId,

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "swarmoperation.h"
 #include <QByteArray>
+
 #include <QObject>
 #include <QString>
 
@@ -17,7 +19,7 @@ class DockerReply;
 // configuration path, then follows the service's rolling update until it
 // completes (or the engine rolls it back). Also reads the document the
 // service runs now, and rolls the service back to its previous spec.
-class RoutePublisher : public QObject
+class RoutePublisher : public SwarmOperation
 {
     Q_OBJECT
 
@@ -36,13 +38,7 @@ public:
     static QString configName(const QByteArray &json);
     void setPollInterval(int ms) { m_pollMs = ms; }
 
-signals:
-    void progress(const QString &line);
-    void finished(bool ok, const QString &message);
-
 private:
-    using Handler = std::function<void(DockerReply *)>;
-    void call(DockerReply *reply, const QString &what, Handler handler);
     void point(const QString &serviceId, const QString &configId, const QString &configName);
     // When the service's last update started (none: empty), before ours.
     void withUpdateStart(const QString &serviceId, std::function<void(const QString &)> then);
