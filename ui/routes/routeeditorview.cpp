@@ -2,9 +2,11 @@
 
 #include "models/clusterstore.h"
 #include "models/objecttablemodel.h"
+#include "models/routediff.h"
 #include "models/routedocument.h"
 #include "models/servicetablemodel.h"
 #include "routecommand.h"
+#include "services/swarm/routepublisher.h"
 #include "ui/style/messagelabel.h"
 
 #include <QAction>
@@ -19,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
@@ -72,6 +75,12 @@ RouteEditorView::RouteEditorView(ClusterStore *cluster, QWidget *parent)
         if (!path.isEmpty())
             saveFile(path);
     });
+    if (m_cluster) {
+        toolbar->addSeparator();
+        toolbar->addAction(tr("Import from the swarm"), this, &RouteEditorView::importRunning);
+        toolbar->addAction(tr("Publish…"), this, &RouteEditorView::publish);
+        toolbar->addAction(tr("Roll back"), this, &RouteEditorView::rollBack);
+    }
     toolbar->addSeparator();
     QAction *undo = m_undo->createUndoAction(this, tr("Undo"));
     undo->setShortcut(QKeySequence::Undo);
@@ -319,6 +328,104 @@ bool RouteEditorView::openFile(const QString &path)
     m_message->showInfo(count == 1 ? tr("Opened %1: one route.").arg(path)
                                    : tr("Opened %1: %2 routes.").arg(path).arg(count));
     return true;
+}
+
+QString RouteEditorView::proxyServiceId()
+{
+    QStringList names;
+    QStringList ids;
+    for (const ServiceRecord &record : m_cluster->services()->records()) {
+        const QJsonArray command = record
+                                       .spec()[QLatin1String("TaskTemplate")][QLatin1String("ContainerSpec")]
+                                              [QLatin1String("Command")]
+                                       .toArray();
+        if (command.contains(QStringLiteral("cape-proxyd"))) {
+            names << record.name;
+            ids << record.id;
+        }
+    }
+    if (ids.isEmpty()) {
+        m_message->showError(tr("No service in the swarm runs cape-proxyd."));
+        return {};
+    }
+    if (ids.size() == 1)
+        return ids.first();
+    bool ok = false;
+    const QString name =
+        QInputDialog::getItem(this, tr("Which proxy?"), tr("cape-proxyd service:"), names, 0, false, &ok);
+    return ok ? ids.value(names.indexOf(name)) : QString();
+}
+
+void RouteEditorView::runPublisher(const std::function<void(RoutePublisher *)> &start)
+{
+    auto *publisher = new RoutePublisher(m_cluster->client(), this);
+    connect(publisher, &RoutePublisher::progress, m_message, &MessageLabel::showInfo);
+    connect(publisher, &RoutePublisher::finished, this, [this, publisher](bool ok, const QString &message) {
+        publisher->deleteLater();
+        if (ok)
+            m_message->showInfo(message);
+        else
+            m_message->showError(message);
+    });
+    start(publisher);
+}
+
+void RouteEditorView::importRunning()
+{
+    const QString service = m_cluster ? proxyServiceId() : QString();
+    if (service.isEmpty())
+        return;
+    auto *publisher = new RoutePublisher(m_cluster->client(), this);
+    publisher->readRunning(service, [this, publisher](const QByteArray &json, const QString &problem) {
+        publisher->deleteLater();
+        QStringList errors;
+        if (!problem.isEmpty() || !m_document->load(json, &errors)) {
+            m_message->showError(tr("Cannot import the running configuration: %1")
+                                     .arg(problem.isEmpty() ? errors.join(QStringLiteral("; ")) : problem));
+            return;
+        }
+        m_undo->clear();
+        m_message->showInfo(tr("Imported the configuration cape-proxyd runs."));
+    });
+}
+
+void RouteEditorView::publish()
+{
+    const QString service = m_cluster ? proxyServiceId() : QString();
+    if (service.isEmpty())
+        return;
+    auto *reader = new RoutePublisher(m_cluster->client(), this);
+    reader->readRunning(service, [this, reader, service](const QByteArray &json, const QString &) {
+        reader->deleteLater();
+        QStringList errors;
+        const ProxyConfig running = ProxyConfig::fromJson(json, &errors).value_or(ProxyConfig{});
+        const QStringList diff = RouteDiff::between(running, m_document->config());
+        const int problems = int(RouteValidator::check(m_document->config(), m_facts).size());
+        QMessageBox box(QMessageBox::Question, tr("Publish the routes"),
+                        diff.isEmpty() ? tr("The document is what cape-proxyd runs already.")
+                                       : tr("Publishing changes what cape-proxyd serves:"),
+                        QMessageBox::Cancel, this);
+        box.setDetailedText(diff.join(u'\n'));
+        if (problems > 0)
+            box.setInformativeText(tr("The document has %1 problem(s): see the list.").arg(problems));
+        box.addButton(tr("Publish"), QMessageBox::AcceptRole);
+        if (diff.isEmpty() || box.exec() != QMessageBox::AcceptRole)
+            return;
+        runPublisher(
+            [this, service](RoutePublisher *publisher) { publisher->publish(service, m_document->save()); });
+    });
+}
+
+void RouteEditorView::rollBack()
+{
+    const QString service = m_cluster ? proxyServiceId() : QString();
+    if (service.isEmpty())
+        return;
+    if (QMessageBox::question(this, tr("Roll back"),
+                              tr("Roll cape-proxyd back to the configuration it ran before?")) !=
+        QMessageBox::Yes)
+        return;
+    runPublisher([service](RoutePublisher *publisher) { publisher->rollback(service); });
 }
 
 bool RouteEditorView::saveFile(const QString &path)

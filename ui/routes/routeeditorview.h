@@ -45,6 +45,12 @@ public:
     void removeSelectedRoute();
     bool openFile(const QString &path);
     bool saveFile(const QString &path);
+    // With a cluster: the document cape-proxyd's service runs, into the
+    // editor; the edited one onto the service (after showing the diff);
+    // the service back to what it ran before.
+    void importRunning();
+    void publish();
+    void rollBack();
 
 private:
     void refreshTable();
@@ -52,6 +58,9 @@ private:
     void showRoute(int index);
     void applyInspector();
     void factsFromCluster();
+    // The service running cape-proxyd (asks when there are several), or empty.
+    QString proxyServiceId();
+    void runPublisher(const std::function<void(class RoutePublisher *)> &start);
 
     ClusterStore *m_cluster;
     RouteDocument *m_document;
