@@ -63,6 +63,12 @@ RouteCanvas::RouteCanvas(RouteDocument *document, QWidget *parent)
     rebuild();
 }
 
+RouteCanvas::~RouteCanvas()
+{
+    // The scene goes with its selected items: no selection signal to a view half gone.
+    scene()->blockSignals(true);
+}
+
 QString RouteCanvas::entryKey(const QString &host, const QString &path)
 {
     return host.toLower() + path;

@@ -32,6 +32,7 @@ public:
     };
 
     RouteCanvas(RouteDocument *document, QWidget *parent = nullptr);
+    ~RouteCanvas() override;
 
     void setServices(const QList<ServiceInfo> &services);
     void setProblems(const QList<RouteValidator::Problem> &problems);
