@@ -29,7 +29,32 @@ CertificateTableModel::CertificateTableModel(CertificateStore *store, QObject *p
 
 int CertificateTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_rows.size() + m_swarm.size());
+}
+
+void CertificateTableModel::setSwarmCertificates(const QList<SwarmCertificate> &certificates)
+{
+    const int first = int(m_rows.size());
+    if (!m_swarm.isEmpty()) {
+        beginRemoveRows({}, first, first + int(m_swarm.size()) - 1);
+        m_swarm.clear();
+        endRemoveRows();
+    }
+    if (certificates.isEmpty())
+        return;
+    beginInsertRows({}, first, first + int(certificates.size()) - 1);
+    m_swarm = certificates;
+    endInsertRows();
+}
+
+const CertificateTableModel::SwarmCertificate *
+CertificateTableModel::swarmCertificate(const QString &id) const
+{
+    for (const SwarmCertificate &certificate : m_swarm) {
+        if (QLatin1String(SwarmIdPrefix) + certificate.secretId == id)
+            return &certificate;
+    }
+    return nullptr;
 }
 
 int CertificateTableModel::columnCount(const QModelIndex &parent) const
@@ -39,7 +64,11 @@ int CertificateTableModel::columnCount(const QModelIndex &parent) const
 
 QString CertificateTableModel::idAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? m_rows.at(row).id : QString();
+    if (row >= 0 && row < m_rows.size())
+        return m_rows.at(row).id;
+    const qsizetype swarm = row - m_rows.size();
+    return swarm >= 0 && swarm < m_swarm.size() ? QLatin1String(SwarmIdPrefix) + m_swarm.at(swarm).secretId
+                                                : QString();
 }
 
 int CertificateTableModel::rowOf(const QString &id) const
@@ -48,14 +77,18 @@ int CertificateTableModel::rowOf(const QString &id) const
         if (m_rows.at(i).id == id)
             return int(i);
     }
+    for (qsizetype i = 0; i < m_swarm.size(); ++i) {
+        if (QLatin1String(SwarmIdPrefix) + m_swarm.at(i).secretId == id)
+            return int(m_rows.size() + i);
+    }
     return -1;
 }
 
 void CertificateTableModel::setNow(const QDateTime &now)
 {
     m_now = now;
-    if (!m_rows.isEmpty())
-        emit dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+    if (rowCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 QString CertificateTableModel::stateOf(Certificate::Expiry expiry)
@@ -75,13 +108,13 @@ QString CertificateTableModel::stateOf(Certificate::Expiry expiry)
     return {};
 }
 
-QString CertificateTableModel::statusText(const Certificate &certificate, const QDateTime &now)
+QString CertificateTableModel::statusText(const QDateTime &notBefore, const QDateTime &until,
+                                          const QDateTime &now)
 {
-    const QDateTime until = certificate.notAfter();
     const qint64 days = now.daysTo(until);
     // Spelt out for one and many until the app ships its English plural forms (issue 9's translations).
     const auto daysText = [](qint64 count) { return count == 1 ? tr("1 day") : tr("%1 days").arg(count); };
-    switch (certificate.expiry(now)) {
+    switch (Certificate::expiryOf(notBefore, until, now)) {
     case Certificate::Expiry::Valid:
         return tr("Valid, %1 left").arg(daysText(days));
     case Certificate::Expiry::Within30Days:
@@ -90,15 +123,17 @@ QString CertificateTableModel::statusText(const Certificate &certificate, const 
     case Certificate::Expiry::Expired:
         return tr("Expired %1 ago").arg(daysText(until.daysTo(now)));
     case Certificate::Expiry::NotYetValid:
-        return tr("Not valid before %1").arg(certificate.notBefore().toString(Qt::ISODate));
+        return tr("Not valid before %1").arg(notBefore.toString(Qt::ISODate));
     }
     return {};
 }
 
 QVariant CertificateTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_rows.size())
+    if (!index.isValid() || index.row() >= rowCount())
         return {};
+    if (index.row() >= m_rows.size())
+        return swarmData(m_swarm.at(index.row() - m_rows.size()), index.column(), role);
     const CertificateStore::Entry &entry = m_rows.at(index.row());
     const Certificate &leaf = entry.leaf();
     const QDateTime now = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
@@ -126,10 +161,47 @@ QVariant CertificateTableModel::data(const QModelIndex &index, int role) const
         return leaf.isSelfIssued() ? tr("self-signed") : leaf.issuerCommonName();
     case Key:
         return entry.hasKey ? tr("%1, in keychain").arg(leaf.keyDescription()) : leaf.keyDescription();
+    case Where:
+        return tr("workstation");
     case Expires:
         return leaf.notAfter().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
     case Status:
-        return statusText(leaf, now);
+        return statusText(leaf.notBefore(), leaf.notAfter(), now);
+    default:
+        return {};
+    }
+}
+
+QVariant CertificateTableModel::swarmData(const SwarmCertificate &certificate, int column, int role) const
+{
+    const QDateTime now = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
+    if (role == IdRole)
+        return QLatin1String(SwarmIdPrefix) + certificate.secretId;
+    if (role == StateRole)
+        return stateOf(Certificate::expiryOf({}, certificate.notAfter, now));
+    if (role == SortRole && column == Expires)
+        return certificate.notAfter;
+    if (role == FilterRole)
+        return certificate.name + u' ' + certificate.names.join(u' ');
+    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
+        return {};
+    switch (column) {
+    case Name:
+        return certificate.name;
+    case Names:
+        return certificate.names.join(QStringLiteral(", "));
+    case Issuer:
+        return QStringLiteral("—");
+    case Key:
+        return tr("in a swarm secret");
+    case Where:
+        return certificate.services.isEmpty()
+                   ? tr("swarm, not mounted")
+                   : tr("swarm: %1").arg(certificate.services.join(QStringLiteral(", ")));
+    case Expires:
+        return certificate.notAfter.toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    case Status:
+        return statusText({}, certificate.notAfter, now);
     default:
         return {};
     }
@@ -148,6 +220,8 @@ QVariant CertificateTableModel::headerData(int section, Qt::Orientation orientat
         return tr("Issuer");
     case Key:
         return tr("Key");
+    case Where:
+        return tr("Where");
     case Expires:
         return tr("Expires");
     case Status:

@@ -7,16 +7,29 @@
 
 namespace cape {
 
-// The workstation's certificates as a table: name, the names it serves,
-// issuer, key, expiry, and a state (StateRole) the view colours: valid,
-// expiring (30 days or less), critical (7 days or less), expired,
-// not yet valid. Follows the store row by row.
+// The workstation's certificates as a table, and after them those
+// published on the swarm (known by their secrets' labels): name, the names
+// it serves, issuer, key, where it is, expiry, and a state (StateRole) the
+// view colours: valid, expiring (30 days or less), critical (7 days or
+// less), expired, not yet valid. Follows the store row by row.
 class CertificateTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
-    enum Column { Name, Names, Issuer, Key, Expires, Status, ColumnCount };
+    enum Column { Name, Names, Issuer, Key, Where, Expires, Status, ColumnCount };
+
+    // A certificate on the swarm: its chain's secret, and what its labels say.
+    struct SwarmCertificate
+    {
+        QString secretId;
+        QString secretName;
+        QString name;
+        QStringList names;
+        QDateTime notAfter;
+        QStringList services; // those that mount it
+    };
+    static constexpr auto SwarmIdPrefix = "swarm:";
 
     explicit CertificateTableModel(CertificateStore *store, QObject *parent = nullptr);
 
@@ -27,17 +40,23 @@ public:
 
     QString idAt(int row) const;
     int rowOf(const QString &id) const;
+    void setSwarmCertificates(const QList<SwarmCertificate> &certificates);
+    // For an id of a swarm row ("swarm:<secret id>"), or nullptr.
+    const SwarmCertificate *swarmCertificate(const QString &id) const;
     // The state word for a certificate's expiry (StateRole).
     static QString stateOf(Certificate::Expiry expiry);
     // "Valid, 89 days left", "Expires in 5 days", "Expired 3 days ago".
-    static QString statusText(const Certificate &certificate, const QDateTime &now);
+    static QString statusText(const QDateTime &notBefore, const QDateTime &notAfter, const QDateTime &now);
     // What "now" is (tests pin it).
     void setNow(const QDateTime &now);
 
 private:
+    QVariant swarmData(const SwarmCertificate &certificate, int column, int role) const;
+
     CertificateStore *m_store;
     QList<CertificateStore::Entry> m_rows;
-    QDateTime m_now; // invalid: the clock
+    QList<SwarmCertificate> m_swarm; // shown after m_rows
+    QDateTime m_now;                 // invalid: the clock
 };
 
 } // namespace cape

@@ -137,7 +137,8 @@ QString Certificate::issuerCommonName() const
     if (!m_x509)
         return {};
     char common[256] = {};
-    if (X509_NAME_get_text_by_NID(X509_get_issuer_name(m_x509.get()), NID_commonName, common, sizeof common) <= 0)
+    if (X509_NAME_get_text_by_NID(X509_get_issuer_name(m_x509.get()), NID_commonName, common,
+                                  sizeof common) <= 0)
         return issuer();
     return QString::fromUtf8(common);
 }
@@ -248,8 +249,11 @@ bool Certificate::covers(const QString &host) const
 
 Certificate::Expiry Certificate::expiry(const QDateTime &now) const
 {
-    const QDateTime from = notBefore();
-    const QDateTime until = notAfter();
+    return expiryOf(notBefore(), notAfter(), now);
+}
+
+Certificate::Expiry Certificate::expiryOf(const QDateTime &from, const QDateTime &until, const QDateTime &now)
+{
     if (from.isValid() && now < from)
         return Expiry::NotYetValid;
     if (!until.isValid() || now >= until)

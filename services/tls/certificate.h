@@ -36,7 +36,7 @@ public:
     QString subject() const; // RFC 2253: "CN=app.example.com,O=Example"
     QString commonName() const;
     QString issuer() const;
-    QString issuerCommonName() const; // its CN, else the whole issuer
+    QString issuerCommonName() const;  // its CN, else the whole issuer
     QStringList dnsNames() const;      // subjectAltName DNS entries, lower case
     QStringList ipAddresses() const;   // subjectAltName IP entries
     QString serialNumber() const;      // hex
@@ -55,6 +55,8 @@ public:
     // against its IP entries.
     bool covers(const QString &host) const;
     Expiry expiry(const QDateTime &now = QDateTime::currentDateTimeUtc()) const;
+    // The same for a validity known only by its dates (a swarm secret's labels).
+    static Expiry expiryOf(const QDateTime &notBefore, const QDateTime &notAfter, const QDateTime &now);
 
     bool operator==(const Certificate &other) const;
 

@@ -315,6 +315,24 @@ private slots:
             test::expectOk(cluster.client()->listSecrets(
                                {{QStringLiteral("label"), {QStringLiteral("cape.certificate=shop")}}}))
                 .array();
+        // The view lists it as published, mounted in the service.
+        cluster.refresh();
+        const auto swarmRow = [&] {
+            for (int row = 0; row < view.model()->rowCount(); ++row) {
+                if (view.model()->idAt(row).startsWith(QLatin1String(CertificateTableModel::SwarmIdPrefix)))
+                    return row;
+            }
+            return -1;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(swarmRow() >= 0, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            view.model()->index(swarmRow(), CertificateTableModel::Where).data().toString(),
+            QStringLiteral("swarm: cape-test-certificate-target"), 20000);
+        QCOMPARE(view.model()->index(swarmRow(), CertificateTableModel::Name).data().toString(),
+                 QStringLiteral("shop"));
+        QCOMPARE(view.model()->index(swarmRow(), CertificateTableModel::Names).data().toString(),
+                 QStringLiteral("shop.example.test,*.shop.example.test").replace(u',', QStringLiteral(", ")));
+        QCOMPARE(view.model()->index(swarmRow(), 0).data(StateRole).toString(), QStringLiteral("valid"));
         test::removeService(cluster.client(), serviceId);
         for (const QJsonValue &secret : secrets)
             std::unique_ptr<DockerReply>(

@@ -3,6 +3,7 @@
 #include "models/certificatetablemodel.h"
 #include "models/clusterstore.h"
 #include "models/modelroles.h"
+#include "models/objecttablemodel.h"
 #include "models/servicetablemodel.h"
 #include "models/tablefilterproxymodel.h"
 #include "services/certificates/certificatestore.h"
@@ -20,6 +21,7 @@
 #include <QFutureWatcher>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
@@ -92,6 +94,13 @@ CertificatesView::CertificatesView(CertificateStore *store, ClusterStore *cluste
     connect(exportChain, &QAction::triggered, this, &CertificatesView::exportSelected);
     addRowAction(exportChain);
     if (m_cluster) {
+        connect(m_cluster, &ClusterStore::loaded, this, &CertificatesView::refreshSwarm);
+        for (QAbstractItemModel *source : {static_cast<QAbstractItemModel *>(m_cluster->secrets()),
+                                           static_cast<QAbstractItemModel *>(m_cluster->services())}) {
+            connect(source, &QAbstractItemModel::modelReset, this, &CertificatesView::refreshSwarm);
+            connect(source, &QAbstractItemModel::rowsInserted, this, &CertificatesView::refreshSwarm);
+            connect(source, &QAbstractItemModel::rowsRemoved, this, &CertificatesView::refreshSwarm);
+        }
         auto *publishAction = new QAction(tr("Publish to the swarm…"), this);
         connect(publishAction, &QAction::triggered, this, &CertificatesView::openPublishDialog);
         addRowAction(publishAction);
@@ -123,6 +132,19 @@ void CertificatesView::fail(const QString &message)
 
 ResourceView::Detail CertificatesView::detailOf(const QString &id) const
 {
+    if (const CertificateTableModel::SwarmCertificate *swarm = m_model->swarmCertificate(id)) {
+        const int row = m_model->rowOf(id);
+        DetailHtml html(swarm->name, m_model->index(row, 0).data(StateRole).toString());
+        html.section(tr("On the swarm"))
+            .row(tr("Status"), m_model->index(row, CertificateTableModel::Status).data().toString())
+            .list(tr("Serves"), swarm->names)
+            .row(tr("Valid until"), swarm->notAfter.toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")))
+            .row(tr("Secret"), swarm->secretName)
+            .list(tr("Mounted in"),
+                  swarm->services.isEmpty() ? QStringList{tr("no service")} : swarm->services)
+            .note(tr("A secret's data cannot be read back: what is shown comes from its labels."));
+        return {html.toHtml(), {}};
+    }
     const CertificateStore::Entry *entry = m_store->entry(id);
     if (!entry)
         return {};
@@ -277,9 +299,48 @@ void CertificatesView::store(const QString &name, const CertificateBundle &bundl
         fail(tr("Cannot store \"%1\": %2").arg(name, error));
 }
 
+const CertificateStore::Entry *CertificatesView::selectedEntry()
+{
+    const QString id = currentId();
+    if (const CertificateTableModel::SwarmCertificate *swarm = m_model->swarmCertificate(id)) {
+        showError(tr("\"%1\" is on the swarm only: its secrets are in the Secrets view.").arg(swarm->name));
+        return nullptr;
+    }
+    return m_store->entry(id);
+}
+
+void CertificatesView::refreshSwarm()
+{
+    QHash<QString, QStringList> mountedBy; // secret id -> services
+    for (const ServiceRecord &service : m_cluster->services()->records()) {
+        for (const QJsonValue &secret : service
+                                            .spec()[QLatin1String("TaskTemplate")]
+                                                   [QLatin1String("ContainerSpec")][QLatin1String("Secrets")]
+                                            .toArray())
+            mountedBy[secret[QLatin1String("SecretID")].toString()] << service.name;
+    }
+    QList<CertificateTableModel::SwarmCertificate> published;
+    for (const ObjectRecord &secret : m_cluster->secrets()->records()) {
+        const QJsonObject labels = secret.raw[QLatin1String("Spec")][QLatin1String("Labels")].toObject();
+        const QString name = labels[QLatin1String(CertificatePublisher::NameLabel)].toString();
+        if (name.isEmpty() || !secret.name.endsWith(QLatin1String(".crt")))
+            continue; // not a certificate, or its key's secret
+        published << CertificateTableModel::SwarmCertificate{
+            secret.id,
+            secret.name,
+            name,
+            labels[QLatin1String(CertificatePublisher::NamesLabel)].toString().split(u',',
+                                                                                     Qt::SkipEmptyParts),
+            QDateTime::fromString(labels[QLatin1String(CertificatePublisher::NotAfterLabel)].toString(),
+                                  Qt::ISODate),
+            mountedBy.value(secret.id)};
+    }
+    m_model->setSwarmCertificates(published);
+}
+
 void CertificatesView::openPublishDialog()
 {
-    const CertificateStore::Entry *entry = m_store->entry(currentId());
+    const CertificateStore::Entry *entry = selectedEntry();
     if (!entry || !m_cluster)
         return;
     if (!entry->hasKey) {
@@ -348,7 +409,7 @@ void CertificatesView::publish(const QString &id, const QString &serviceId, cons
 
 void CertificatesView::exportSelected()
 {
-    const CertificateStore::Entry *entry = m_store->entry(currentId());
+    const CertificateStore::Entry *entry = selectedEntry();
     if (!entry)
         return;
     const QString path =
@@ -370,7 +431,7 @@ void CertificatesView::exportSelected()
 
 void CertificatesView::removeSelected()
 {
-    const CertificateStore::Entry *entry = m_store->entry(currentId());
+    const CertificateStore::Entry *entry = selectedEntry();
     if (!entry)
         return;
     if (!confirm(tr("Remove \"%1\"? Its private key is deleted from the keychain.").arg(entry->name),

@@ -48,6 +48,10 @@ private:
     void exportSelected();
     void removeSelected();
     void store(const QString &name, const CertificateBundle &bundle);
+    // The certificates published on the swarm, from the cluster's secrets.
+    void refreshSwarm();
+    // The selected workstation certificate, or nullptr (with why on the message line).
+    const CertificateStore::Entry *selectedEntry();
     void fail(const QString &message);
 
     CertificateStore *m_store;
