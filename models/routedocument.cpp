@@ -45,6 +45,15 @@ ProxyConfig::Route RouteDocument::takeRoute(int index)
     return route;
 }
 
+void RouteDocument::setListenersAndCertificates(const QList<ProxyConfig::Listener> &listen,
+                                                const QList<ProxyConfig::Certificate> &certificates)
+{
+    m_config.listen = listen;
+    m_config.certificates = certificates;
+    emit listenersChanged();
+    emit changed();
+}
+
 int RouteDocument::indexOf(const QString &host, const QString &path) const
 {
     for (qsizetype i = 0; i < m_config.routes.size(); ++i) {

@@ -25,6 +25,9 @@ public:
     void insertRoute(int index, const ProxyConfig::Route &route);
     void setRoute(int index, const ProxyConfig::Route &route);
     ProxyConfig::Route takeRoute(int index);
+    // What the document listens on and the certificates it names.
+    void setListenersAndCertificates(const QList<ProxyConfig::Listener> &listen,
+                                     const QList<ProxyConfig::Certificate> &certificates);
     // The route for an entry point, or -1.
     int indexOf(const QString &host, const QString &path) const;
 
@@ -37,6 +40,7 @@ signals:
     void routeInserted(int index);
     void routeChanged(int index);
     void routeRemoved(int index);
+    void listenersChanged();
     void changed(); // after any of the above
 
 private:

@@ -23,12 +23,16 @@ public:
     {
         HostPort address;
         bool tls = false;
+
+        bool operator==(const Listener &) const = default;
     };
     struct Certificate
     {
         QString name;
         QString certFile; // PEM: the certificate, then its chain
         QString keyFile;  // PEM private key
+
+        bool operator==(const Certificate &) const = default;
     };
     struct Route
     {

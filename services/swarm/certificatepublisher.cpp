@@ -15,6 +15,12 @@ CertificatePublisher::CertificatePublisher(DockerClient *client, QObject *parent
     , m_client(client)
 {}
 
+QString CertificatePublisher::defaultName(const QString &entryName)
+{
+    static const QRegularExpression unsafe(QStringLiteral("[^a-z0-9_.-]+"));
+    return entryName.trimmed().toLower().replace(unsafe, QStringLiteral("-"));
+}
+
 QString CertificatePublisher::secretName(const QString &name, const QByteArray &content, const char *suffix)
 {
     static const QRegularExpression unsafe(QStringLiteral("[^a-z0-9_.-]+"));

@@ -36,6 +36,9 @@ public:
     void publish(const QString &name, const QList<Certificate> &chain, const PrivateKey &key,
                  const QString &serviceId = {});
 
+    // The name a certificate gets in cape-proxyd's configuration (and its
+    // files under /run/secrets) unless the user says otherwise.
+    static QString defaultName(const QString &entryName);
     // The secrets' names for a certificate's content.
     static QString secretName(const QString &name, const QByteArray &content, const char *suffix);
 

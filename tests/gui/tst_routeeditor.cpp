@@ -2,16 +2,21 @@
 // with the mouse on the canvas, the problems it shows, undo, the
 // inspector, and the JSON it opens and saves.
 #include "models/routedocument.h"
+#include "services/certificates/certificatestore.h"
+#include "services/tls/certificatebundle.h"
 #include "services/tls/certificatefactory.h"
+#include "ui/routes/listenersdialog.h"
 #include "ui/routes/routecanvas.h"
 #include "ui/routes/routeeditorview.h"
 #include "ui/style/messagelabel.h"
 
 #include <QCheckBox>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -168,6 +173,59 @@ private slots:
         QVERIFY2(other.findChild<MessageLabel *>()->text().contains(QLatin1String("unknown member")),
                  qPrintable(other.findChild<MessageLabel *>()->text()));
         QCOMPARE(other.document()->routes().size(), 2); // what was open stays
+    }
+
+    void listenersAndCertificatesAreCheckedAndUndoable()
+    {
+        // HTTPS on :443 with the certificate "shop": the routes on it need a certificate covering their host.
+        const QList<ProxyConfig::Listener> listen{{HostPort{QStringLiteral("0.0.0.0"), 80}, false},
+                                                  {HostPort{QStringLiteral("0.0.0.0"), 443}, true}};
+        const QList<ProxyConfig::Certificate> certificates{{QStringLiteral("shop"),
+                                                            QStringLiteral("/run/secrets/shop.crt"),
+                                                            QStringLiteral("/run/secrets/shop.key")}};
+        m_view->setListenersAndCertificates(listen, certificates);
+        QCOMPARE(m_view->document()->config().listen, listen);
+        QVERIFY2(problems().contains(QStringLiteral("app.example.com/api: no configured certificate covers "
+                                                    "app.example.com for the TLS listener.")),
+                 qPrintable(problems().join(u'\n')));
+        QVERIFY(!problems().join(u'\n').contains(QLatin1String("shop.example.com:"))); // "shop" covers it
+        m_view->undoStack()->undo();
+        QVERIFY(m_view->undoStack()->canRedo());
+        QCOMPARE(m_view->document()->config().listen.size(), 1);
+        QVERIFY(!problems().join(u'\n').contains(QLatin1String("TLS listener")));
+    }
+
+    void theListenersDialogTakesCertificatesFromTheCertificatesView()
+    {
+        CertificateStore store(m_dir.filePath(QStringLiteral("store")));
+        QString error;
+        const PrivateKey key = PrivateKey::generate(PrivateKey::Type::EcP256, &error);
+        const Certificate site =
+            CertificateFactory::selfSigned({.commonName = QStringLiteral("site.example.com"),
+                                            .dnsNames = {QStringLiteral("site.example.com")},
+                                            .days = 30},
+                                           key, &error);
+        QSignalSpy added(&store, &CertificateStore::added);
+        QVERIFY(store.add(QStringLiteral("Shop Site"), CertificateBundle{{site}, {}},
+                          &error)); // no key: no keychain
+        QVERIFY(added.wait(5000));
+
+        ListenersDialog dialog(m_view->document()->config(), &store);
+        QPushButton *fromStore = nullptr;
+        for (QPushButton *button : dialog.findChildren<QPushButton *>()) {
+            if (button->text() == QLatin1String("Add from the certificates view"))
+                fromStore = button;
+        }
+        QVERIFY(fromStore && fromStore->isEnabled());
+        fromStore->click();
+        QCOMPARE(dialog.certificates(),
+                 (QList<ProxyConfig::Certificate>{{QStringLiteral("shop-site"),
+                                                   QStringLiteral("/run/secrets/shop-site.crt"),
+                                                   QStringLiteral("/run/secrets/shop-site.key")}}));
+        auto *problem = dialog.findChild<QLabel *>(QStringLiteral("problem"));
+        QVERIFY(problem->text().isEmpty());
+        fromStore->click(); // the same name twice
+        QCOMPARE(problem->text(), QStringLiteral("Two certificates are named shop-site."));
     }
 
     void screenshot()

@@ -358,7 +358,7 @@ void CertificatesView::openPublishDialog()
                 service->addItem(record.name, record.id);
         }
     }
-    auto *name = new QLineEdit(entry->name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')), &dialog);
+    auto *name = new QLineEdit(CertificatePublisher::defaultName(entry->name), &dialog);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
     auto *form = new QFormLayout(&dialog);
     form->addRow(tr("Service"), service);

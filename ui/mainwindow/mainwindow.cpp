@@ -126,10 +126,11 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     // Not the swarm's: a Redis an eventsource server indexes (cape-eventd).
     addView(QStringLiteral("eventsource"), tr("Eventsource"), new EventsourceView(this));
     // cape-proxyd's document: entry points wired to the cluster's services.
-    addView(QStringLiteral("routes"), tr("Routes"), new RouteEditorView(store, this));
+    auto *certificates = new CertificateStore(this); // the certificates view's and the route editor's
+    addView(QStringLiteral("routes"), tr("Routes"), new RouteEditorView(store, certificates, this));
     // The workstation's: certificates for the proxy, keys in the OS keychain.
     addView(QStringLiteral("certificates"), tr("Certificates"),
-            new CertificatesView(new CertificateStore(this), store, this));
+            new CertificatesView(certificates, store, this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);

@@ -1,11 +1,15 @@
 #include "routeeditorview.h"
 
+#include "listenerscommand.h"
+#include "listenersdialog.h"
 #include "models/clusterstore.h"
 #include "models/objecttablemodel.h"
 #include "models/routediff.h"
 #include "models/routedocument.h"
 #include "models/servicetablemodel.h"
 #include "routecommand.h"
+#include "services/certificates/certificatestore.h"
+#include "services/swarm/certificatepublisher.h"
 #include "services/swarm/routepublisher.h"
 #include "ui/style/messagelabel.h"
 
@@ -33,9 +37,10 @@
 
 namespace cape {
 
-RouteEditorView::RouteEditorView(ClusterStore *cluster, QWidget *parent)
+RouteEditorView::RouteEditorView(ClusterStore *cluster, CertificateStore *certificates, QWidget *parent)
     : QWidget(parent)
     , m_cluster(cluster)
+    , m_certificateStore(certificates)
     , m_document(new RouteDocument(this))
     , m_undo(new QUndoStack(this))
     , m_canvas(new RouteCanvas(m_document, this))
@@ -74,6 +79,11 @@ RouteEditorView::RouteEditorView(ClusterStore *cluster, QWidget *parent)
                                                           QStringLiteral("proxy.json"), tr("JSON (*.json)"));
         if (!path.isEmpty())
             saveFile(path);
+    });
+    toolbar->addAction(tr("Listeners and certificates…"), this, [this] {
+        ListenersDialog dialog(m_document->config(), m_certificateStore, this);
+        if (dialog.exec() == QDialog::Accepted)
+            setListenersAndCertificates(dialog.listeners(), dialog.certificates());
     });
     if (m_cluster) {
         toolbar->addSeparator();
@@ -151,6 +161,10 @@ RouteEditorView::RouteEditorView(ClusterStore *cluster, QWidget *parent)
         refreshTable();
         validate();
     });
+    if (m_certificateStore) {
+        connect(m_certificateStore, &CertificateStore::added, this, &RouteEditorView::validate);
+        connect(m_certificateStore, &CertificateStore::removed, this, &RouteEditorView::validate);
+    }
     if (m_cluster) {
         connect(m_cluster, &ClusterStore::loaded, this, &RouteEditorView::factsFromCluster);
         connect(m_cluster->services(), &QAbstractItemModel::modelReset, this,
@@ -237,6 +251,14 @@ void RouteEditorView::addEntryPoint(const QString &host, const QString &path)
     m_canvas->addEntryPoint(host, path);
 }
 
+void RouteEditorView::setListenersAndCertificates(const QList<ProxyConfig::Listener> &listen,
+                                                  const QList<ProxyConfig::Certificate> &certificates)
+{
+    if (listen == m_document->config().listen && certificates == m_document->config().certificates)
+        return;
+    m_undo->push(new ListenersCommand(m_document, listen, certificates));
+}
+
 void RouteEditorView::removeSelectedRoute()
 {
     const int index = m_canvas->selectedRoute();
@@ -301,7 +323,16 @@ void RouteEditorView::refreshTable()
 
 void RouteEditorView::validate()
 {
-    const QList<RouteValidator::Problem> problems = RouteValidator::check(m_document->config(), m_facts);
+    // The certificates view's certificates, by the name publishing gives them.
+    RouteValidator::Facts facts = m_facts;
+    if (m_certificateStore) {
+        for (const CertificateStore::Entry &entry : m_certificateStore->entries()) {
+            const QString name = CertificatePublisher::defaultName(entry.name);
+            if (!facts.certificates.contains(name))
+                facts.certificates.insert(name, entry.leaf());
+        }
+    }
+    const QList<RouteValidator::Problem> problems = RouteValidator::check(m_document->config(), facts);
     m_problems->clear();
     for (const RouteValidator::Problem &problem : problems)
         m_problems->addItem(problem.message);
@@ -400,7 +431,9 @@ void RouteEditorView::publish()
         QStringList errors;
         const ProxyConfig running = ProxyConfig::fromJson(json, &errors).value_or(ProxyConfig{});
         const QStringList diff = RouteDiff::between(running, m_document->config());
-        const int problems = int(RouteValidator::check(m_document->config(), m_facts).size());
+        const int problems = m_problems->count() == 1 && m_problems->item(0)->text() == tr("No problems.")
+                                 ? 0
+                                 : m_problems->count();
         QMessageBox box(QMessageBox::Question, tr("Publish the routes"),
                         diff.isEmpty() ? tr("The document is what cape-proxyd runs already.")
                                        : tr("Publishing changes what cape-proxyd serves:"),

@@ -14,6 +14,7 @@ class QUndoStack;
 
 namespace cape {
 
+class CertificateStore;
 class ClusterStore;
 class MessageLabel;
 class RouteDocument;
@@ -28,8 +29,10 @@ class RouteEditorView : public QWidget
     Q_OBJECT
 
 public:
-    // cluster: where the services and networks come from (none: setFacts).
-    explicit RouteEditorView(ClusterStore *cluster = nullptr, QWidget *parent = nullptr);
+    // cluster: where the services and networks come from (none: setFacts);
+    // certificates: the certificates view's, checked against the hosts.
+    explicit RouteEditorView(ClusterStore *cluster = nullptr, CertificateStore *certificates = nullptr,
+                             QWidget *parent = nullptr);
 
     RouteDocument *document() const { return m_document; }
     RouteCanvas *canvas() const { return m_canvas; }
@@ -42,6 +45,9 @@ public:
     // or the entry point's route moved to it.
     void routeTo(const QString &host, const QString &path, const QString &service);
     void addEntryPoint(const QString &host, const QString &path);
+    // What the Listeners and certificates… dialog does once accepted (undoable).
+    void setListenersAndCertificates(const QList<ProxyConfig::Listener> &listen,
+                                     const QList<ProxyConfig::Certificate> &certificates);
     void removeSelectedRoute();
     bool openFile(const QString &path);
     bool saveFile(const QString &path);
@@ -63,6 +69,7 @@ private:
     void runPublisher(const std::function<void(class RoutePublisher *)> &start);
 
     ClusterStore *m_cluster;
+    CertificateStore *m_certificateStore;
     RouteDocument *m_document;
     QUndoStack *m_undo;
     RouteCanvas *m_canvas;
