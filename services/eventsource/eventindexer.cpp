@@ -73,10 +73,19 @@ void EventIndexer::setState(State state)
     emit stateChanged(state);
 }
 
+QList<RedisConnection *> EventIndexer::queueConnections()
+{
+    // On a cluster the schedule goes through the router: no connection of its own.
+    if (isCluster())
+        return {&m_reader, &m_writer, &m_subscriber};
+    return {&m_reader, &m_writer, &m_scheduler, &m_subscriber};
+}
+
 bool EventIndexer::isHealthy() const
 {
-    return m_state == State::Running && m_reader.isReady() && m_writer.isReady() && m_scheduler.isReady() &&
-           m_subscriber.isReady() && (!isCluster() || m_router.isReady());
+    return m_state == State::Running && m_reader.isReady() && m_writer.isReady() &&
+           (isCluster() || m_scheduler.isReady()) && m_subscriber.isReady() &&
+           (!isCluster() || m_router.isReady());
 }
 
 void EventIndexer::report(const QString &message)
@@ -108,7 +117,7 @@ void EventIndexer::connectAll()
 
 void EventIndexer::openQueueConnections(const RedisConnection::Options &where)
 {
-    for (RedisConnection *connection : {&m_reader, &m_writer, &m_scheduler, &m_subscriber}) {
+    for (RedisConnection *connection : queueConnections()) {
         RedisConnection::Options options = where;
         if (connection == &m_reader)
             options.commandTimeoutMs += m_options.blockMs;
@@ -118,7 +127,7 @@ void EventIndexer::openQueueConnections(const RedisConnection::Options &where)
 
 void EventIndexer::onConnectionReady()
 {
-    if (m_state == State::Connecting && ++m_ready == 4)
+    if (m_state == State::Connecting && ++m_ready == queueConnections().size())
         onConnected();
 }
 

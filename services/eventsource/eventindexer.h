@@ -103,6 +103,8 @@ private:
     void moveDueEvents();
     void moveDueEventsAcrossSlots();
     bool isCluster() const { return !m_options.cluster.isEmpty(); }
+    // The connections to the queue's node this mode opens.
+    QList<RedisConnection *> queueConnections();
     void openQueueConnections(const RedisConnection::Options &where);
     void refreshStats();
     void report(const QString &message);
