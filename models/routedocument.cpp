@@ -14,7 +14,6 @@ RouteDocument::RouteDocument(QObject *parent)
 void RouteDocument::setConfig(const ProxyConfig &config)
 {
     m_config = config;
-    emit reset();
     emit changed();
 }
 
@@ -22,7 +21,6 @@ void RouteDocument::insertRoute(int index, const ProxyConfig::Route &route)
 {
     index = std::clamp(index, 0, int(m_config.routes.size()));
     m_config.routes.insert(index, route);
-    emit routeInserted(index);
     emit changed();
 }
 
@@ -31,7 +29,6 @@ void RouteDocument::setRoute(int index, const ProxyConfig::Route &route)
     if (index < 0 || index >= m_config.routes.size())
         return;
     m_config.routes[index] = route;
-    emit routeChanged(index);
     emit changed();
 }
 
@@ -40,7 +37,6 @@ ProxyConfig::Route RouteDocument::takeRoute(int index)
     if (index < 0 || index >= m_config.routes.size())
         return {};
     const ProxyConfig::Route route = m_config.routes.takeAt(index);
-    emit routeRemoved(index);
     emit changed();
     return route;
 }
@@ -50,7 +46,6 @@ void RouteDocument::setListenersAndCertificates(const QList<ProxyConfig::Listene
 {
     m_config.listen = listen;
     m_config.certificates = certificates;
-    emit listenersChanged();
     emit changed();
 }
 

@@ -7,10 +7,9 @@
 namespace cape {
 
 // The cape-proxyd document the route editor edits: routes added, changed
-// and removed one at a time (each a signal, so canvas and table follow
-// row by row and undo can replay them), opened from and saved to the very
-// JSON cape-proxyd reads. May hold a document with problems while it is
-// being edited; RouteValidator says which.
+// and removed one at a time (so that undo can replay them), opened from
+// and saved to the very JSON cape-proxyd reads; changed() after each. May hold a document with problems while
+// it is being edited; RouteValidator says which.
 class RouteDocument : public QObject
 {
     Q_OBJECT
@@ -36,12 +35,7 @@ public:
     QByteArray save() const { return m_config.toJson(); }
 
 signals:
-    void reset();
-    void routeInserted(int index);
-    void routeChanged(int index);
-    void routeRemoved(int index);
-    void listenersChanged();
-    void changed(); // after any of the above
+    void changed();
 
 private:
     ProxyConfig m_config;

@@ -124,7 +124,6 @@ private slots:
         QCOMPARE(m_view->document()->routes().size(), 2);
         // The inspector: a certificate that is not configured.
         m_view->canvas()->selectRoute(1);
-        m_view->findChild<QLineEdit *>(QString(), Qt::FindChildrenRecursively); // the inspector is built
         const QList<QLineEdit *> edits = m_view->findChildren<QLineEdit *>();
         QLineEdit *certificate = nullptr;
         for (QLineEdit *edit : edits) {

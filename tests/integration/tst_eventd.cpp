@@ -43,6 +43,16 @@ qint64 number(const QByteArray &text)
     return text.trimmed().toLongLong();
 }
 
+// How many queued events the group has handed out and not seen acknowledged.
+template<class Redis> qint64 pendingCount(const Redis &redis)
+{
+    return number(redis
+                      .cli({QStringLiteral("XPENDING"), QStringLiteral("process-event-queued"),
+                            QStringLiteral("process-event-queued")})
+                      .split('\n')
+                      .value(0));
+}
+
 // Queues n events at once and wakes the servers, as the client does (on a
 // server, or a cluster: the script names its key, so redis-cli -c finds it).
 template<class Redis> bool queueEvents(const Redis &redis, int n)
@@ -95,13 +105,7 @@ template<class Redis> void verifyFloodIndexedOnce(const Redis &redis, int events
         withParent +=
             number(redis.cli({QStringLiteral("ZCARD"), QStringLiteral("phopp:parent-%1").arg(parent)}));
     QCOMPARE(withParent, events / 2);
-    QTRY_COMPARE_WITH_TIMEOUT(
-        number(redis
-                   .cli({QStringLiteral("XPENDING"), QStringLiteral("process-event-queued"),
-                         QStringLiteral("process-event-queued")})
-                   .split('\n')
-                   .value(0)),
-        0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(pendingCount(redis), 0, 10000);
     QCOMPARE(number(redis.cli({QStringLiteral("EXISTS"), QStringLiteral("process-error-queued")})), 0);
 }
 
@@ -258,13 +262,7 @@ private slots:
         QVERIFY2(errors.contains("is not a date"), errors.constData());
         QVERIFY2(errors.contains("{broken"), errors.constData());
         // All acknowledged: nothing waits for a redelivery that would fail again.
-        QTRY_COMPARE_WITH_TIMEOUT(
-            number(redis
-                       .cli({QStringLiteral("XPENDING"), QStringLiteral("process-event-queued"),
-                             QStringLiteral("process-event-queued")})
-                       .split('\n')
-                       .value(0)),
-            0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(pendingCount(redis), 0, 5000);
         const QByteArray metrics = httpGet(metricsPort, QStringLiteral("/metrics")).second;
         QVERIFY2(metrics.contains("cape_eventd_failed_total 3\n"), metrics.constData());
         QVERIFY2(metrics.contains("cape_eventd_indexed_total 1\n"), metrics.constData());

@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace cape {
@@ -33,7 +34,7 @@ private:
     QTableWidget *m_listeners;
     QTableWidget *m_certificates;
     QLabel *m_problem;
-    class QPushButton *m_ok = nullptr;
+    QPushButton *m_ok = nullptr;
 };
 
 } // namespace cape

@@ -57,7 +57,6 @@ RouteCanvas::RouteCanvas(RouteDocument *document, QWidget *parent)
     setRenderHint(QPainter::Antialiasing);
     setAlignment(Qt::AlignLeft | Qt::AlignTop);
     setBackgroundBrush(QColor(0xf6, 0xf8, 0xfa));
-    connect(document, &RouteDocument::changed, this, &RouteCanvas::rebuild);
     connect(scene(), &QGraphicsScene::selectionChanged, this,
             [this] { emit selectionChangedToRoute(selectedRoute()); });
     rebuild();

@@ -18,7 +18,8 @@ class RouteDocument;
 // replicas) on the right, a curve for each route between them, red where
 // the route has a problem. Dragging from an entry point to a service asks
 // for a route there (routeRequested); the view turns that into an
-// undoable edit. Follows the document and the facts as they change.
+// undoable edit. Drawn again by setProblems(), which the editor calls after
+// every change of the document (once: the problems are part of the picture).
 class RouteCanvas : public QGraphicsView
 {
     Q_OBJECT

@@ -321,7 +321,7 @@ void RouteEditorView::refreshTable()
     m_table->resizeColumnsToContents();
 }
 
-void RouteEditorView::validate()
+QList<RouteValidator::Problem> RouteEditorView::currentProblems() const
 {
     // The certificates view's certificates, by the name publishing gives them.
     RouteValidator::Facts facts = m_facts;
@@ -332,7 +332,12 @@ void RouteEditorView::validate()
                 facts.certificates.insert(name, entry.leaf());
         }
     }
-    const QList<RouteValidator::Problem> problems = RouteValidator::check(m_document->config(), facts);
+    return RouteValidator::check(m_document->config(), facts);
+}
+
+void RouteEditorView::validate()
+{
+    const QList<RouteValidator::Problem> problems = currentProblems();
     m_problems->clear();
     for (const RouteValidator::Problem &problem : problems)
         m_problems->addItem(problem.message);
@@ -431,9 +436,7 @@ void RouteEditorView::publish()
         QStringList errors;
         const ProxyConfig running = ProxyConfig::fromJson(json, &errors).value_or(ProxyConfig{});
         const QStringList diff = RouteDiff::between(running, m_document->config());
-        const int problems = m_problems->count() == 1 && m_problems->item(0)->text() == tr("No problems.")
-                                 ? 0
-                                 : m_problems->count();
+        const int problems = int(currentProblems().size());
         QMessageBox box(QMessageBox::Question, tr("Publish the routes"),
                         diff.isEmpty() ? tr("The document is what cape-proxyd runs already.")
                                        : tr("Publishing changes what cape-proxyd serves:"),

@@ -61,6 +61,7 @@ public:
 private:
     void refreshTable();
     void validate();
+    QList<RouteValidator::Problem> currentProblems() const;
     void showRoute(int index);
     void applyInspector();
     void factsFromCluster();
