@@ -8,33 +8,50 @@ CertificateTableModel::CertificateTableModel(CertificateStore *store, QObject *p
     : QAbstractTableModel(parent)
     , m_store(store)
     , m_rows(store->entries())
+    , m_requests(store->requests())
 {
     connect(store, &CertificateStore::added, this, [this](const QString &id) {
         const CertificateStore::Entry *entry = m_store->entry(id);
         if (!entry || rowOf(id) >= 0)
             return;
-        beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
+        beginInsertRows({}, firstRequestRow(), firstRequestRow());
         m_rows << *entry;
+        endInsertRows();
+    });
+    connect(store, &CertificateStore::requestAdded, this, [this](const QString &id) {
+        const CertificateStore::PendingRequest *request = m_store->request(id);
+        if (!request || rowOf(id) >= 0)
+            return;
+        beginInsertRows({}, firstSwarmRow(), firstSwarmRow());
+        m_requests << *request;
         endInsertRows();
     });
     connect(store, &CertificateStore::removed, this, [this](const QString &id) {
         const int row = rowOf(id);
-        if (row < 0)
+        if (row < 0 || row >= firstRequestRow())
             return;
         beginRemoveRows({}, row, row);
         m_rows.removeAt(row);
+        endRemoveRows();
+    });
+    connect(store, &CertificateStore::requestRemoved, this, [this](const QString &id) {
+        const int row = rowOf(id);
+        if (row < firstRequestRow() || row >= firstSwarmRow())
+            return;
+        beginRemoveRows({}, row, row);
+        m_requests.removeAt(row - firstRequestRow());
         endRemoveRows();
     });
 }
 
 int CertificateTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size() + m_swarm.size());
+    return parent.isValid() ? 0 : firstSwarmRow() + int(m_swarm.size());
 }
 
 void CertificateTableModel::setSwarmCertificates(const QList<SwarmCertificate> &certificates)
 {
-    const int first = int(m_rows.size());
+    const int first = firstSwarmRow();
     if (!m_swarm.isEmpty()) {
         beginRemoveRows({}, first, first + int(m_swarm.size()) - 1);
         m_swarm.clear();
@@ -64,9 +81,11 @@ int CertificateTableModel::columnCount(const QModelIndex &parent) const
 
 QString CertificateTableModel::idAt(int row) const
 {
-    if (row >= 0 && row < m_rows.size())
+    if (row >= 0 && row < firstRequestRow())
         return m_rows.at(row).id;
-    const qsizetype swarm = row - m_rows.size();
+    if (row >= firstRequestRow() && row < firstSwarmRow())
+        return m_requests.at(row - firstRequestRow()).id;
+    const qsizetype swarm = row - firstSwarmRow();
     return swarm >= 0 && swarm < m_swarm.size() ? QLatin1String(SwarmIdPrefix) + m_swarm.at(swarm).secretId
                                                 : QString();
 }
@@ -77,9 +96,13 @@ int CertificateTableModel::rowOf(const QString &id) const
         if (m_rows.at(i).id == id)
             return int(i);
     }
+    for (qsizetype i = 0; i < m_requests.size(); ++i) {
+        if (m_requests.at(i).id == id)
+            return firstRequestRow() + int(i);
+    }
     for (qsizetype i = 0; i < m_swarm.size(); ++i) {
         if (QLatin1String(SwarmIdPrefix) + m_swarm.at(i).secretId == id)
-            return int(m_rows.size() + i);
+            return firstSwarmRow() + int(i);
     }
     return -1;
 }
@@ -132,8 +155,10 @@ QVariant CertificateTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= rowCount())
         return {};
-    if (index.row() >= m_rows.size())
-        return swarmData(m_swarm.at(index.row() - m_rows.size()), index.column(), role);
+    if (index.row() >= firstSwarmRow())
+        return swarmData(m_swarm.at(index.row() - firstSwarmRow()), index.column(), role);
+    if (index.row() >= firstRequestRow())
+        return requestData(m_requests.at(index.row() - firstRequestRow()), index.column(), role);
     const CertificateStore::Entry &entry = m_rows.at(index.row());
     const Certificate &leaf = entry.leaf();
     const QDateTime now = m_now.isValid() ? m_now : QDateTime::currentDateTimeUtc();
@@ -202,6 +227,43 @@ QVariant CertificateTableModel::swarmData(const SwarmCertificate &certificate, i
         return certificate.notAfter.toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
     case Status:
         return statusText({}, certificate.notAfter, now);
+    default:
+        return {};
+    }
+}
+
+QVariant CertificateTableModel::requestData(const CertificateStore::PendingRequest &request, int column,
+                                            int role) const
+{
+    if (role == IdRole)
+        return request.id;
+    if (role == StateRole)
+        return QStringLiteral("pending");
+    if (role == SortRole && column == Expires)
+        return QDateTime(); // no end yet: sorts first
+    if (role == FilterRole)
+        return request.name + u' ' + request.request.dnsNames().join(u' ');
+    if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
+        return {};
+    switch (column) {
+    case Name:
+        return request.name;
+    case Names: {
+        QStringList names = request.request.dnsNames();
+        if (names.isEmpty())
+            names << request.request.commonName();
+        return (names + request.request.ipAddresses()).join(QStringLiteral(", "));
+    }
+    case Issuer:
+        return tr("external CA");
+    case Key:
+        return tr("%1, in keychain").arg(request.request.keyDescription());
+    case Where:
+        return tr("workstation");
+    case Expires:
+        return QStringLiteral("—");
+    case Status:
+        return tr("Awaiting the CA's certificate");
     default:
         return {};
     }

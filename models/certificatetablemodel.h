@@ -7,7 +7,8 @@
 
 namespace cape {
 
-// The workstation's certificates as a table, and after them those
+// The workstation's certificates as a table, then its signing requests
+// awaiting an external CA's certificate (state "pending"), then those
 // published on the swarm (known by their secrets' labels): name, the names
 // it serves, issuer, key, where it is, expiry, and a state (StateRole) the
 // view colours: valid, expiring (30 days or less), critical (7 days or
@@ -52,11 +53,15 @@ public:
 
 private:
     QVariant swarmData(const SwarmCertificate &certificate, int column, int role) const;
+    QVariant requestData(const CertificateStore::PendingRequest &request, int column, int role) const;
+    int firstRequestRow() const { return int(m_rows.size()); }
+    int firstSwarmRow() const { return int(m_rows.size() + m_requests.size()); }
 
     CertificateStore *m_store;
     QList<CertificateStore::Entry> m_rows;
-    QList<SwarmCertificate> m_swarm; // shown after m_rows
-    QDateTime m_now;                 // invalid: the clock
+    QList<CertificateStore::PendingRequest> m_requests; // shown after m_rows
+    QList<SwarmCertificate> m_swarm;                    // shown after m_requests
+    QDateTime m_now;                                    // invalid: the clock
 };
 
 } // namespace cape

@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 #include <QUuid>
 
+#include <optional>
+
 namespace cape {
 
 CertificateStore::CertificateStore(QObject *parent)
@@ -43,6 +45,16 @@ void CertificateStore::load()
         entry.hasKey = object[QLatin1String("hasKey")].toBool();
         entry.added = QDateTime::fromString(object[QLatin1String("added")].toString(), Qt::ISODate);
         QString error;
+        if (object.contains(QLatin1String("signingRequest"))) {
+            const PendingRequest request{
+                entry.id, entry.name,
+                SigningRequest::fromPem(object[QLatin1String("signingRequest")].toString().toLatin1(),
+                                        &error),
+                entry.added};
+            if (!request.id.isEmpty() && !request.request.isNull())
+                m_requests << request;
+            continue;
+        }
         entry.chain = Certificate::fromPem(object[QLatin1String("chain")].toString().toLatin1(), &error);
         if (!entry.id.isEmpty() && !entry.chain.isEmpty())
             m_entries << entry;
@@ -61,6 +73,14 @@ bool CertificateStore::save(QString *error) const
                              {QStringLiteral("hasKey"), entry.hasKey},
                              {QStringLiteral("added"), entry.added.toString(Qt::ISODate)},
                              {QStringLiteral("chain"), QString::fromLatin1(chain)}};
+    }
+    for (const PendingRequest &request : m_requests) {
+        array << QJsonObject{
+            {QStringLiteral("id"), request.id},
+            {QStringLiteral("name"), request.name},
+            {QStringLiteral("hasKey"), true},
+            {QStringLiteral("added"), request.created.toString(Qt::ISODate)},
+            {QStringLiteral("signingRequest"), QString::fromLatin1(request.request.toPem())}};
     }
     if (!QDir().mkpath(m_directory)) {
         *error = QStringLiteral("cannot create %1").arg(m_directory);
@@ -82,6 +102,58 @@ int CertificateStore::indexOf(const QString &id) const
             return int(i);
     }
     return -1;
+}
+
+int CertificateStore::requestIndexOf(const QString &id) const
+{
+    for (qsizetype i = 0; i < m_requests.size(); ++i) {
+        if (m_requests.at(i).id == id)
+            return int(i);
+    }
+    return -1;
+}
+
+const CertificateStore::PendingRequest *CertificateStore::request(const QString &id) const
+{
+    const int index = requestIndexOf(id);
+    return index < 0 ? nullptr : &m_requests.at(index);
+}
+
+QString CertificateStore::nameTaken(const QString &name, const QString &except) const
+{
+    const auto same = [&name](const QString &other) { return other.compare(name, Qt::CaseInsensitive) == 0; };
+    for (const Entry &entry : m_entries) {
+        if (same(entry.name))
+            return QStringLiteral("there is a certificate named \"%1\" already").arg(entry.name);
+    }
+    for (const PendingRequest &request : m_requests) {
+        if (request.id != except && same(request.name))
+            return QStringLiteral("there is a signing request named \"%1\" already").arg(request.name);
+    }
+    return {};
+}
+
+void CertificateStore::writeKey(const QString &id, const QString &name, const PrivateKey &key,
+                                std::function<void()> stored)
+{
+    m_keychain.write(
+        id, key.toPem(), this, [this, stored, name](bool ok, const QByteArray &, const QString &problem) {
+            if (!ok) {
+                emit failed(QStringLiteral("cannot store the private key of \"%1\" in the keychain: %2")
+                                .arg(name, problem));
+                return;
+            }
+            stored();
+        });
+}
+
+void CertificateStore::deleteKey(const QString &id, const QString &name)
+{
+    m_keychain.remove(id, this, [this, name](bool ok, const QByteArray &, const QString &why) {
+        if (!ok)
+            emit failed(QStringLiteral("cannot delete the private key of \"%1\" from the keychain: %2")
+                            .arg(name, why));
+    });
 }
 
 const CertificateStore::Entry *CertificateStore::entry(const QString &id) const
@@ -107,12 +179,6 @@ bool CertificateStore::add(const QString &name, const CertificateBundle &bundle,
         *error = QStringLiteral("a certificate needs a name");
         return false;
     }
-    for (const Entry &entry : std::as_const(m_entries)) {
-        if (entry.name.compare(trimmed, Qt::CaseInsensitive) == 0) {
-            *error = QStringLiteral("there is a certificate named \"%1\" already").arg(entry.name);
-            return false;
-        }
-    }
     if (bundle.chain.isEmpty()) {
         *error = QStringLiteral("no certificate to store");
         return false;
@@ -121,40 +187,91 @@ bool CertificateStore::add(const QString &name, const CertificateBundle &bundle,
         *error = QStringLiteral("the private key does not belong to the certificate");
         return false;
     }
-    Entry entry{QUuid::createUuid().toString(QUuid::WithoutBraces), trimmed, bundle.chain, false,
-                QDateTime::currentDateTimeUtc()};
+    // The answer of an external CA to a request made here: its key is stored already.
+    const PendingRequest *answered = nullptr;
+    for (const PendingRequest &request : std::as_const(m_requests)) {
+        if (bundle.key.isNull() && request.request.isAnsweredBy(bundle.chain.first()))
+            answered = &request;
+    }
+    if (const QString taken = nameTaken(trimmed, answered ? answered->id : QString()); !taken.isEmpty()) {
+        *error = taken;
+        return false;
+    }
+    Entry entry{answered ? answered->id : QUuid::createUuid().toString(QUuid::WithoutBraces), trimmed,
+                bundle.chain, false, QDateTime::currentDateTimeUtc()};
     const auto store = [this, entry](bool hasKey) {
         Entry stored = entry;
         stored.hasKey = hasKey;
+        const int requestIndex = requestIndexOf(stored.id);
+        const std::optional<PendingRequest> request =
+            requestIndex < 0 ? std::nullopt : std::optional(m_requests.takeAt(requestIndex));
         m_entries << stored;
         QString problem;
         if (!save(&problem)) {
             m_entries.removeLast();
+            if (request)
+                m_requests.insert(requestIndex, *request);
             emit failed(QStringLiteral("cannot save \"%1\": %2").arg(stored.name, problem));
             return;
         }
+        if (request)
+            emit requestRemoved(stored.id);
         emit added(stored.id);
     };
     if (bundle.key.isNull()) {
         QMetaObject::invokeMethod(
-            this, [store] { store(false); }, Qt::QueuedConnection);
+            this, [store, hasKey = answered != nullptr] { store(hasKey); }, Qt::QueuedConnection);
         return true;
     }
-    m_keychain.write(entry.id, bundle.key.toPem(), this,
-                     [this, store, name = entry.name](bool ok, const QByteArray &, const QString &problem) {
-                         if (!ok) {
-                             emit failed(
-                                 QStringLiteral("cannot store the private key of \"%1\" in the keychain: %2")
-                                     .arg(name, problem));
-                             return;
-                         }
-                         store(true);
-                     });
+    writeKey(entry.id, entry.name, bundle.key, [store] { store(true); });
+    return true;
+}
+
+bool CertificateStore::addRequest(const QString &name, const PrivateKey &key, const SigningRequest &request,
+                                  QString *error)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty()) {
+        *error = QStringLiteral("a signing request needs a name");
+        return false;
+    }
+    if (key.isNull() || request.isNull()) {
+        *error = QStringLiteral("no key or no request to keep");
+        return false;
+    }
+    if (const QString taken = nameTaken(trimmed); !taken.isEmpty()) {
+        *error = taken;
+        return false;
+    }
+    const PendingRequest pending{QUuid::createUuid().toString(QUuid::WithoutBraces), trimmed, request,
+                                 QDateTime::currentDateTimeUtc()};
+    writeKey(pending.id, pending.name, key, [this, pending] {
+        m_requests << pending;
+        QString problem;
+        if (!save(&problem)) {
+            m_requests.removeLast();
+            emit failed(QStringLiteral("cannot save \"%1\": %2").arg(pending.name, problem));
+            return;
+        }
+        emit requestAdded(pending.id);
+    });
     return true;
 }
 
 void CertificateStore::remove(const QString &id)
 {
+    if (const int index = requestIndexOf(id); index >= 0) {
+        const PendingRequest request = m_requests.takeAt(index);
+        QString problem;
+        if (!save(&problem)) {
+            m_requests.insert(index, request);
+            emit failed(QStringLiteral("cannot forget \"%1\": %2").arg(request.name, problem));
+            return;
+        }
+        emit requestRemoved(id);
+        deleteKey(id, request.name);
+        return;
+    }
     const int index = indexOf(id);
     if (index < 0)
         return;
@@ -166,15 +283,8 @@ void CertificateStore::remove(const QString &id)
         return;
     }
     emit removed(id);
-    if (entry.hasKey) {
-        m_keychain.remove(
-            id, this, [this, name = entry.name](bool ok, const QByteArray &, const QString &why) {
-                if (!ok)
-                    emit failed(
-                        QStringLiteral("cannot delete the private key of \"%1\" from the keychain: %2")
-                            .arg(name, why));
-            });
-    }
+    if (entry.hasKey)
+        deleteKey(id, entry.name);
 }
 
 void CertificateStore::readKey(const QString &id,

@@ -2,6 +2,7 @@
 
 #include "memorybio.h"
 #include "opensslerrors.h"
+#include "x509text.h"
 
 #include <QHostAddress>
 
@@ -15,12 +16,6 @@ namespace cape {
 
 namespace {
 
-QString nameText(const X509_NAME *name)
-{
-    return QString::fromUtf8(writeToMemory(
-        [name](BIO *bio) { X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB); }));
-}
-
 QDateTime timeOf(const ASN1_TIME *time)
 {
     tm parts{};
@@ -30,36 +25,13 @@ QDateTime timeOf(const ASN1_TIME *time)
                      QTime(parts.tm_hour, parts.tm_min, parts.tm_sec), Qt::UTC);
 }
 
-// Every subjectAltName entry of one type, as text.
 QStringList alternativeNames(X509 *certificate, int type)
 {
-    QStringList names;
-    auto *alternatives =
+    auto *names =
         static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
-    for (int i = 0; alternatives && i < sk_GENERAL_NAME_num(alternatives); ++i) {
-        const GENERAL_NAME *name = sk_GENERAL_NAME_value(alternatives, i);
-        if (name->type != type)
-            continue;
-        if (type == GEN_DNS) {
-            const ASN1_IA5STRING *text = name->d.dNSName;
-            names << QString::fromLatin1(reinterpret_cast<const char *>(ASN1_STRING_get0_data(text)),
-                                         ASN1_STRING_length(text))
-                         .toLower();
-        } else if (type == GEN_IPADD) {
-            const ASN1_OCTET_STRING *bytes = name->d.iPAddress;
-            const auto *data = ASN1_STRING_get0_data(bytes);
-            QHostAddress address;
-            if (ASN1_STRING_length(bytes) == 4)
-                address.setAddress(quint32(data[0]) << 24 | quint32(data[1]) << 16 | quint32(data[2]) << 8 |
-                                   quint32(data[3]));
-            else if (ASN1_STRING_length(bytes) == 16)
-                address.setAddress(data);
-            if (!address.isNull())
-                names << address.toString();
-        }
-    }
-    GENERAL_NAMES_free(alternatives);
-    return names;
+    const QStringList found = generalNamesOfType(names, type);
+    GENERAL_NAMES_free(names);
+    return found;
 }
 
 } // namespace
@@ -113,34 +85,25 @@ QByteArray Certificate::toPem() const
 
 QString Certificate::subject() const
 {
-    return m_x509 ? nameText(X509_get_subject_name(m_x509.get())) : QString();
+    return m_x509 ? x509NameText(X509_get_subject_name(m_x509.get())) : QString();
 }
 
 QString Certificate::commonName() const
 {
-    if (!m_x509)
-        return {};
-    char common[256] = {};
-    if (X509_NAME_get_text_by_NID(X509_get_subject_name(m_x509.get()), NID_commonName, common,
-                                  sizeof common) <= 0)
-        return {};
-    return QString::fromUtf8(common);
+    return m_x509 ? x509NameEntry(X509_get_subject_name(m_x509.get()), NID_commonName) : QString();
 }
 
 QString Certificate::issuer() const
 {
-    return m_x509 ? nameText(X509_get_issuer_name(m_x509.get())) : QString();
+    return m_x509 ? x509NameText(X509_get_issuer_name(m_x509.get())) : QString();
 }
 
 QString Certificate::issuerCommonName() const
 {
     if (!m_x509)
         return {};
-    char common[256] = {};
-    if (X509_NAME_get_text_by_NID(X509_get_issuer_name(m_x509.get()), NID_commonName, common,
-                                  sizeof common) <= 0)
-        return issuer();
-    return QString::fromUtf8(common);
+    const QString common = x509NameEntry(X509_get_issuer_name(m_x509.get()), NID_commonName);
+    return common.isEmpty() ? issuer() : common;
 }
 
 QStringList Certificate::dnsNames() const
@@ -177,26 +140,7 @@ QDateTime Certificate::notAfter() const
 
 QString Certificate::keyDescription() const
 {
-    EVP_PKEY *key = m_x509 ? X509_get0_pubkey(m_x509.get()) : nullptr;
-    if (!key)
-        return {};
-    switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_RSA:
-        return QStringLiteral("RSA %1").arg(EVP_PKEY_get_bits(key));
-    case EVP_PKEY_EC: {
-        char group[80] = {};
-        size_t length = 0;
-        EVP_PKEY_get_group_name(key, group, sizeof group, &length);
-        const QString curve = QString::fromLatin1(group, qsizetype(length));
-        return QStringLiteral("EC %1").arg(curve == QLatin1String("prime256v1")  ? QStringLiteral("P-256")
-                                           : curve == QLatin1String("secp384r1") ? QStringLiteral("P-384")
-                                                                                 : curve);
-    }
-    case EVP_PKEY_ED25519:
-        return QStringLiteral("Ed25519");
-    default:
-        return QString::fromLatin1(OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
-    }
+    return m_x509 ? cape::keyDescription(X509_get0_pubkey(m_x509.get())) : QString();
 }
 
 QString Certificate::sha256Fingerprint() const

@@ -3,6 +3,7 @@
 #include "certificate.h"
 #include "memorybio.h"
 #include "opensslerrors.h"
+#include "x509text.h"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -95,14 +96,7 @@ QByteArray PrivateKey::toPem() const
 
 QString PrivateKey::description() const
 {
-    if (!m_key)
-        return {};
-    // The same words as a certificate's public key.
-    X509 *carrier = X509_new();
-    X509_set_pubkey(carrier, m_key.get());
-    const QString text = Certificate(carrier).keyDescription();
-    X509_free(carrier);
-    return text;
+    return keyDescription(m_key.get());
 }
 
 bool PrivateKey::matches(const Certificate &certificate) const

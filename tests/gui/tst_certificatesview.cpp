@@ -342,6 +342,82 @@ private slots:
         QCOMPARE(secrets.size(), 2);
     }
 
+    // A key and a request made here, the certificate from an external CA
+    // (openssl as the CA), imported: it gets the key the request was made with.
+    void signsThroughAnExternalCaWithARequestMadeHere()
+    {
+        Request wanted;
+        wanted.kind = Kind::SigningRequest;
+        wanted.name = QStringLiteral("partner");
+        wanted.subject = {.commonName = QStringLiteral("partner.example.test"),
+                          .dnsNames = {QStringLiteral("partner.example.test")},
+                          .organization = QStringLiteral("Cape")};
+        const auto [made, madeMessage] = outcome([&] { m_view->create(wanted); });
+        QVERIFY2(made, qPrintable(madeMessage));
+        QCOMPARE(m_store->requests().size(), 1);
+        const QString id = m_store->requests().first().id;
+        const CertificateTableModel *model = m_view->model();
+        const int row = model->rowOf(id);
+        QCOMPARE(model->index(row, 0).data(StateRole).toString(), QStringLiteral("pending"));
+        QCOMPARE(model->index(row, CertificateTableModel::Status).data().toString(),
+                 QStringLiteral("Awaiting the CA's certificate"));
+        QCOMPARE(model->index(row, CertificateTableModel::Key).data().toString(),
+                 QStringLiteral("EC P-256, in keychain"));
+        QTRY_VERIFY(m_view->findChild<QTextBrowser *>()->toPlainText().contains(QLatin1String("Awaiting")));
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            m_view->clearMessage();
+            QTest::qWait(500);
+            m_view->grab().save(dir + QStringLiteral("/certificate-request.png"));
+        }
+        // Kept across restarts: a store reading the same directory has it.
+        QCOMPARE(CertificateStore(m_dir.filePath(QStringLiteral("store"))).requests().size(), 1);
+
+        const QString csr = m_dir.filePath(QStringLiteral("partner.csr"));
+        QVERIFY(m_view->exportRequest(id, csr));
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-noout"), QStringLiteral("-verify"),
+                         QStringLiteral("-in"), csr}));
+        const QString caKey = m_dir.filePath(QStringLiteral("external-ca.key"));
+        const QString ca = m_dir.filePath(QStringLiteral("external-ca.crt"));
+        const QString issued = m_dir.filePath(QStringLiteral("partner.crt"));
+        QVERIFY(openssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                         QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                         QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                         QStringLiteral("-days"), QStringLiteral("30"), QStringLiteral("-subj"),
+                         QStringLiteral("/CN=External Test CA"), QStringLiteral("-keyout"), caKey,
+                         QStringLiteral("-out"), ca}));
+        QVERIFY(openssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), csr,
+                         QStringLiteral("-CA"), ca, QStringLiteral("-CAkey"), caKey,
+                         QStringLiteral("-CAcreateserial"), QStringLiteral("-days"), QStringLiteral("20"),
+                         QStringLiteral("-copy_extensions"), QStringLiteral("copy"), QStringLiteral("-out"),
+                         issued}));
+
+        // A certificate of another key does not take the waiting key.
+        const auto [other, otherMessage] = outcome([&] {
+            m_view->importFiles(QStringLiteral("stranger"), {m_dir.filePath(QStringLiteral("api.crt"))}, {});
+        });
+        QVERIFY2(other, qPrintable(otherMessage));
+        QCOMPARE(m_store->entry(idOf(QStringLiteral("stranger")))->hasKey, false);
+        QCOMPARE(m_store->requests().size(), 1);
+
+        const auto [answered, answeredMessage] = outcome([&] {
+            m_view->importFiles(QStringLiteral("partner"), {issued, ca}, {});
+        });
+        QVERIFY2(answered, qPrintable(answeredMessage));
+        QVERIFY(m_store->requests().isEmpty());
+        const CertificateStore::Entry *entry = m_store->entry(id);
+        QVERIFY(entry);
+        QVERIFY(entry->hasKey);
+        QCOMPARE(entry->chain.size(), 2);
+        QCOMPARE(model->rowOf(id), model->rowCount() - 1); // one row: the request's became the certificate's
+        QCOMPARE(model->index(model->rowOf(id), CertificateTableModel::Issuer).data().toString(),
+                 QStringLiteral("External Test CA"));
+        QCOMPARE(model->index(model->rowOf(id), 0).data(StateRole).toString(), QStringLiteral("expiring"));
+        PrivateKey key;
+        m_store->readKey(id, [&](const PrivateKey &read, const QString &) { key = read; });
+        QTRY_VERIFY_WITH_TIMEOUT(!key.isNull(), 20000);
+        QVERIFY(key.matches(entry->leaf()));
+    }
+
     void removesACertificateAndItsKey()
     {
         const QString id = idOf(QStringLiteral("api-pem"));
@@ -360,6 +436,8 @@ private slots:
             return;
         for (const CertificateStore::Entry &entry : m_store->entries())
             m_store->remove(entry.id);
+        for (const CertificateStore::PendingRequest &request : m_store->requests())
+            m_store->remove(request.id);
         m_store->keychain().remove(QStringLiteral("probe"), this,
                                    [](bool, const QByteArray &, const QString &) {});
         QTest::qWait(500);

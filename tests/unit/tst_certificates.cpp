@@ -4,6 +4,7 @@
 #include "services/tls/certificatebundle.h"
 #include "services/tls/certificatefactory.h"
 #include "services/tls/privatekey.h"
+#include "services/tls/signingrequest.h"
 
 #include <QFile>
 #include <QProcess>
@@ -281,6 +282,42 @@ private slots:
         QVERIFY2(text.contains(QLatin1String("DNS:shop.example.com, DNS:www.shop.example.com")),
                  qPrintable(text));
         QVERIFY2(text.contains(QLatin1String("O = Example, CN = shop.example.com")), qPrintable(text));
+
+        // Read back: what the certificates view shows of it, and which certificate answers it.
+        const SigningRequest request = SigningRequest::fromPem(csr, &error);
+        QVERIFY2(!request.isNull(), qPrintable(error));
+        QCOMPARE(request.subject(), QStringLiteral("CN=shop.example.com,O=Example"));
+        QCOMPARE(request.commonName(), QStringLiteral("shop.example.com"));
+        QCOMPARE(request.dnsNames(),
+                 (QStringList{QStringLiteral("shop.example.com"), QStringLiteral("www.shop.example.com")}));
+        QCOMPARE(request.keyDescription(), QStringLiteral("EC P-256"));
+        QVERIFY(request.isSignatureValid());
+        const Authority ca = authority(QStringLiteral("External CA"));
+        const Certificate answer = CertificateFactory::issue(
+            {.commonName = QStringLiteral("shop.example.com")}, k, ca.certificate, ca.key, &error);
+        const Certificate stranger = CertificateFactory::issue(
+            {.commonName = QStringLiteral("shop.example.com")}, key(), ca.certificate, ca.key, &error);
+        QVERIFY(request.isAnsweredBy(answer));
+        QVERIFY(!request.isAnsweredBy(stranger));
+
+        // A request whose signature does not match its content (a byte of the subject changed).
+        QByteArray der = QByteArray::fromBase64(csr.split('-').at(10).simplified().replace(' ', ""));
+        const qsizetype at = der.indexOf("shop.example.com");
+        QVERIFY(at > 0);
+        der[at] = 'x';
+        const QByteArray tampered = "-----BEGIN CERTIFICATE REQUEST-----\n" + der.toBase64() +
+                                    "\n-----END CERTIFICATE REQUEST-----\n";
+        const SigningRequest forged = SigningRequest::fromPem(tampered, &error);
+        QVERIFY2(!forged.isNull(), qPrintable(error));
+        QVERIFY(!forged.isSignatureValid());
+
+        QVERIFY(SigningRequest::fromPem("hello", &error).isNull());
+        QVERIFY2(error.startsWith(QLatin1String("no signing request")), qPrintable(error));
+        QVERIFY(SigningRequest::fromPem("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n"
+                                        "-----END CERTIFICATE REQUEST-----\n",
+                                        &error)
+                    .isNull());
+        QVERIFY2(error.startsWith(QLatin1String("the signing request is broken")), qPrintable(error));
     }
 
     void badInputsSayWhy()

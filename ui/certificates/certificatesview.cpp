@@ -9,6 +9,7 @@
 #include "services/certificates/certificatestore.h"
 #include "services/swarm/certificatepublisher.h"
 #include "services/tls/certificatefactory.h"
+#include "services/tls/signingrequest.h"
 #include "ui/views/detailhtml.h"
 
 #include <QAction>
@@ -24,6 +25,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSaveFile>
 #include <QTableView>
 #include <QtConcurrent>
 
@@ -34,6 +36,7 @@ namespace {
 struct Made
 {
     CertificateBundle bundle;
+    SigningRequest request; // Kind::SigningRequest: instead of a certificate
     QString error;
 };
 
@@ -47,6 +50,13 @@ Made make(const NewCertificateDialog::Request &request, const CertificateStore::
         return made;
     Certificate certificate;
     switch (request.kind) {
+    case NewCertificateDialog::Kind::SigningRequest: {
+        const QByteArray pem =
+            CertificateFactory::signingRequest(request.subject, made.bundle.key, &made.error);
+        if (!pem.isEmpty())
+            made.request = SigningRequest::fromPem(pem, &made.error);
+        return made;
+    }
     case NewCertificateDialog::Kind::SelfSigned:
         certificate = CertificateFactory::selfSigned(request.subject, made.bundle.key, &made.error);
         break;
@@ -90,7 +100,7 @@ CertificatesView::CertificatesView(CertificateStore *store, ClusterStore *cluste
     import->setShortcut(QKeySequence::Open);
     connect(import, &QAction::triggered, this, &CertificatesView::openImportDialog);
     addViewAction(import);
-    auto *exportChain = new QAction(tr("Export certificate…"), this);
+    auto *exportChain = new QAction(tr("Export…"), this);
     connect(exportChain, &QAction::triggered, this, &CertificatesView::exportSelected);
     addRowAction(exportChain);
     if (m_cluster) {
@@ -121,6 +131,15 @@ CertificatesView::CertificatesView(CertificateStore *store, ClusterStore *cluste
         showInfo(shown);
         emit finished(true, shown);
     });
+    connect(store, &CertificateStore::requestAdded, this, [this](const QString &id) {
+        selectId(id);
+        const QString message =
+            tr("The key of \"%1\" is in the keychain. Export its signing request, send it to your CA, and "
+               "import the certificate the CA returns: it is matched to this key.")
+                .arg(m_pendingName);
+        showInfo(message);
+        emit finished(true, message);
+    });
     connect(store, &CertificateStore::failed, this, &CertificatesView::fail);
 }
 
@@ -144,6 +163,23 @@ ResourceView::Detail CertificatesView::detailOf(const QString &id) const
                   swarm->services.isEmpty() ? QStringList{tr("no service")} : swarm->services)
             .note(tr("A secret's data cannot be read back: what is shown comes from its labels."));
         return {html.toHtml(), {}};
+    }
+    if (const CertificateStore::PendingRequest *pending = m_store->request(id)) {
+        const SigningRequest &request = pending->request;
+        DetailHtml html(pending->name, QStringLiteral("pending"));
+        html.section(tr("Signing request"))
+            .row(tr("Status"), tr("Awaiting the CA's certificate"))
+            .row(tr("Subject"), request.subject())
+            .list(tr("DNS names"), request.dnsNames())
+            .list(tr("IP addresses"), request.ipAddresses())
+            .row(tr("Made"), pending->created.toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")))
+            .row(tr("Signature"), request.isSignatureValid() ? tr("valid") : tr("invalid"));
+        html.section(tr("Key"))
+            .row(tr("Type"), request.keyDescription())
+            .row(tr("Private key"), tr("in the OS keychain"))
+            .note(tr("Export the request (.csr) and send it to your CA. Import the certificate it returns "
+                     "(and its chain): Cape matches it to this key."));
+        return {html.toHtml(), QString::fromLatin1(request.toPem())};
     }
     const CertificateStore::Entry *entry = m_store->entry(id);
     if (!entry)
@@ -198,6 +234,12 @@ void CertificatesView::create(const NewCertificateDialog::Request &request)
             watcher->deleteLater();
             if (!made.error.isEmpty()) {
                 fail(tr("Cannot make \"%1\": %2").arg(name, made.error));
+                return;
+            }
+            if (!made.request.isNull()) {
+                QString error;
+                if (!m_store->addRequest(name, made.bundle.key, made.request, &error))
+                    fail(tr("Cannot keep \"%1\": %2").arg(name, error));
                 return;
             }
             store(name, made.bundle);
@@ -306,6 +348,10 @@ const CertificateStore::Entry *CertificatesView::selectedEntry()
         showError(tr("\"%1\" is on the swarm only: its secrets are in the Secrets view.").arg(swarm->name));
         return nullptr;
     }
+    if (const CertificateStore::PendingRequest *pending = m_store->request(id)) {
+        showError(tr("\"%1\" is awaiting its certificate from the CA: import it first.").arg(pending->name));
+        return nullptr;
+    }
     return m_store->entry(id);
 }
 
@@ -409,6 +455,14 @@ void CertificatesView::publish(const QString &id, const QString &serviceId, cons
 
 void CertificatesView::exportSelected()
 {
+    if (const CertificateStore::PendingRequest *pending = m_store->request(currentId())) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the signing request"),
+                                                          pending->name + QStringLiteral(".csr"),
+                                                          tr("Signing requests (*.csr *.pem)"));
+        if (!path.isEmpty())
+            exportRequest(pending->id, path);
+        return;
+    }
     const CertificateStore::Entry *entry = selectedEntry();
     if (!entry)
         return;
@@ -429,8 +483,34 @@ void CertificatesView::exportSelected()
         tr("The certificate and its chain are in %1 (the private key stays in the keychain).").arg(path));
 }
 
+bool CertificatesView::exportRequest(const QString &id, const QString &path)
+{
+    const CertificateStore::PendingRequest *pending = m_store->request(id);
+    if (!pending)
+        return false;
+    const QByteArray pem = pending->request.toPem();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(pem) != pem.size() || !file.commit()) {
+        showError(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    showInfo(tr("The signing request of \"%1\" is in %2: send it to your CA.").arg(pending->name, path));
+    return true;
+}
+
 void CertificatesView::removeSelected()
 {
+    if (const CertificateStore::PendingRequest *pending = m_store->request(currentId())) {
+        if (!confirm(tr("Remove the signing request \"%1\"? Its private key is deleted from the keychain, "
+                        "so the certificate the CA returns for it can no longer be used.")
+                         .arg(pending->name),
+                     tr("Remove")))
+            return;
+        const QString name = pending->name;
+        m_store->remove(pending->id);
+        showInfo(tr("\"%1\" is removed.").arg(name));
+        return;
+    }
     const CertificateStore::Entry *entry = selectedEntry();
     if (!entry)
         return;

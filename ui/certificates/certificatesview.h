@@ -12,9 +12,10 @@ class ClusterStore;
 // The workstation's TLS certificates: what each serves, who issued it,
 // its key, and how near its end it is (green, amber within 30 days, red
 // within 7). Makes self-signed ones, a local CA and certificates it
-// signs; imports PEM and PKCS#12; exports the public chain; publishes one
-// to the swarm for cape-proxyd (secrets mounted into its service). Keys go
-// to the OS keychain only. Key generation runs off the GUI thread.
+// signs, or a key and a signing request for an external CA (the CA's
+// certificate, imported, is matched to the key); imports PEM and PKCS#12; exports the public chain; publishes
+// one to the swarm for cape-proxyd (secrets mounted into its service). Keys go to the OS keychain only. Key
+// generation runs off the GUI thread.
 class CertificatesView : public ResourceView
 {
     Q_OBJECT
@@ -35,6 +36,8 @@ public:
     // /run/secrets/<name>.crt and .key (name: as cape-proxyd's
     // configuration calls it).
     void publish(const QString &id, const QString &serviceId, const QString &name);
+    // A pending signing request's PEM into a file (what Export… does for one).
+    bool exportRequest(const QString &id, const QString &path);
 
 signals:
     // After create() or importFiles(): ok, and the message shown.

@@ -41,6 +41,7 @@ NewCertificateDialog::NewCertificateDialog(const QList<CertificateStore::Entry> 
     m_kind->addItem(tr("Self-signed certificate"), int(Kind::SelfSigned));
     m_kind->addItem(tr("Certificate authority (to sign others)"), int(Kind::Authority));
     m_kind->addItem(tr("Certificate signed by an authority"), int(Kind::SignedByAuthority));
+    m_kind->addItem(tr("Key and signing request (CSR) for an external CA"), int(Kind::SigningRequest));
     for (const CertificateStore::Entry &authority : authorities)
         m_authority->addItem(authority.name, authority.id);
     m_name->setPlaceholderText(tr("how the list names it, e.g. shop"));
@@ -75,8 +76,9 @@ NewCertificateDialog::NewCertificateDialog(const QList<CertificateStore::Entry> 
     for (QLineEdit *edit : {m_name, m_commonName, m_dnsNames, m_ipAddresses})
         connect(edit, &QLineEdit::textChanged, this, &NewCertificateDialog::validate);
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this, form] {
-        const bool signedBy = Kind(m_kind->currentData().toInt()) == Kind::SignedByAuthority;
-        form->setRowVisible(m_authority, signedBy);
+        const Kind kind = Kind(m_kind->currentData().toInt());
+        form->setRowVisible(m_authority, kind == Kind::SignedByAuthority);
+        form->setRowVisible(m_days, kind != Kind::SigningRequest); // the CA decides
         if (Kind(m_kind->currentData().toInt()) == Kind::Authority && m_days->value() == 397)
             m_days->setValue(3650); // an authority outlives what it signs
         validate();

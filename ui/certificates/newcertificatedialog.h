@@ -15,14 +15,15 @@ class QSpinBox;
 namespace cape {
 
 // Asks what certificate to make: self-signed, a local certificate
-// authority, or one signed by an authority in the store; its names,
-// validity and key type. Says what is missing before OK is enabled.
+// authority, one signed by an authority in the store, or a key and a
+// signing request for an external CA; its names, validity and key type. Says what is missing before OK is
+// enabled.
 class NewCertificateDialog : public QDialog
 {
     Q_OBJECT
 
 public:
-    enum class Kind { SelfSigned, Authority, SignedByAuthority };
+    enum class Kind { SelfSigned, Authority, SignedByAuthority, SigningRequest };
     struct Request
     {
         Kind kind = Kind::SelfSigned;
