@@ -2,14 +2,24 @@
 // onto every node, its port published in host mode on node1, a busybox httpd service behind it on an
 // overlay network, found through Swarm DNS (tasks.<service>). `hey` sends 1,000 requests/s through it
 // while the upstream service rolls start-first to new tasks, and while one of its replicas is killed
-// with SIGKILL: not one request may fail.
+// with SIGKILL: not one request may fail. The route editor (real widgets, offscreen) publishes a
+// route to it and rolls it back; a published certificate is served for its SNI name.
 #include "sandboxenvironment.h"
 
+#include "models/clusterstore.h"
+#include "models/routedocument.h"
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerrequest.h"
 #include "services/swarm/certificatepublisher.h"
 #include "services/swarm/routepublisher.h"
 #include "services/tls/certificatefactory.h"
+#include "ui/routes/routeeditorview.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QTimer>
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -148,6 +158,33 @@ class TestProxydSwarm : public QObject
         during();
         hey.waitForFinished((seconds + 40) * 1000);
         return parseHey(QString::fromUtf8(hey.readAll()));
+    }
+
+    // Answers the modal dialogs the route editor opens next (each runs an event loop of its own):
+    // "Which proxy?" with proxyName, and a message box with its button `button` (what it said into
+    // *said); the box ends the answering.
+    void answerDialogs(const QString &proxyName, const QString &button, QString *said)
+    {
+        auto *answering = new QTimer(this);
+        answering->setInterval(50);
+        connect(answering, &QTimer::timeout, this, [=] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (auto *input = qobject_cast<QInputDialog *>(modal)) {
+                input->setTextValue(proxyName);
+                input->accept();
+            } else if (auto *box = qobject_cast<QMessageBox *>(modal)) {
+                if (said)
+                    *said = box->text() + u'\n' + box->detailedText();
+                for (QAbstractButton *candidate : box->buttons()) {
+                    if (candidate->text().remove(u'&') == button)
+                        candidate->click();
+                }
+                answering->deleteLater();
+            }
+        });
+        answering->start();
+        // Stops by itself when nothing asks (an outcome without a dialog).
+        QTimer::singleShot(60000, answering, &QObject::deleteLater);
     }
 
     QString runProcess(const QString &program, const QStringList &arguments, int timeoutMs)
@@ -452,29 +489,41 @@ private slots:
                  qPrintable(answer + QString::fromUtf8(curl.readAllStandardError())));
     }
 
-    void publishesANewRouteAndRollsItBack()
+    // The route editor, as a user drives it: Import from the swarm, a new entry point dragged onto
+    // the service (routeTo is what the drop does; tst_routeeditor drags with the mouse), Publish…
+    // (the diff shown, Publish clicked), then Roll back.
+    void theRouteEditorPublishesANewRouteAndRollsItBack()
     {
-        RoutePublisher publisher(m_manager.get());
-        QByteArray running;
-        QString problem = QStringLiteral("pending");
-        publisher.readRunning(m_proxyId, [&](const QByteArray &json, const QString &why) {
-            running = json;
-            problem = why;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(problem != QLatin1String("pending"), 30000);
-        QVERIFY2(running.contains("web.test"), qPrintable(problem));
+        ClusterStore cluster;
+        cluster.connectTo(test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
+        QTRY_COMPARE_WITH_TIMEOUT(cluster.state(), ClusterStore::State::Live, 30000);
+        RouteEditorView editor(&cluster);
+        editor.resize(1400, 800);
+        editor.show();
+        QSignalSpy finished(&editor, &RouteEditorView::operationFinished);
+        const QString proxyName = m_prefix + QStringLiteral("-proxyd");
+
+        answerDialogs(proxyName, {}, nullptr);
+        editor.importRunning();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        QCOMPARE(editor.document()->routes().size(), 1);
+        QCOMPARE(editor.document()->routes().first().host, QStringLiteral("web.test"));
         QCOMPARE(statusThroughProxy(QStringLiteral("other.test")), 404); // not routed: the whitelist
 
-        // The editor's document: the running route and one more.
-        const QByteArray edited = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8080"}],
-            "routes":[{"host":"web.test","service":"%1","port":8080},{"host":"other.test","service":"%1","port":8080}]})")
-                                      .arg(webName())
-                                      .toUtf8();
-        QSignalSpy finished(&publisher, &RoutePublisher::finished);
-        publisher.setPollInterval(500);
-        publisher.publish(m_proxyId, edited);
+        editor.addEntryPoint(QStringLiteral("other.test"), QStringLiteral("/"));
+        editor.routeTo(QStringLiteral("other.test"), QStringLiteral("/"), webName());
+        QCOMPARE(editor.document()->routes().size(), 2);
+        QCOMPARE(editor.document()->routes().last().port, 8080); // the port web.test reaches it on
+
+        QString shown;
+        finished.clear();
+        answerDialogs(proxyName, QStringLiteral("Publish"), &shown);
+        editor.publish();
         QVERIFY(finished.wait(180000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        QVERIFY2(shown.contains(QLatin1String("other.test")), qPrintable(shown)); // the diff, before
+        QVERIFY2(!shown.contains(QLatin1String("web.test")), qPrintable(shown));  // only what changes
         QTRY_COMPARE_WITH_TIMEOUT(statusThroughProxy(QStringLiteral("other.test")), 200, 60000);
         // The config is named by its content, and the service mounts it.
         const QJsonObject spec =
@@ -484,11 +533,20 @@ private slots:
              spec[QLatin1String("TaskTemplate")][QLatin1String("ContainerSpec")][QLatin1String("Configs")]
                  .toArray())
             mounted = config[QLatin1String("ConfigName")].toString();
-        QCOMPARE(mounted, RoutePublisher::configName(edited));
+        QCOMPARE(mounted, RoutePublisher::configName(editor.document()->save()));
+
+        // Publishing the same document again has nothing to do.
+        finished.clear();
+        answerDialogs(proxyName, {}, nullptr);
+        editor.publish();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(finished.at(0).at(1).toString(),
+                 QStringLiteral("Nothing to publish: the document is what cape-proxyd runs already."));
 
         // One click back.
         finished.clear();
-        publisher.rollback(m_proxyId);
+        answerDialogs(proxyName, QStringLiteral("Yes"), &shown);
+        editor.rollBack();
         QVERIFY(finished.wait(180000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
         QTRY_COMPARE_WITH_TIMEOUT(statusThroughProxy(QStringLiteral("other.test")), 404, 60000);
@@ -502,5 +560,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestProxydSwarm)
+QTEST_MAIN(TestProxydSwarm)
 #include "tst_proxydswarm.moc"

@@ -221,6 +221,11 @@ void RouteEditorView::routeTo(const QString &host, const QString &path, const QS
         if (info.name == service)
             ports = info.ports;
     }
+    // A service that publishes no port: the one other routes reach it on.
+    for (const ProxyConfig::Route &other : m_document->routes()) {
+        if (ports.isEmpty() && other.service == service)
+            ports << other.port;
+    }
     const int index = m_document->indexOf(host, path);
     if (index >= 0) {
         ProxyConfig::Route route = m_document->routes().at(index);
@@ -381,7 +386,7 @@ QString RouteEditorView::proxyServiceId()
         }
     }
     if (ids.isEmpty()) {
-        m_message->showError(tr("No service in the swarm runs cape-proxyd."));
+        finish(false, tr("No service in the swarm runs cape-proxyd."));
         return {};
     }
     if (ids.size() == 1)
@@ -398,12 +403,18 @@ void RouteEditorView::runPublisher(const std::function<void(RoutePublisher *)> &
     connect(publisher, &RoutePublisher::progress, m_message, &MessageLabel::showInfo);
     connect(publisher, &RoutePublisher::finished, this, [this, publisher](bool ok, const QString &message) {
         publisher->deleteLater();
-        if (ok)
-            m_message->showInfo(message);
-        else
-            m_message->showError(message);
+        finish(ok, message);
     });
     start(publisher);
+}
+
+void RouteEditorView::finish(bool ok, const QString &message)
+{
+    if (ok)
+        m_message->showInfo(message);
+    else
+        m_message->showError(message);
+    emit operationFinished(ok, message);
 }
 
 void RouteEditorView::importRunning()
@@ -416,12 +427,12 @@ void RouteEditorView::importRunning()
         publisher->deleteLater();
         QStringList errors;
         if (!problem.isEmpty() || !m_document->load(json, &errors)) {
-            m_message->showError(tr("Cannot import the running configuration: %1")
-                                     .arg(problem.isEmpty() ? errors.join(QStringLiteral("; ")) : problem));
+            finish(false, tr("Cannot import the running configuration: %1")
+                              .arg(problem.isEmpty() ? errors.join(QStringLiteral("; ")) : problem));
             return;
         }
         m_undo->clear();
-        m_message->showInfo(tr("Imported the configuration cape-proxyd runs."));
+        finish(true, tr("Imported the configuration cape-proxyd runs."));
     });
 }
 
@@ -437,15 +448,18 @@ void RouteEditorView::publish()
         const ProxyConfig running = ProxyConfig::fromJson(json, &errors).value_or(ProxyConfig{});
         const QStringList diff = RouteDiff::between(running, m_document->config());
         const int problems = int(currentProblems().size());
+        if (diff.isEmpty()) {
+            finish(true, tr("Nothing to publish: the document is what cape-proxyd runs already."));
+            return;
+        }
         QMessageBox box(QMessageBox::Question, tr("Publish the routes"),
-                        diff.isEmpty() ? tr("The document is what cape-proxyd runs already.")
-                                       : tr("Publishing changes what cape-proxyd serves:"),
-                        QMessageBox::Cancel, this);
+                        tr("Publishing changes what cape-proxyd serves:"), QMessageBox::Cancel, this);
         box.setDetailedText(diff.join(u'\n'));
         if (problems > 0)
             box.setInformativeText(tr("The document has %1 problem(s): see the list.").arg(problems));
-        box.addButton(tr("Publish"), QMessageBox::AcceptRole);
-        if (diff.isEmpty() || box.exec() != QMessageBox::AcceptRole)
+        const QAbstractButton *accept = box.addButton(tr("Publish"), QMessageBox::AcceptRole);
+        box.exec();
+        if (box.clickedButton() != accept)
             return;
         runPublisher(
             [this, service](RoutePublisher *publisher) { publisher->publish(service, m_document->save()); });

@@ -58,7 +58,12 @@ public:
     void publish();
     void rollBack();
 
+signals:
+    // After importRunning(), publish() or rollBack(): ok, and the message shown.
+    void operationFinished(bool ok, const QString &message);
+
 private:
+    void finish(bool ok, const QString &message);
     void refreshTable();
     void validate();
     QList<RouteValidator::Problem> currentProblems() const;
