@@ -36,6 +36,8 @@ public:
     // 422 with them when not (a reload refused, say).
     void addAction(const QString &path, std::function<Health()> action);
     quint16 port() const { return m_port; }
+    // For a daemon's own routes beside /health and /metrics (cape-deployd's API).
+    QHttpServer *http() const { return m_server.get(); }
 
 private:
     std::unique_ptr<QHttpServer> m_server;

@@ -3,17 +3,15 @@
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerreply.h"
 #include "services/docker/dockerrequest.h"
+#include "serviceupdatewatcher.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QTimer>
 
 namespace cape {
 
 namespace {
-
-constexpr int MaxPolls = 600; // ten minutes at a second each
 
 // The service's mount of the configuration path, or an empty object.
 QJsonObject configMount(const QJsonObject &spec)
@@ -118,31 +116,18 @@ void RoutePublisher::point(const QString &serviceId, const QString &configId, co
                      container[QLatin1String("Configs")] = configs;
                      task[QLatin1String("ContainerSpec")] = container;
                      spec[QLatin1String("TaskTemplate")] = task;
-                     // Start the new task first, unless a host-mode port makes two on a node impossible;
-                     // a failed update goes back by itself.
-                     bool hostPorts = false;
-                     for (const QJsonValue &port :
-                          spec[QLatin1String("EndpointSpec")][QLatin1String("Ports")].toArray())
-                         hostPorts = hostPorts ||
-                                     port[QLatin1String("PublishMode")].toString() == QLatin1String("host");
-                     QJsonObject update = spec[QLatin1String("UpdateConfig")].toObject();
-                     update[QLatin1String("Order")] =
-                         hostPorts ? QStringLiteral("stop-first") : QStringLiteral("start-first");
-                     update[QLatin1String("FailureAction")] = QStringLiteral("rollback");
-                     spec[QLatin1String("UpdateConfig")] = update;
+                     ServiceUpdateWatcher::makeZeroDowntime(spec);
                      return QString();
                  }),
              QStringLiteral("updating the proxy's service"),
-             [this, serviceId, previousStart](DockerReply *) { follow(serviceId, previousStart, 0); });
+             [this, serviceId, previousStart](DockerReply *) { follow(serviceId, previousStart); });
     });
 }
 
 void RoutePublisher::withUpdateStart(const QString &serviceId, std::function<void(const QString &)> then)
 {
     call(m_client->inspectService(serviceId), QStringLiteral("reading the proxy's service"),
-         [then](DockerReply *r) {
-             then(r->json()[QLatin1String("UpdateStatus")][QLatin1String("StartedAt")].toString());
-         });
+         [then](DockerReply *r) { then(ServiceUpdateWatcher::updateStartedAt(r->json().object())); });
 }
 
 void RoutePublisher::rollback(const QString &serviceId)
@@ -151,46 +136,32 @@ void RoutePublisher::rollback(const QString &serviceId)
     emit progress(QStringLiteral("rolling the proxy's service back to its previous spec"));
     withUpdateStart(serviceId, [this, serviceId](const QString &previousStart) {
         call(m_client->rollbackService(serviceId), QStringLiteral("rolling back"),
-             [this, serviceId, previousStart](DockerReply *) { follow(serviceId, previousStart, 0); });
+             [this, serviceId, previousStart](DockerReply *) { follow(serviceId, previousStart); });
     });
 }
 
-void RoutePublisher::follow(const QString &serviceId, const QString &previousStart, int polls)
+void RoutePublisher::follow(const QString &serviceId, const QString &previousStart)
 {
-    call(m_client->inspectService(serviceId), QStringLiteral("following the update"),
-         [this, serviceId, previousStart, polls](DockerReply *r) {
-             const QJsonObject status = r->json()[QLatin1String("UpdateStatus")].toObject();
-             // The last update's status stays until this one starts: not ours yet.
-             const bool ours =
-                 !status.isEmpty() && status[QLatin1String("StartedAt")].toString() != previousStart;
-             const QString state = ours ? status[QLatin1String("State")].toString() : QString();
-             if (state == QLatin1String("completed") || state == QLatin1String("rollback_completed")) {
-                 const bool rolledBack = state == QLatin1String("rollback_completed") &&
-                                         !m_goal.contains(QLatin1String("previous"));
-                 emit finished(!rolledBack, rolledBack
-                                                ? QStringLiteral("the update failed and was rolled back: %1")
-                                                      .arg(status[QLatin1String("Message")].toString())
-                                                : m_goal);
-                 return;
-             }
-             if (state == QLatin1String("paused") || state == QLatin1String("rollback_paused")) {
-                 emit finished(false, QStringLiteral("the update stopped (%1): %2")
-                                          .arg(state, status[QLatin1String("Message")].toString()));
-                 return;
-             }
-             if (polls >= MaxPolls) {
-                 emit finished(
-                     false,
-                     QStringLiteral("the update did not converge in %1 s").arg(MaxPolls * m_pollMs / 1000));
-                 return;
-             }
-             if (!state.isEmpty())
-                 emit progress(
-                     QStringLiteral("%1: %2").arg(state, status[QLatin1String("Message")].toString()));
-             QTimer::singleShot(m_pollMs, this, [this, serviceId, previousStart, polls] {
-                 follow(serviceId, previousStart, polls + 1);
-             });
-         });
+    auto *watcher = new ServiceUpdateWatcher(m_client, serviceId, previousStart, this);
+    watcher->setPollInterval(m_pollMs);
+    connect(watcher, &ServiceUpdateWatcher::progress, this, &RoutePublisher::progress);
+    connect(watcher, &ServiceUpdateWatcher::finished, this,
+            [this, watcher](ServiceUpdateWatcher::Outcome outcome, const QString &message) {
+                watcher->deleteLater();
+                const bool wanted = outcome == ServiceUpdateWatcher::Outcome::Completed ||
+                                    (outcome == ServiceUpdateWatcher::Outcome::RolledBack &&
+                                     m_goal.contains(QLatin1String("previous")));
+                if (wanted)
+                    emit finished(true, m_goal);
+                else if (outcome == ServiceUpdateWatcher::Outcome::RolledBack)
+                    emit finished(false,
+                                  QStringLiteral("the update failed and was rolled back: %1").arg(message));
+                else if (outcome == ServiceUpdateWatcher::Outcome::Paused)
+                    emit finished(false, QStringLiteral("the update stopped (%1)").arg(message));
+                else
+                    emit finished(false, message);
+            });
+    watcher->start();
 }
 
 } // namespace cape

@@ -42,7 +42,7 @@ private:
     void point(const QString &serviceId, const QString &configId, const QString &configName);
     // When the service's last update started (none: empty), before ours.
     void withUpdateStart(const QString &serviceId, std::function<void(const QString &)> then);
-    void follow(const QString &serviceId, const QString &previousStart, int polls);
+    void follow(const QString &serviceId, const QString &previousStart);
 
     DockerClient *m_client;
     int m_pollMs = 1000;

@@ -1,0 +1,147 @@
+// GitRepository (libgit2) against real repositories made with git in a
+// temporary directory and fetched over file://: branches, tags and shas
+// resolved, a commit's files read, new pushes seen, bad remotes reported.
+#include "services/deploy/gitrepository.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cape;
+
+class TestGitRepository : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    QString origin() const { return m_dir.filePath(QStringLiteral("origin")); }
+    QString url() const { return QStringLiteral("file://") + origin(); }
+
+    // git in the origin's working tree; its output, or a QFAIL.
+    QString git(const QStringList &arguments)
+    {
+        QProcess process;
+        process.setWorkingDirectory(origin());
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QStringLiteral("git"),
+                      QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Ada Tester"),
+                                  QStringLiteral("-c"), QStringLiteral("user.email=ada@example.test")} +
+                          arguments);
+        process.waitForFinished(30000);
+        const QString output = QString::fromUtf8(process.readAll()).trimmed();
+        [&] {
+            QVERIFY2(process.exitCode() == 0,
+                     qPrintable(arguments.join(u' ') + QStringLiteral(": ") + output));
+        }();
+        return output;
+    }
+
+    void write(const QString &path, const QByteArray &content)
+    {
+        QDir(origin()).mkpath(QFileInfo(path).path());
+        QFile file(origin() + u'/' + path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+
+    QString commit(const QString &message)
+    {
+        git({QStringLiteral("add"), QStringLiteral("-A")});
+        git({QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("-m"), message});
+        return git({QStringLiteral("rev-parse"), QStringLiteral("HEAD")});
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QDir().mkpath(origin());
+        git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main")});
+        write(QStringLiteral("deploy/web.js"), "module.exports = () => [];\n");
+        write(QStringLiteral("README.md"), "# shop\n");
+        commit(QStringLiteral("First\n\nWith a body."));
+    }
+
+    void resolvesBranchesTagsAndShasAndReadsFiles()
+    {
+        GitRepository repository(url(), m_dir.filePath(QStringLiteral("cache")));
+        QString error;
+        QVERIFY2(repository.fetch(30000, &error), qPrintable(error));
+        const auto head = repository.resolve(QStringLiteral("main"), &error);
+        QVERIFY2(head, qPrintable(error));
+        QCOMPARE(head->sha, git({QStringLiteral("rev-parse"), QStringLiteral("main")}));
+        QCOMPARE(head->message, QStringLiteral("First\n\nWith a body."));
+        QCOMPARE(head->author, QStringLiteral("Ada Tester"));
+        QCOMPARE(head->authorEmail, QStringLiteral("ada@example.test"));
+        QVERIFY(qAbs(head->time.secsTo(QDateTime::currentDateTimeUtc())) < 300);
+
+        const auto files = repository.files(head->sha, 1024, 1024 * 1024, &error);
+        QVERIFY2(files, qPrintable(error));
+        QCOMPARE(files->value(QStringLiteral("deploy/web.js")), QByteArray("module.exports = () => [];\n"));
+        QCOMPARE(files->size(), 2);
+
+        // A tag, a short sha, a second branch matched by a glob.
+        git({QStringLiteral("tag"), QStringLiteral("v1.0")});
+        git({QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("-b"),
+             QStringLiteral("release/1")});
+        write(QStringLiteral("VERSION"), "1\n");
+        const QString release = commit(QStringLiteral("Release 1"));
+        git({QStringLiteral("checkout"), QStringLiteral("-q"), QStringLiteral("main")});
+        QVERIFY2(repository.fetch(30000, &error), qPrintable(error));
+        QCOMPARE(repository.resolve(QStringLiteral("v1.0"), &error)->sha, head->sha);
+        QCOMPARE(repository.resolve(head->sha.left(10), &error)->sha, head->sha);
+        QCOMPARE(repository.resolve(QStringLiteral("release/1"), &error)->sha, release);
+        QCOMPARE(repository.branches(QStringLiteral("release/*")), QStringList{QStringLiteral("release/1")});
+        QCOMPARE(repository.branches(), (QStringList{QStringLiteral("main"), QStringLiteral("release/1")}));
+        QVERIFY(!repository.resolve(QStringLiteral("nope"), &error));
+        QCOMPARE(error, QStringLiteral("%1 has no branch, tag or commit \"nope\"").arg(url()));
+    }
+
+    void seesNewPushesAndKeepsItsCacheAcrossInstances()
+    {
+        const QString cache = m_dir.filePath(QStringLiteral("cache2"));
+        QString error;
+        {
+            GitRepository first(url(), cache);
+            QVERIFY2(first.fetch(30000, &error), qPrintable(error));
+        }
+        write(QStringLiteral("deploy/web.js"), "module.exports = () => [{name: 'web'}];\n");
+        const QString pushed = commit(QStringLiteral("Second"));
+        GitRepository again(url(), cache); // opens the cache made before
+        QVERIFY2(again.fetch(30000, &error), qPrintable(error));
+        QCOMPARE(again.resolve(QStringLiteral("main"), &error)->sha, pushed);
+        QCOMPARE(again.files(pushed, 1024, 1024 * 1024, &error)->value(QStringLiteral("deploy/web.js")),
+                 QByteArray("module.exports = () => [{name: 'web'}];\n"));
+    }
+
+    void largeFilesAreLeftOutAndTooMuchIsAnError()
+    {
+        write(QStringLiteral("big.bin"), QByteArray(4096, 'x'));
+        const QString sha = commit(QStringLiteral("Big"));
+        GitRepository repository(url(), m_dir.filePath(QStringLiteral("cache3")));
+        QString error;
+        QVERIFY2(repository.fetch(30000, &error), qPrintable(error));
+        const auto files = repository.files(sha, 1024, 1024 * 1024, &error);
+        QVERIFY(files && !files->contains(QStringLiteral("big.bin")) &&
+                files->contains(QStringLiteral("README.md")));
+        QVERIFY(!repository.files(sha, 8192, 2048, &error));
+        QVERIFY2(error.contains(QLatin1String("larger than")), qPrintable(error));
+    }
+
+    void aRemoteThatIsNotThereIsAnError()
+    {
+        GitRepository repository(QStringLiteral("file:///nonexistent/repo.git"),
+                                 m_dir.filePath(QStringLiteral("cache4")));
+        QString error;
+        QVERIFY(!repository.fetch(10000, &error));
+        QVERIFY2(error.startsWith(QLatin1String("cannot fetch file:///nonexistent/repo.git")),
+                 qPrintable(error));
+        QVERIFY(!repository.resolve(QStringLiteral("main"), &error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGitRepository)
+#include "tst_gitrepository.moc"
