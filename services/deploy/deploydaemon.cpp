@@ -15,6 +15,7 @@
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 #include <QUrlQuery>
 
 #include <openssl/crypto.h>
@@ -128,6 +129,31 @@ bool DeployDaemon::start(QString *error)
     for (const DeploydConfig::Repository &repository : std::as_const(m_config.repositories))
         names << repository.name;
     // The history first: the deployers start from what was deployed last.
+    const auto restore = [this, names, options] { restoreAndStart(names, options); };
+    if (!m_eventsource || m_eventsource->isReady()) {
+        restore();
+        return true;
+    }
+    // Redis is asked once it answers (or without the history after a while: deploying matters more).
+    auto started = std::make_shared<bool>(false);
+    const auto once = [started, restore] {
+        if (!*started) {
+            *started = true;
+            restore();
+        }
+    };
+    connect(m_eventsource, &EventsourceClient::ready, this, once);
+    QTimer::singleShot(10000, this, [this, started, once] {
+        if (!*started)
+            emit message(
+                QStringLiteral("the eventsource did not answer within 10 s: starting without the history"));
+        once();
+    });
+    return true;
+}
+
+void DeployDaemon::restoreAndStart(const QStringList &names, const RepositoryDeployer::Options &options)
+{
     m_history->restore(names, [this, options](const QString &problemText) {
         if (!problemText.isEmpty())
             emit message(QStringLiteral("the history could not be read back in full: %1").arg(problemText));
@@ -150,7 +176,6 @@ bool DeployDaemon::start(QString *error)
                          .arg(m_deployers.size())
                          .arg(m_deployers.size() == 1 ? QStringLiteral("y") : QStringLiteral("ies")));
     });
-    return true;
 }
 
 std::unique_ptr<QHttpServerResponse> DeployDaemon::refused(const QHttpServerRequest &request) const

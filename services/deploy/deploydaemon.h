@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deploydconfig.h"
+#include "repositorydeployer.h"
 
 #include <QHash>
 #include <QObject>
@@ -16,7 +17,6 @@ class DeploymentHistory;
 class DockerClient;
 class EventsourceClient;
 class ObservabilityServer;
-class RepositoryDeployer;
 class TemplateSandbox;
 
 // cape-deployd: the repositories' deployers, their history, and the HTTP
@@ -52,6 +52,7 @@ private:
     // Empty when the request may use the API; else the 401 to answer.
     std::unique_ptr<QHttpServerResponse> refused(const QHttpServerRequest &request) const;
     QByteArray metrics() const;
+    void restoreAndStart(const QStringList &names, const RepositoryDeployer::Options &options);
 
     DeploydConfig m_config;
     std::unique_ptr<DockerClient> m_client;

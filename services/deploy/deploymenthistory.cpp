@@ -51,6 +51,11 @@ void DeploymentHistory::record(const Deployment &deployment, const QString &even
     });
 }
 
+void DeploymentHistory::update(const Deployment &deployment)
+{
+    m_byId.insert(deployment.id, deployment);
+}
+
 const Deployment *DeploymentHistory::find(const QString &id) const
 {
     const auto found = m_byId.constFind(id);

@@ -30,6 +30,8 @@ public:
 
     // Stores the record as it stands now; the event is named after what happened ("deployment queued", …).
     void record(const Deployment &deployment, const QString &event);
+    // The record as it stands, in memory only (a running deployment's log between events).
+    void update(const Deployment &deployment);
     const Deployment *find(const QString &id) const;
     // Newest first; an empty repository: all.
     QList<Deployment> list(const QString &repository = {}, int limit = 100) const;

@@ -155,6 +155,12 @@ QString RepositoryDeployer::requestRollback(const QString &id, QString *error)
     return deployment.id;
 }
 
+void RepositoryDeployer::log(const QString &line)
+{
+    m_current->addLog(line);
+    m_history->update(*m_current); // GET /deployments/{id} follows a running deployment
+}
+
 void RepositoryDeployer::record(const QString &event)
 {
     m_history->record(*m_current, event);
@@ -169,8 +175,7 @@ void RepositoryDeployer::start(Deployment deployment)
     m_files.clear();
     // A rollback's services are known: no fetch, no templates (its commit is recorded already).
     if (m_current->trigger == QLatin1String("rollback") && !m_current->services.isEmpty()) {
-        m_current->addLog(
-            QStringLiteral("restoring the services as deployment %1 left them").arg(m_current->rollbackOf));
+        log(QStringLiteral("restoring the services as deployment %1 left them").arg(m_current->rollbackOf));
         record(QStringLiteral("deployment started"));
         QList<QJsonObject> specs;
         for (const QJsonValue &spec : std::as_const(m_current->services))
@@ -179,7 +184,7 @@ void RepositoryDeployer::start(Deployment deployment)
             this, [this, specs] { specsReady(specs); }, Qt::QueuedConnection);
         return;
     }
-    m_current->addLog(QStringLiteral("fetching %1 (%2)").arg(m_settings.url, m_current->ref));
+    log(QStringLiteral("fetching %1 (%2)").arg(m_settings.url, m_current->ref));
     record(QStringLiteral("deployment started"));
     const std::shared_ptr<GitRepository> git = m_git;
     const std::shared_ptr<std::mutex> lock = m_gitLock;
@@ -214,8 +219,8 @@ void RepositoryDeployer::checkedOut(const Checkout &checkout)
     }
     m_lastSeenSha = checkout.commit->sha;
     m_current->commit = commitJson(*checkout.commit);
-    m_current->addLog(QStringLiteral("commit %1: %2")
-                          .arg(checkout.commit->sha.left(12), checkout.commit->message.section(u'\n', 0, 0)));
+    log(QStringLiteral("commit %1: %2")
+            .arg(checkout.commit->sha.left(12), checkout.commit->message.section(u'\n', 0, 0)));
     m_files = checkout.files;
     for (auto it = m_files.cbegin(); it != m_files.cend(); ++it) {
         if (globMatches(m_settings.templates, it.key()))
@@ -262,7 +267,7 @@ void RepositoryDeployer::listed(const QJsonArray &services)
     QStringList paths;
     for (const TemplateEvaluator::Template &source : std::as_const(m_templates))
         paths << source.path;
-    m_current->addLog(QStringLiteral("running %1").arg(paths.join(QStringLiteral(", "))));
+    log(QStringLiteral("running %1").arg(paths.join(QStringLiteral(", "))));
     m_sandbox->run(m_templates, context,
                    [this](const TemplateEvaluator::Outcome &outcome) { evaluated(outcome); });
 }
@@ -270,7 +275,7 @@ void RepositoryDeployer::listed(const QJsonArray &services)
 void RepositoryDeployer::evaluated(const TemplateEvaluator::Outcome &outcome)
 {
     for (const QString &line : outcome.log)
-        m_current->addLog(QStringLiteral("template: ") + line);
+        log(QStringLiteral("template: ") + line);
     if (!outcome.ok) {
         finish(Deployment::Status::Failed, outcome.error.text());
         return;
@@ -297,7 +302,9 @@ void RepositoryDeployer::evaluated(const TemplateEvaluator::Outcome &outcome)
     specsReady(specs);
 }
 
-// Secrets and configs are named in templates; the engine wants their IDs too.
+// Secrets, configs and networks are named in templates; the engine wants
+// (and keeps) their IDs, so a spec compares with what runs only once they
+// are filled in.
 void RepositoryDeployer::specsReady(QList<QJsonObject> specs)
 {
     if (!m_client) {
@@ -315,8 +322,12 @@ void RepositoryDeployer::specsReady(QList<QJsonObject> specs)
     };
     const bool secrets = needs("Secrets");
     const bool configs = needs("Configs");
+    bool networks = false;
+    for (const QJsonObject &spec : specs)
+        networks =
+            networks || !spec[QLatin1String("TaskTemplate")][QLatin1String("Networks")].toArray().isEmpty();
     auto ids = std::make_shared<QHash<QString, QString>>(); // "secret:name" -> id
-    auto remaining = std::make_shared<int>(int(secrets) + int(configs) + 1);
+    auto remaining = std::make_shared<int>(int(secrets) + int(configs) + int(networks) + 1);
     auto problems = std::make_shared<QStringList>();
     const auto oneDone = [this, specs, ids, remaining, problems] {
         if (--*remaining > 0)
@@ -349,6 +360,20 @@ void RepositoryDeployer::specsReady(QList<QJsonObject> specs)
                 container[QLatin1String(key)] = references;
             }
             task[QLatin1String("ContainerSpec")] = container;
+            QJsonArray attachments = task[QLatin1String("Networks")].toArray();
+            for (qsizetype i = 0; i < attachments.size(); ++i) {
+                QJsonObject attachment = attachments.at(i).toObject();
+                const QString target = attachment[QLatin1String("Target")].toString();
+                const QString id = ids->value(QStringLiteral("network:") + target);
+                if (!id.isEmpty())
+                    attachment[QLatin1String("Target")] = id;
+                else if (!ids->contains(QStringLiteral("network-id:") + target))
+                    missing << QStringLiteral(
+                                   "service \"%1\" uses network \"%2\", which the swarm does not have")
+                                   .arg(spec[QLatin1String("Name")].toString(), target);
+                attachments[i] = attachment;
+            }
+            task[QLatin1String("Networks")] = attachments;
             spec[QLatin1String("TaskTemplate")] = task;
         }
         if (!missing.isEmpty()) {
@@ -368,6 +393,20 @@ void RepositoryDeployer::specsReady(QList<QJsonObject> specs)
     if (secrets)
         m_client->listSecrets()->then(this,
                                       [collect](DockerReply *r) { collect(r, QStringLiteral("secret")); });
+    if (networks)
+        m_client->listNetworks()->then(this, [ids, problems, oneDone](DockerReply *r) {
+            if (r->error())
+                *problems << QStringLiteral("listing networks: %1").arg(r->error().toString());
+            for (const QJsonValue &network : r->json().array()) {
+                const QString key = QStringLiteral("network:") + network[QLatin1String("Name")].toString();
+                if (ids->contains(key)) // two networks of one name: which one is meant cannot be known
+                    *problems << QStringLiteral("network name \"%1\" is ambiguous: several networks have it")
+                                     .arg(network[QLatin1String("Name")].toString());
+                ids->insert(key, network[QLatin1String("Id")].toString());
+                ids->insert(QStringLiteral("network-id:") + network[QLatin1String("Id")].toString(), {});
+            }
+            oneDone();
+        });
     if (configs)
         m_client->listConfigs()->then(this,
                                       [collect](DockerReply *r) { collect(r, QStringLiteral("config")); });
@@ -404,7 +443,7 @@ void RepositoryDeployer::apply(const QList<QJsonObject> &specs)
         QString line = QStringLiteral("%1: %2").arg(service.name, DeploymentPlan::actionName(service.action));
         for (const SpecDiff::Change &change : service.changes)
             line += QStringLiteral("\n  ") + change.text();
-        m_current->addLog(line);
+        log(line);
     }
     if (!plan.hasWork()) {
         finish(Deployment::Status::Unchanged);
@@ -414,10 +453,11 @@ void RepositoryDeployer::apply(const QList<QJsonObject> &specs)
     auto *applier = new DeploymentApplier(m_client, this);
     applier->setPollInterval(m_options.pollMs);
     applier->setTimeout(m_options.applyTimeoutMs);
-    connect(applier, &DeploymentApplier::progress, this,
-            [this](const QString &line) { m_current->addLog(line); });
-    connect(applier, &DeploymentApplier::updateIssued, this,
-            [this] { m_current->updateIssuedAt = QDateTime::currentDateTimeUtc(); });
+    connect(applier, &DeploymentApplier::progress, this, [this](const QString &line) { log(line); });
+    connect(applier, &DeploymentApplier::updateIssued, this, [this] {
+        m_current->updateIssuedAt = QDateTime::currentDateTimeUtc();
+        m_history->update(*m_current);
+    });
     connect(applier, &DeploymentApplier::finished, this, [this, applier](bool ok, const QString &message) {
         applier->deleteLater();
         m_current->results = DeploymentApplier::toJson(applier->results());
@@ -437,8 +477,8 @@ void RepositoryDeployer::finish(Deployment::Status status, const QString &error)
     m_current->status = status;
     m_current->error = error;
     m_current->finishedAt = QDateTime::currentDateTimeUtc();
-    m_current->addLog(error.isEmpty() ? Deployment::statusName(status)
-                                      : QStringLiteral("%1: %2").arg(Deployment::statusName(status), error));
+    log(error.isEmpty() ? Deployment::statusName(status)
+                        : QStringLiteral("%1: %2").arg(Deployment::statusName(status), error));
     record(QStringLiteral("deployment finished"));
     const QString id = m_current->id;
     m_current.reset();

@@ -73,6 +73,7 @@ private:
     void apply(const QList<QJsonObject> &specs);
     void finish(Deployment::Status status, const QString &error = {});
     void record(const QString &event);
+    void log(const QString &line);
     void poll();
     QString branchToDeploy(const QString &ref) const;
 

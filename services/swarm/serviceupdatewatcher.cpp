@@ -59,6 +59,17 @@ void ServiceUpdateWatcher::makeZeroDowntime(QJsonObject &spec)
     spec[QLatin1String("RollbackConfig")] = rollback;
 }
 
+bool ServiceUpdateWatcher::needsRollout(const QJsonObject &service)
+{
+    const QJsonObject spec = service[QLatin1String("Spec")].toObject();
+    const QJsonObject previous = service[QLatin1String("PreviousSpec")].toObject();
+    if (previous.isEmpty())
+        return true; // never updated: nothing to compare with
+    // What swarmkit's updater compares to decide that a task is out of date.
+    return spec[QLatin1String("TaskTemplate")] != previous[QLatin1String("TaskTemplate")] ||
+           spec[QLatin1String("EndpointSpec")] != previous[QLatin1String("EndpointSpec")];
+}
+
 void ServiceUpdateWatcher::start()
 {
     m_startedMs = QDateTime::currentMSecsSinceEpoch();
@@ -92,6 +103,11 @@ void ServiceUpdateWatcher::poll()
         }
         if (state == QLatin1String("paused") || state == QLatin1String("rollback_paused")) {
             emit finished(Outcome::Paused, QStringLiteral("%1: %2").arg(state, message));
+            return;
+        }
+        // A spec whose tasks stay as they are (labels, replicas) rolls nothing: no update status follows.
+        if (!ours && !needsRollout(reply->json().object())) {
+            emit finished(Outcome::Completed, QStringLiteral("no task changes: nothing to roll"));
             return;
         }
         if (QDateTime::currentMSecsSinceEpoch() - m_startedMs > m_timeoutMs) {

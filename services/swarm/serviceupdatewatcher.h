@@ -33,6 +33,10 @@ public:
     // node), rollback on failure, and a monitor window long enough for the
     // health check to judge each new task.
     static void makeZeroDowntime(QJsonObject &spec);
+    // Whether the service's last spec change replaces its tasks (inspect's
+    // JSON: Spec against PreviousSpec); when it does not, the engine rolls
+    // nothing and sets no new update status.
+    static bool needsRollout(const QJsonObject &service);
     // The UpdateStatus.StartedAt of a service (inspect's JSON); empty: none.
     static QString updateStartedAt(const QJsonObject &service);
 

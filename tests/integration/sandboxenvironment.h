@@ -99,6 +99,22 @@ inline void removeService(DockerClient *client, const QString &id)
         qWarning().noquote() << "could not remove the test service:" << reply->error().toString();
 }
 
+// Removes every network of that name, by ID (an interrupted run may have
+// left several); true once none is left.
+inline bool removeNetworksNamed(DockerClient *client, const QString &name)
+{
+    std::unique_ptr<DockerReply> networks(await(client->listNetworks({{QStringLiteral("name"), {name}}})));
+    bool gone = !networks->error();
+    for (const QJsonValue &network : networks->json().array()) {
+        if (network[QLatin1String("Name")].toString() != name) // the filter matches substrings
+            continue;
+        std::unique_ptr<DockerReply> removed(
+            await(client->removeNetwork(network[QLatin1String("Id")].toString())));
+        gone = gone && (!removed->error() || removed->error().httpStatus == 404);
+    }
+    return gone;
+}
+
 } // namespace cape::test
 
 #define CAPE_REQUIRE_SANDBOX(sandbox)                                                                        \

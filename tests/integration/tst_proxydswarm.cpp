@@ -4,6 +4,7 @@
 // while the upstream service rolls start-first to new tasks, and while one of its replicas is killed
 // with SIGKILL: not one request may fail. The route editor (real widgets, offscreen) publishes a
 // route to it and rolls it back; a published certificate is served for its SNI name.
+#include "heyload.h"
 #include "sandboxenvironment.h"
 
 #include "models/clusterstore.h"
@@ -33,51 +34,7 @@
 
 using namespace cape;
 using test::await;
-
-namespace {
-
-// What hey saw: answers by status, and any error at all.
-struct LoadReport
-{
-    QMap<int, int> byStatus;
-    int errors = 0;
-    QString text;
-
-    int total() const
-    {
-        int sum = errors;
-        for (const int count : byStatus)
-            sum += count;
-        return sum;
-    }
-    int failed() const { return total() - byStatus.value(200); }
-};
-
-LoadReport parseHey(const QString &output)
-{
-    LoadReport report;
-    report.text = output;
-    const qsizetype statusAt = output.indexOf(QLatin1String("Status code distribution:"));
-    const qsizetype errorAt = output.indexOf(QLatin1String("Error distribution:"));
-    static const QRegularExpression line(QStringLiteral(R"(\[(\d+)\]\s+(\d+) (responses|errors)?)"));
-    if (statusAt >= 0) {
-        const QString section = output.mid(statusAt, errorAt > statusAt ? errorAt - statusAt : -1);
-        for (auto it = line.globalMatch(section); it.hasNext();) {
-            const auto match = it.next();
-            report.byStatus[match.captured(1).toInt()] += match.captured(2).toInt();
-        }
-    }
-    if (errorAt >= 0) {
-        // "  [12]	Get "http://…": dial tcp …: connection refused"
-        static const QRegularExpression count(QStringLiteral(R"(^\s+\[(\d+)\])"),
-                                              QRegularExpression::MultilineOption);
-        for (auto it = count.globalMatch(output.mid(errorAt)); it.hasNext();)
-            report.errors += it.next().captured(1).toInt();
-    }
-    return report;
-}
-
-} // namespace
+using test::LoadReport;
 
 class TestProxydSwarm : public QObject
 {
@@ -142,22 +99,10 @@ class TestProxydSwarm : public QObject
         return QString::fromUtf8(curl.readAllStandardOutput()).trimmed().toInt();
     }
 
-    // hey at 1,000 requests/s (20 workers at 50/s each) for some seconds through the proxy; `during`
-    // runs once the load is on, in the event loop.
+    // hey at 1,000 requests/s through the proxy; `during` runs once the load is on.
     LoadReport underLoad(int seconds, const std::function<void()> &during)
     {
-        QProcess hey;
-        hey.setProcessChannelMode(QProcess::MergedChannels);
-        hey.start(QStringLiteral("hey"),
-                  {QStringLiteral("-z"), QStringLiteral("%1s").arg(seconds), QStringLiteral("-c"),
-                   QStringLiteral("20"), QStringLiteral("-q"), QStringLiteral("50"), QStringLiteral("-t"),
-                   QStringLiteral("20"), QStringLiteral("-host"), QStringLiteral("web.test"), m_proxyUrl});
-        if (!hey.waitForStarted(5000))
-            return parseHey(QStringLiteral("hey did not start: ") + hey.errorString());
-        QTest::qWait(3000);
-        during();
-        hey.waitForFinished((seconds + 40) * 1000);
-        return parseHey(QString::fromUtf8(hey.readAll()));
+        return test::underLoad(m_proxyUrl, QStringLiteral("web.test"), seconds, during);
     }
 
     // Answers the modal dialogs the route editor opens next (each runs an event loop of its own):
@@ -221,9 +166,8 @@ class TestProxydSwarm : public QObject
                     await(m_manager->removeSecret(secret[QLatin1String("ID")].toString())));
             std::unique_ptr<DockerReply> configs(
                 await(m_manager->removeConfig(m_prefix + QStringLiteral("-config"))));
-            std::unique_ptr<DockerReply> network(
-                await(m_manager->removeNetwork(m_prefix + QStringLiteral("-net"))));
-            const bool networkGone = !network->error() || network->error().httpStatus == 404;
+            const bool networkGone =
+                test::removeNetworksNamed(m_manager.get(), m_prefix + QStringLiteral("-net"));
             const bool configGone = !configs->error() || configs->error().httpStatus == 404;
             if (networkGone && configGone)
                 return;
