@@ -7,6 +7,7 @@
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerreply.h"
 #include "servicespecbuilder.h"
+#include "specreferences.h"
 #include "templatesandbox.h"
 
 #include <QFutureWatcher>
@@ -282,19 +283,8 @@ void RepositoryDeployer::evaluated(const TemplateEvaluator::Outcome &outcome)
     }
     m_current->services = outcome.services;
     QStringList errors;
-    QList<QJsonObject> specs;
-    for (const QJsonValue &described : outcome.services) {
-        const QJsonObject service = described.toObject();
-        if (service.contains(QLatin1String("build")) && !service.contains(QLatin1String("image"))) {
-            errors << QStringLiteral("service \"%1\": building images (\"build\") is not supported by this "
-                                     "cape-deployd yet: give an \"image\"")
-                          .arg(service[QLatin1String("name")].toString());
-            continue;
-        }
-        if (const auto spec = ServiceSpecBuilder::build(
-                service, {m_settings.name, m_current->commit[QLatin1String("sha")].toString()}, &errors))
-            specs << *spec;
-    }
+    const QList<QJsonObject> specs = ServiceSpecBuilder::buildAll(
+        outcome.services, {m_settings.name, m_current->commit[QLatin1String("sha")].toString()}, &errors);
     if (!errors.isEmpty()) {
         finish(Deployment::Status::Failed, errors.join(QStringLiteral("; ")));
         return;
@@ -311,105 +301,41 @@ void RepositoryDeployer::specsReady(QList<QJsonObject> specs)
         finish(Deployment::Status::Failed, QStringLiteral("no connection to the engine"));
         return;
     }
-    const auto needs = [&specs](const char *key) {
-        for (const QJsonObject &spec : specs) {
-            if (!spec[QLatin1String("TaskTemplate")][QLatin1String("ContainerSpec")][QLatin1String(key)]
-                     .toArray()
-                     .isEmpty())
-                return true;
-        }
-        return false;
-    };
-    const bool secrets = needs("Secrets");
-    const bool configs = needs("Configs");
-    bool networks = false;
-    for (const QJsonObject &spec : specs)
-        networks =
-            networks || !spec[QLatin1String("TaskTemplate")][QLatin1String("Networks")].toArray().isEmpty();
-    auto ids = std::make_shared<QHash<QString, QString>>(); // "secret:name" -> id
+    const bool secrets = SpecReferences::usesSecrets(specs);
+    const bool configs = SpecReferences::usesConfigs(specs);
+    const bool networks = SpecReferences::usesNetworks(specs);
+    auto references = std::make_shared<SpecReferences>();
     auto remaining = std::make_shared<int>(int(secrets) + int(configs) + int(networks) + 1);
     auto problems = std::make_shared<QStringList>();
-    const auto oneDone = [this, specs, ids, remaining, problems] {
+    const auto oneDone = [this, specs, references, remaining, problems] {
         if (--*remaining > 0)
             return;
-        if (!problems->isEmpty()) {
-            finish(Deployment::Status::Failed, problems->join(QStringLiteral("; ")));
-            return;
-        }
-        QStringList missing;
-        QList<QJsonObject> resolved = specs;
-        for (QJsonObject &spec : resolved) {
-            QJsonObject task = spec[QLatin1String("TaskTemplate")].toObject();
-            QJsonObject container = task[QLatin1String("ContainerSpec")].toObject();
-            for (const auto &[key, nameKey, idKey, kind] :
-                 {std::tuple{"Secrets", "SecretName", "SecretID", "secret"},
-                  std::tuple{"Configs", "ConfigName", "ConfigID", "config"}}) {
-                QJsonArray references = container[QLatin1String(key)].toArray();
-                for (qsizetype i = 0; i < references.size(); ++i) {
-                    QJsonObject reference = references.at(i).toObject();
-                    const QString name = reference[QLatin1String(nameKey)].toString();
-                    const QString id = ids->value(QLatin1String(kind) + u':' + name);
-                    if (id.isEmpty())
-                        missing << QStringLiteral(
-                                       "service \"%1\" uses %2 \"%3\", which the swarm does not have")
-                                       .arg(spec[QLatin1String("Name")].toString(), QLatin1String(kind),
-                                            name);
-                    reference.insert(QLatin1String(idKey), id);
-                    references[i] = reference;
-                }
-                container[QLatin1String(key)] = references;
-            }
-            task[QLatin1String("ContainerSpec")] = container;
-            QJsonArray attachments = task[QLatin1String("Networks")].toArray();
-            for (qsizetype i = 0; i < attachments.size(); ++i) {
-                QJsonObject attachment = attachments.at(i).toObject();
-                const QString target = attachment[QLatin1String("Target")].toString();
-                const QString id = ids->value(QStringLiteral("network:") + target);
-                if (!id.isEmpty())
-                    attachment[QLatin1String("Target")] = id;
-                else if (!ids->contains(QStringLiteral("network-id:") + target))
-                    missing << QStringLiteral(
-                                   "service \"%1\" uses network \"%2\", which the swarm does not have")
-                                   .arg(spec[QLatin1String("Name")].toString(), target);
-                attachments[i] = attachment;
-            }
-            task[QLatin1String("Networks")] = attachments;
-            spec[QLatin1String("TaskTemplate")] = task;
-        }
+        QStringList missing = *problems;
+        const QList<QJsonObject> resolved = references->resolve(specs, &missing);
         if (!missing.isEmpty()) {
             finish(Deployment::Status::Failed, missing.join(QStringLiteral("; ")));
             return;
         }
         apply(resolved);
     };
-    const auto collect = [ids, problems, oneDone](DockerReply *reply, const QString &kind) {
-        if (reply->error())
-            *problems << QStringLiteral("listing %1s: %2").arg(kind, reply->error().toString());
-        for (const QJsonValue &object : reply->json().array())
-            ids->insert(kind + u':' + object[QLatin1String("Spec")][QLatin1String("Name")].toString(),
-                        object[QLatin1String("ID")].toString());
-        oneDone();
-    };
-    if (secrets)
-        m_client->listSecrets()->then(this,
-                                      [collect](DockerReply *r) { collect(r, QStringLiteral("secret")); });
-    if (networks)
-        m_client->listNetworks()->then(this, [ids, problems, oneDone](DockerReply *r) {
-            if (r->error())
-                *problems << QStringLiteral("listing networks: %1").arg(r->error().toString());
-            for (const QJsonValue &network : r->json().array()) {
-                const QString key = QStringLiteral("network:") + network[QLatin1String("Name")].toString();
-                if (ids->contains(key)) // two networks of one name: which one is meant cannot be known
-                    *problems << QStringLiteral("network name \"%1\" is ambiguous: several networks have it")
-                                     .arg(network[QLatin1String("Name")].toString());
-                ids->insert(key, network[QLatin1String("Id")].toString());
-                ids->insert(QStringLiteral("network-id:") + network[QLatin1String("Id")].toString(), {});
-            }
+    // One list from the engine into the references: `add` is SpecReferences' adder for it.
+    const auto collect = [this, references, problems,
+                          oneDone](DockerReply *request, const QString &kind,
+                                   void (SpecReferences::*add)(const QJsonArray &)) {
+        request->then(this, [references, problems, oneDone, kind, add](DockerReply *reply) {
+            if (reply->error())
+                *problems << QStringLiteral("listing %1: %2").arg(kind, reply->error().toString());
+            else
+                ((*references).*add)(reply->json().array());
             oneDone();
         });
+    };
+    if (secrets)
+        collect(m_client->listSecrets(), QStringLiteral("secrets"), &SpecReferences::addSecrets);
     if (configs)
-        m_client->listConfigs()->then(this,
-                                      [collect](DockerReply *r) { collect(r, QStringLiteral("config")); });
+        collect(m_client->listConfigs(), QStringLiteral("configs"), &SpecReferences::addConfigs);
+    if (networks)
+        collect(m_client->listNetworks(), QStringLiteral("networks"), &SpecReferences::addNetworks);
     // The running services (a rollback has not listed them yet).
     if (m_running.isEmpty() || m_current->trigger == QLatin1String("rollback")) {
         m_client->listServices({}, false)->then(this, [this, problems, oneDone](DockerReply *r) {

@@ -270,6 +270,24 @@ qint64 ServiceSpecBuilder::bytes(const QJsonValue &value)
     return qint64(match.captured(1).toDouble() * scale);
 }
 
+QList<QJsonObject> ServiceSpecBuilder::buildAll(const QJsonArray &described, const Origin &origin,
+                                                QStringList *errors)
+{
+    QList<QJsonObject> specs;
+    for (const QJsonValue &value : described) {
+        const QJsonObject service = value.toObject();
+        if (service.contains(QLatin1String("build")) && !service.contains(QLatin1String("image"))) {
+            *errors << QStringLiteral("service \"%1\": building images (\"build\") is not supported by this "
+                                      "cape-deployd yet: give an \"image\"")
+                           .arg(service[QLatin1String("name")].toString());
+            continue;
+        }
+        if (const auto spec = build(service, origin, errors))
+            specs << *spec;
+    }
+    return specs;
+}
+
 std::optional<QJsonObject> ServiceSpecBuilder::build(const QJsonObject &described, const Origin &origin,
                                                      QStringList *errors)
 {

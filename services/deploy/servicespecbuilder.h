@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -30,6 +32,9 @@ public:
     // The spec, or nullopt with every problem found in *errors.
     static std::optional<QJsonObject> build(const QJsonObject &described, const Origin &origin,
                                             QStringList *errors);
+    // Every service a template returned; what cannot be built in *errors.
+    static QList<QJsonObject> buildAll(const QJsonArray &described, const Origin &origin,
+                                       QStringList *errors);
     // "5s", "1m30s", "500ms", or a number of seconds, in nanoseconds; -1: not a duration.
     static qint64 nanoseconds(const QJsonValue &value);
     // "256M", "1G", "512k", or a number of bytes; -1: not a size.

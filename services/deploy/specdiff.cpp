@@ -29,19 +29,6 @@ bool isEmpty(const QJsonValue &value)
     return false;
 }
 
-QString textOf(const QJsonValue &value)
-{
-    if (value.isUndefined() || value.isNull())
-        return QStringLiteral("(none)");
-    if (value.isString())
-        return value.toString();
-    if (value.isArray())
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    if (value.isObject())
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    return value.toVariant().toString();
-}
-
 // "busybox:1.36@sha256:…" is "busybox:1.36" to someone who asked for the tag.
 QString withoutDigest(const QString &image)
 {
@@ -75,9 +62,22 @@ void compare(const QString &path, const QJsonValue &running, const QJsonValue &d
 
 } // namespace
 
+QString SpecDiff::valueText(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return QStringLiteral("(none)");
+    if (value.isString())
+        return value.toString();
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    return value.toVariant().toString();
+}
+
 QString SpecDiff::Change::text() const
 {
-    return QStringLiteral("%1: %2 → %3").arg(path, textOf(before), textOf(after));
+    return QStringLiteral("%1: %2 → %3").arg(path, valueText(before), valueText(after));
 }
 
 QList<SpecDiff::Change> SpecDiff::between(const QJsonObject &running, const QJsonObject &desired)

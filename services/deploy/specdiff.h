@@ -28,6 +28,9 @@ public:
     };
 
     static QList<Change> between(const QJsonObject &running, const QJsonObject &desired);
+    // A value as a person reads it in a diff: text as is, lists and objects as compact JSON, none as
+    // "(none)".
+    static QString valueText(const QJsonValue &value);
 };
 
 } // namespace cape

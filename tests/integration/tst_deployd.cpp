@@ -6,6 +6,7 @@
 // sandbox's nodes have no ingress routing mesh) while `hey` sends it 1,000
 // requests/s. The history goes through a real cape-eventd into Redis and
 // survives a restart of cape-deployd.
+#include "gitcommand.h"
 #include "heyload.h"
 #include "proxy/loopbackport.h"
 #include "sandboxenvironment.h"
@@ -67,18 +68,7 @@ class TestDeployd : public QObject
     QString webName() const { return m_prefix + QStringLiteral("-web"); }
     QString workerName() const { return m_prefix + QStringLiteral("-worker"); }
 
-    QString git(const QStringList &arguments)
-    {
-        QProcess process;
-        process.setWorkingDirectory(origin());
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(QStringLiteral("git"),
-                      QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Cape Test"),
-                                  QStringLiteral("-c"), QStringLiteral("user.email=test@cape.test")} +
-                          arguments);
-        process.waitForFinished(30000);
-        return QString::fromUtf8(process.readAll()).trimmed();
-    }
+    QString git(const QStringList &arguments) { return test::git(origin(), arguments).output; }
 
     void writeFile(const QString &path, const QByteArray &content)
     {

@@ -1,6 +1,7 @@
 // GitRepository (libgit2) against real repositories made with git in a
 // temporary directory and fetched over file://: branches, tags and shas
 // resolved, a commit's files read, new pushes seen, bad remotes reported.
+#include "../integration/gitcommand.h"
 #include "services/deploy/gitrepository.h"
 
 #include <QDir>
@@ -23,20 +24,12 @@ class TestGitRepository : public QObject
     // git in the origin's working tree; its output, or a QFAIL.
     QString git(const QStringList &arguments)
     {
-        QProcess process;
-        process.setWorkingDirectory(origin());
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(QStringLiteral("git"),
-                      QStringList{QStringLiteral("-c"), QStringLiteral("user.name=Ada Tester"),
-                                  QStringLiteral("-c"), QStringLiteral("user.email=ada@example.test")} +
-                          arguments);
-        process.waitForFinished(30000);
-        const QString output = QString::fromUtf8(process.readAll()).trimmed();
+        const test::GitResult result = test::git(origin(), arguments);
         [&] {
-            QVERIFY2(process.exitCode() == 0,
-                     qPrintable(arguments.join(u' ') + QStringLiteral(": ") + output));
+            QVERIFY2(result.exitCode == 0,
+                     qPrintable(arguments.join(u' ') + QStringLiteral(": ") + result.output));
         }();
-        return output;
+        return result.output;
     }
 
     void write(const QString &path, const QByteArray &content)
@@ -74,8 +67,8 @@ private slots:
         QVERIFY2(head, qPrintable(error));
         QCOMPARE(head->sha, git({QStringLiteral("rev-parse"), QStringLiteral("main")}));
         QCOMPARE(head->message, QStringLiteral("First\n\nWith a body."));
-        QCOMPARE(head->author, QStringLiteral("Ada Tester"));
-        QCOMPARE(head->authorEmail, QStringLiteral("ada@example.test"));
+        QCOMPARE(head->author, QStringLiteral("Cape Test"));
+        QCOMPARE(head->authorEmail, QStringLiteral("test@cape.test"));
         QVERIFY(qAbs(head->time.secsTo(QDateTime::currentDateTimeUtc())) < 300);
 
         const auto files = repository.files(head->sha, 1024, 1024 * 1024, &error);

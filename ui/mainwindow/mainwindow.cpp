@@ -12,6 +12,7 @@
 #include "services/connections/resolvedconnection.h"
 #include "ui/certificates/certificatesview.h"
 #include "ui/connections/connectionsdialog.h"
+#include "ui/deploy/deployview.h"
 #include "ui/eventsource/eventsourceview.h"
 #include "ui/logs/logpanel.h"
 #include "ui/logs/logsview.h"
@@ -128,6 +129,8 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     // cape-proxyd's document: entry points wired to the cluster's services.
     auto *certificates = new CertificateStore(this); // the certificates view's and the route editor's
     addView(QStringLiteral("routes"), tr("Routes"), new RouteEditorView(store, certificates, this));
+    // cape-deployd's: its history, and the template editor with a dry run against this cluster.
+    addView(QStringLiteral("deploy"), tr("Deploy"), new DeployView(store, this));
     // The workstation's: certificates for the proxy, keys in the OS keychain.
     addView(QStringLiteral("certificates"), tr("Certificates"),
             new CertificatesView(certificates, store, this));
