@@ -125,6 +125,7 @@ bool DeployDaemon::start(QString *error)
 
     RepositoryDeployer::Options options;
     options.fetchTimeoutMs = m_config.fetchTimeoutMs;
+    options.nodes = m_config.nodes;
     QStringList names;
     for (const DeploydConfig::Repository &repository : std::as_const(m_config.repositories))
         names << repository.name;

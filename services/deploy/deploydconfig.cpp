@@ -54,6 +54,8 @@ std::optional<DeploydConfig> DeploydConfig::fromJson(const QByteArray &json, QSt
     config.listen = root[QLatin1String("listen")].toString(config.listen);
     config.docker = root[QLatin1String("docker")].toString(config.docker);
     config.redis = root[QLatin1String("redis")].toString();
+    for (const QJsonValue &node : root[QLatin1String("nodes")].toArray())
+        config.nodes << node.toString();
     config.cacheDirectory = root[QLatin1String("cacheDirectory")].toString(config.cacheDirectory);
     config.apiToken = secretValue(root, QStringLiteral("apiToken"), QStringLiteral("configuration"), errors);
     config.templateTimeoutMs = root[QLatin1String("templateTimeoutMs")].toInt(config.templateTimeoutMs);

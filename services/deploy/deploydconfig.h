@@ -33,7 +33,8 @@ struct DeploydConfig
 
     QString listen = QStringLiteral("0.0.0.0:9470");
     QString docker = QStringLiteral("unix:///var/run/docker.sock");
-    QString redis; // host:port; empty: history in memory only
+    QString redis;     // host:port; empty: history in memory only
+    QStringList nodes; // engines images built here are copied onto (a swarm without a registry)
     QString cacheDirectory = QStringLiteral("/var/cache/cape-deployd");
     QByteArray apiToken; // Bearer token for /deployments and /repositories; empty: open
     int templateTimeoutMs = 5000;

@@ -13,8 +13,21 @@ DryRun DryRun::make(const TemplateEvaluator::Outcome &outcome, const SpecReferen
         run.errors << outcome.error.text();
         return run;
     }
+    // An image built at deployment time: named as it will be, with the commit this run stands for.
+    QJsonArray services = outcome.services;
+    for (qsizetype i = 0; i < services.size(); ++i) {
+        QJsonObject service = services.at(i).toObject();
+        if (!service.contains(QLatin1String("build")) || service.contains(QLatin1String("image")))
+            continue;
+        service.insert(QStringLiteral("image"),
+                       QStringLiteral("%1/%2:%3")
+                           .arg(repository.toLower(), service[QLatin1String("name")].toString().toLower(),
+                                commit.left(12)));
+        service.remove(QLatin1String("build"));
+        services[i] = service;
+    }
     const QList<QJsonObject> built =
-        ServiceSpecBuilder::buildAll(outcome.services, {repository, commit}, &run.errors);
+        ServiceSpecBuilder::buildAll(services, {repository, commit}, &run.errors);
     if (!run.errors.isEmpty())
         return run;
     run.specs = references.resolve(built, &run.errors);

@@ -6,6 +6,9 @@
 
 #include <git2.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 namespace cape {
 
 namespace {
@@ -242,12 +245,12 @@ QStringList GitRepository::branches(const QString &pattern) const
     return found;
 }
 
-std::optional<QHash<QString, QByteArray>> GitRepository::files(const QString &sha, qint64 maxFileSize,
-                                                               qint64 maxTotal, QString *error) const
+bool GitRepository::walkBlobs(const QString &sha, qint64 maxFileSize, const BlobVisitor &visit,
+                              QDateTime *time, QString *error) const
 {
     if (!m_repository) {
         *error = QStringLiteral("the repository is not fetched yet");
-        return std::nullopt;
+        return false;
     }
     git_oid id;
     Owned<git_commit, git_commit_free> commit;
@@ -256,18 +259,18 @@ std::optional<QHash<QString, QByteArray>> GitRepository::files(const QString &sh
         git_commit_lookup(commit.out(), m_repository.get(), &id) != 0 ||
         git_commit_tree(tree.out(), commit.get()) != 0) {
         *error = lastGitError(QStringLiteral("no commit %1").arg(sha));
-        return std::nullopt;
+        return false;
     }
+    if (time)
+        *time = timeOf(git_commit_committer(commit.get()));
     struct Walk
     {
         git_repository *repository;
         qint64 maxFileSize;
-        qint64 maxTotal;
-        qint64 total = 0;
-        QHash<QString, QByteArray> files{};
-        QString error{};
-    } walk{m_repository.get(), maxFileSize, maxTotal};
-    const auto visit = [](const char *root, const git_tree_entry *entry, void *payload) -> int {
+        const BlobVisitor *visit;
+        bool stopped = false;
+    } walk{m_repository.get(), maxFileSize, &visit};
+    const auto each = [](const char *root, const git_tree_entry *entry, void *payload) -> int {
         auto *state = static_cast<Walk *>(payload);
         if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
             return 0;
@@ -277,23 +280,115 @@ std::optional<QHash<QString, QByteArray>> GitRepository::files(const QString &sh
         const qint64 size = qint64(git_blob_rawsize(blob.get()));
         if (size > state->maxFileSize)
             return 0;
-        state->total += size;
-        if (state->total > state->maxTotal) {
-            state->error = QStringLiteral("the commit's files are larger than %1 MiB in all")
-                               .arg(state->maxTotal / (1024 * 1024));
+        const QString path = QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry));
+        const QByteArray content(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(size));
+        if (!(*state->visit)(path, content, int(git_tree_entry_filemode(entry)))) {
+            state->stopped = true;
             return -1;
         }
-        const QString path = QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry));
-        state->files.insert(
-            path, QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(size)));
         return 0;
     };
-    if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, visit, &walk) != 0) {
-        *error = walk.error.isEmpty() ? lastGitError(QStringLiteral("cannot read commit %1").arg(sha))
-                                      : walk.error;
+    if (git_tree_walk(tree.get(), GIT_TREEWALK_PRE, each, &walk) != 0) {
+        if (!walk.stopped)
+            *error = lastGitError(QStringLiteral("cannot read commit %1").arg(sha));
+        return false;
+    }
+    return true;
+}
+
+std::optional<QHash<QString, QByteArray>> GitRepository::files(const QString &sha, qint64 maxFileSize,
+                                                               qint64 maxTotal, QString *error) const
+{
+    QHash<QString, QByteArray> files;
+    qint64 total = 0;
+    const bool read = walkBlobs(
+        sha, maxFileSize,
+        [&](const QString &path, const QByteArray &content, int) {
+            total += content.size();
+            if (total > maxTotal) {
+                *error = QStringLiteral("the commit's files are larger than %1 MiB in all")
+                             .arg(maxTotal / (1024 * 1024));
+                return false;
+            }
+            files.insert(path, content);
+            return true;
+        },
+        nullptr, error);
+    if (!read)
+        return std::nullopt;
+    return files;
+}
+
+std::optional<QByteArray> GitRepository::archive(const QString &sha, const QString &folder, qint64 maxTotal,
+                                                 QString *error) const
+{
+    QByteArray tar;
+    struct archive *writer = archive_write_new();
+    archive_write_set_format_pax_restricted(writer);
+    const auto append = [](struct archive *, void *client, const void *buffer, size_t length) -> la_ssize_t {
+        static_cast<QByteArray *>(client)->append(static_cast<const char *>(buffer), qsizetype(length));
+        return la_ssize_t(length);
+    };
+    if (archive_write_open(writer, &tar, nullptr, append, nullptr) != ARCHIVE_OK) {
+        *error =
+            QStringLiteral("cannot start a tar: %1").arg(QString::fromUtf8(archive_error_string(writer)));
+        archive_write_free(writer);
         return std::nullopt;
     }
-    return walk.files;
+    const QString prefix =
+        folder.isEmpty() || folder == QLatin1String(".") ? QString() : QDir::cleanPath(folder) + u'/';
+    QDateTime time;
+    qint64 total = 0;
+    int files = 0;
+    const bool walked = walkBlobs(
+        sha, maxTotal,
+        [&](const QString &path, const QByteArray &content, int mode) {
+            if (!path.startsWith(prefix))
+                return true;
+            total += content.size();
+            if (total > maxTotal) {
+                *error =
+                    QStringLiteral("the build context is larger than %1 MiB").arg(maxTotal / (1024 * 1024));
+                return false;
+            }
+            struct archive_entry *entry = archive_entry_new();
+            archive_entry_set_pathname_utf8(entry, path.mid(prefix.size()).toUtf8().constData());
+            archive_entry_set_mtime(entry, time.toSecsSinceEpoch(), 0);
+            if (mode == GIT_FILEMODE_LINK) {
+                archive_entry_set_filetype(entry, AE_IFLNK);
+                archive_entry_set_perm(entry, 0777);
+                archive_entry_set_symlink_utf8(entry, content.constData());
+                archive_entry_set_size(entry, 0);
+            } else {
+                archive_entry_set_filetype(entry, AE_IFREG);
+                archive_entry_set_perm(entry, mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0755 : 0644);
+                archive_entry_set_size(entry, content.size());
+            }
+            const bool written = archive_write_header(writer, entry) == ARCHIVE_OK &&
+                                 (mode == GIT_FILEMODE_LINK ||
+                                  archive_write_data(writer, content.constData(), size_t(content.size())) ==
+                                      la_ssize_t(content.size()));
+            archive_entry_free(entry);
+            if (!written)
+                *error = QStringLiteral("cannot write %1 into the tar: %2")
+                             .arg(path, QString::fromUtf8(archive_error_string(writer)));
+            ++files;
+            return written;
+        },
+        &time, error);
+    const bool closed = archive_write_close(writer) == ARCHIVE_OK;
+    archive_write_free(writer);
+    if (!walked)
+        return std::nullopt;
+    if (!closed) {
+        *error = QStringLiteral("cannot finish the tar");
+        return std::nullopt;
+    }
+    if (files == 0) {
+        *error = QStringLiteral("commit %1 has no file under %2").arg(sha.left(12), folder);
+        return std::nullopt;
+    }
+    return tar;
 }
 
 } // namespace cape

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,6 +61,10 @@ public:
     // out; more than maxTotal bytes in all is an error.
     std::optional<QHash<QString, QByteArray>> files(const QString &sha, qint64 maxFileSize, qint64 maxTotal,
                                                     QString *error) const;
+    // The commit's tree under a folder ("" : all of it) as a tar (libarchive,
+    // pax): a build context. More than maxTotal bytes is an error.
+    std::optional<QByteArray> archive(const QString &sha, const QString &folder, qint64 maxTotal,
+                                      QString *error) const;
 
     QString url() const { return m_url; }
     // A branch glob as git's refspecs read it: "*" matches anything, "/" included.
@@ -67,6 +72,10 @@ public:
 
 private:
     bool open(QString *error);
+    // Every blob of the commit's tree: visit(path, content, mode) -> false stops with *error set by it.
+    using BlobVisitor = std::function<bool(const QString &path, const QByteArray &content, int mode)>;
+    bool walkBlobs(const QString &sha, qint64 maxFileSize, const BlobVisitor &visit, QDateTime *time,
+                   QString *error) const;
 
     QString m_url;
     QString m_directory;

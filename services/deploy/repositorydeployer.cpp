@@ -4,6 +4,7 @@
 #include "deploymenthistory.h"
 #include "deploymentplan.h"
 #include "gitrepository.h"
+#include "imagebuilder.h"
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerreply.h"
 #include "servicespecbuilder.h"
@@ -51,7 +52,7 @@ template<typename Result, typename Work, typename Then>
 void inBackground(QObject *receiver, Work work, Then then)
 {
     auto *watcher = new QFutureWatcher<Result>(receiver);
-    QObject::connect(watcher, &QFutureWatcher<Result>::finished, receiver, [watcher, then] {
+    QObject::connect(watcher, &QFutureWatcher<Result>::finished, receiver, [watcher, then]() mutable {
         watcher->deleteLater();
         then(watcher->result());
     });
@@ -72,6 +73,7 @@ RepositoryDeployer::RepositoryDeployer(const DeploydConfig::Repository &settings
     , m_options(options)
     , m_git(std::make_shared<GitRepository>(settings.url, cacheDirectory + u'/' + settings.name,
                                             settings.credentials))
+    , m_builder(new ImageBuilder(client, options.nodes, this))
 {
     if (const Deployment *last = history->lastApplied(settings.name))
         m_lastSeenSha = last->commit[QLatin1String("sha")].toString();
@@ -282,9 +284,69 @@ void RepositoryDeployer::evaluated(const TemplateEvaluator::Outcome &outcome)
         return;
     }
     m_current->services = outcome.services;
+    buildImages(outcome.services, 0);
+}
+
+// Services that ask to be built ("build"): their image from this commit's
+// tree, one after another, then the specs.
+void RepositoryDeployer::buildImages(QJsonArray services, int from)
+{
+    for (int index = from; index < services.size(); ++index) {
+        QJsonObject service = services.at(index).toObject();
+        const QJsonValue build = service[QLatin1String("build")];
+        if (build.isUndefined() || build.isNull())
+            continue;
+        const QString name = service[QLatin1String("name")].toString();
+        const QJsonObject settings =
+            build.isString() ? QJsonObject{{QStringLiteral("dockerfile"), build}} : build.toObject();
+        const QString context = settings[QLatin1String("context")].toString(QStringLiteral("."));
+        const QString dockerfile =
+            settings[QLatin1String("dockerfile")].toString(QStringLiteral("Dockerfile"));
+        const QString sha = m_current->commit[QLatin1String("sha")].toString();
+        // Tagged with the commit: the same commit builds the same tag.
+        const QString tag =
+            QStringLiteral("%1/%2:%3").arg(m_settings.name.toLower(), name.toLower(), sha.left(12));
+        log(QStringLiteral("building %1 (%2 in %3)").arg(tag, dockerfile, context));
+        const std::shared_ptr<GitRepository> git = m_git;
+        const std::shared_ptr<std::mutex> lock = m_gitLock;
+        inBackground<std::pair<QByteArray, QString>>(
+            this,
+            [git, lock, sha, context] {
+                const std::lock_guard guard(*lock);
+                QString error;
+                const auto tar = git->archive(sha, context, qint64(512) * 1024 * 1024, &error);
+                return std::pair{tar.value_or(QByteArray()), error};
+            },
+            [this, services, index, tag, dockerfile,
+             name](const std::pair<QByteArray, QString> &archived) mutable {
+                if (!archived.second.isEmpty()) {
+                    finish(
+                        Deployment::Status::Failed,
+                        QStringLiteral("service \"%1\": its build context: %2").arg(name, archived.second));
+                    return;
+                }
+                m_builder->build(archived.first, tag, dockerfile,
+                                 [this, services, index, tag, name](const QString &error,
+                                                                    const QStringList &output) mutable {
+                                     for (const QString &line : output)
+                                         log(QStringLiteral("build: ") + line);
+                                     if (!error.isEmpty()) {
+                                         finish(Deployment::Status::Failed,
+                                                QStringLiteral("service \"%1\": %2").arg(name, error));
+                                         return;
+                                     }
+                                     QJsonObject built = services.at(index).toObject();
+                                     built.remove(QLatin1String("build"));
+                                     built.insert(QStringLiteral("image"), tag);
+                                     services[index] = built;
+                                     buildImages(services, index + 1);
+                                 });
+            });
+        return;
+    }
     QStringList errors;
     const QList<QJsonObject> specs = ServiceSpecBuilder::buildAll(
-        outcome.services, {m_settings.name, m_current->commit[QLatin1String("sha")].toString()}, &errors);
+        services, {m_settings.name, m_current->commit[QLatin1String("sha")].toString()}, &errors);
     if (!errors.isEmpty()) {
         finish(Deployment::Status::Failed, errors.join(QStringLiteral("; ")));
         return;

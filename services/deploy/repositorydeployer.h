@@ -5,6 +5,7 @@
 #include "templateevaluator.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -18,6 +19,7 @@ namespace cape {
 class DeploymentHistory;
 class DockerClient;
 class GitRepository;
+class ImageBuilder;
 class TemplateSandbox;
 
 // Deploys one repository: a deployment fetches the ref, runs the deploy
@@ -38,6 +40,7 @@ public:
         int applyTimeoutMs = 600000;
         qint64 maxFileSize = 1024 * 1024;        // per file handed to templates
         qint64 maxFilesTotal = 32 * 1024 * 1024; // all of a commit's files
+        QStringList nodes;                       // engines that get the images built here (no registry)
     };
 
     RepositoryDeployer(const DeploydConfig::Repository &settings, const QString &cacheDirectory,
@@ -69,6 +72,7 @@ private:
     void checkedOut(const Checkout &checkout);
     void listed(const QJsonArray &services);
     void evaluated(const TemplateEvaluator::Outcome &outcome);
+    void buildImages(QJsonArray services, int from);
     void specsReady(QList<QJsonObject> specs);
     void apply(const QList<QJsonObject> &specs);
     void finish(Deployment::Status status, const QString &error = {});
@@ -84,6 +88,7 @@ private:
     Options m_options;
     std::shared_ptr<GitRepository> m_git; // used by one worker at a time:
     std::shared_ptr<std::mutex> m_gitLock = std::make_shared<std::mutex>();
+    ImageBuilder *m_builder;
     std::optional<Deployment> m_current;
     std::optional<Deployment> m_pending;
     QJsonArray m_running; // GET /services when the deployment started

@@ -277,8 +277,9 @@ QList<QJsonObject> ServiceSpecBuilder::buildAll(const QJsonArray &described, con
     for (const QJsonValue &value : described) {
         const QJsonObject service = value.toObject();
         if (service.contains(QLatin1String("build")) && !service.contains(QLatin1String("image"))) {
-            *errors << QStringLiteral("service \"%1\": building images (\"build\") is not supported by this "
-                                      "cape-deployd yet: give an \"image\"")
+            *errors << QStringLiteral(
+                           "service \"%1\": its image is built by cape-deployd from the commit (\"build\"): "
+                           "not before a deployment")
                            .arg(service[QLatin1String("name")].toString());
             continue;
         }

@@ -62,7 +62,8 @@ QString loadTlsMaterial(const DockerEndpoint &endpoint, QSslConfiguration *confi
     if (!keyInMemory) {
         QFile keyFile(endpoint.keyFile);
         if (!keyFile.open(QIODevice::ReadOnly))
-            return QStringLiteral("cannot read the client key %1: %2").arg(endpoint.keyFile, keyFile.errorString());
+            return QStringLiteral("cannot read the client key %1: %2")
+                .arg(endpoint.keyFile, keyFile.errorString());
         pem = keyFile.readAll();
     }
     QSslKey key;
@@ -74,7 +75,8 @@ QString loadTlsMaterial(const DockerEndpoint &endpoint, QSslConfiguration *confi
     if (key.isNull())
         return keyInMemory
                    ? QStringLiteral("the client key (in memory) is not an unencrypted PEM private key")
-                   : QStringLiteral("the client key %1 is not an unencrypted PEM private key").arg(endpoint.keyFile);
+                   : QStringLiteral("the client key %1 is not an unencrypted PEM private key")
+                         .arg(endpoint.keyFile);
     config->setLocalCertificate(certs.first());
     if (certs.size() > 1)
         config->setLocalCertificateChain(certs);
@@ -84,15 +86,15 @@ QString loadTlsMaterial(const DockerEndpoint &endpoint, QSslConfiguration *confi
 
 bool isOutOfSequence(const DockerError &error)
 {
-    return error.kind == DockerError::Kind::Http && error.message.contains(QLatin1String("update out of sequence"));
+    return error.kind == DockerError::Kind::Http &&
+           error.message.contains(QLatin1String("update out of sequence"));
 }
 
 } // namespace
 
 DockerClient::DockerClient(const DockerEndpoint &endpoint, QObject *parent)
     : DockerClient(endpoint, Options(), parent)
-{
-}
+{}
 
 DockerClient::DockerClient(const DockerEndpoint &endpoint, const Options &options, QObject *parent)
     : QObject(parent)
@@ -203,15 +205,16 @@ void DockerClient::negotiate()
             const QString chosen = compareVersions(serverMax, QLatin1String(MaxApiVersion)) < 0
                                        ? serverMax
                                        : QString::fromLatin1(MaxApiVersion);
-            if (compareVersions(chosen, QLatin1String(MinApiVersion)) < 0
-                || (!serverMin.isEmpty() && compareVersions(chosen, serverMin) < 0)) {
+            if (compareVersions(chosen, QLatin1String(MinApiVersion)) < 0 ||
+                (!serverMin.isEmpty() && compareVersions(chosen, serverMin) < 0)) {
                 DockerError error;
                 error.kind = DockerError::Kind::Http;
                 error.endpoint = m_endpoint.toString();
                 error.request = QStringLiteral("GET /version");
-                error.message = QStringLiteral("no common API version: the engine speaks %1 to %2, Cape %3 to %4")
-                                    .arg(serverMin.isEmpty() ? serverMax : serverMin, serverMax,
-                                         QLatin1String(MinApiVersion), QLatin1String(MaxApiVersion));
+                error.message =
+                    QStringLiteral("no common API version: the engine speaks %1 to %2, Cape %3 to %4")
+                        .arg(serverMin.isEmpty() ? serverMax : serverMin, serverMax,
+                             QLatin1String(MinApiVersion), QLatin1String(MaxApiVersion));
                 negotiationFailed(error);
                 return;
             }
@@ -313,10 +316,13 @@ DockerReply *DockerClient::joinTokens()
 DockerReply *DockerClient::rotateJoinTokens(bool worker, bool manager)
 {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("rotateWorkerToken"), worker ? QStringLiteral("true") : QStringLiteral("false"));
-    query.addQueryItem(QStringLiteral("rotateManagerToken"), manager ? QStringLiteral("true") : QStringLiteral("false"));
-    return updateVersioned(QStringLiteral("/swarm"), QStringLiteral("/swarm/update"), query,
-                           [](QJsonObject &) { return QString(); }, 5, composite(QStringLiteral("rotate tokens")));
+    query.addQueryItem(QStringLiteral("rotateWorkerToken"),
+                       worker ? QStringLiteral("true") : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("rotateManagerToken"),
+                       manager ? QStringLiteral("true") : QStringLiteral("false"));
+    return updateVersioned(
+        QStringLiteral("/swarm"), QStringLiteral("/swarm/update"), query,
+        [](QJsonObject &) { return QString(); }, 5, composite(QStringLiteral("rotate tokens")));
 }
 
 // --- versioned updates -----------------------------------------------------
@@ -325,38 +331,37 @@ DockerReply *DockerClient::updateVersioned(const QString &inspectPath, const QSt
                                            const QUrlQuery &query, SpecMutation mutation, int attemptsLeft,
                                            DockerReply *result)
 {
-    createReply(DockerRequest::get(inspectPath))
-        ->then(result, [=, this](DockerReply *current) {
-            if (current->error()) {
-                result->resolveFrom(current);
-                return;
-            }
-            const QJsonObject object = current->object();
-            QJsonObject spec = object.value(QLatin1String("Spec")).toObject();
-            const qint64 index = qint64(
-                object.value(QLatin1String("Version")).toObject().value(QLatin1String("Index")).toDouble());
-            const QString refused = mutation(spec);
-            if (!refused.isEmpty()) {
-                DockerError error;
-                error.kind = DockerError::Kind::Config;
-                error.endpoint = m_endpoint.toString();
-                error.request = QStringLiteral("POST ") + updatePath;
-                error.message = refused;
-                result->resolveWithError(error);
-                return;
-            }
-            QUrlQuery updateQuery = query;
-            updateQuery.addQueryItem(QStringLiteral("version"), QString::number(index));
-            createReply(DockerRequest::post(updatePath, QJsonDocument(spec), updateQuery))
-                ->then(result, [=, this](DockerReply *updated) {
-                    if (isOutOfSequence(updated->error()) && attemptsLeft > 1) {
-                        // Someone else updated it meanwhile: re-read, re-apply.
-                        updateVersioned(inspectPath, updatePath, query, mutation, attemptsLeft - 1, result);
-                        return;
-                    }
-                    result->resolveFrom(updated);
-                });
-        });
+    createReply(DockerRequest::get(inspectPath))->then(result, [=, this](DockerReply *current) {
+        if (current->error()) {
+            result->resolveFrom(current);
+            return;
+        }
+        const QJsonObject object = current->object();
+        QJsonObject spec = object.value(QLatin1String("Spec")).toObject();
+        const qint64 index = qint64(
+            object.value(QLatin1String("Version")).toObject().value(QLatin1String("Index")).toDouble());
+        const QString refused = mutation(spec);
+        if (!refused.isEmpty()) {
+            DockerError error;
+            error.kind = DockerError::Kind::Config;
+            error.endpoint = m_endpoint.toString();
+            error.request = QStringLiteral("POST ") + updatePath;
+            error.message = refused;
+            result->resolveWithError(error);
+            return;
+        }
+        QUrlQuery updateQuery = query;
+        updateQuery.addQueryItem(QStringLiteral("version"), QString::number(index));
+        createReply(DockerRequest::post(updatePath, QJsonDocument(spec), updateQuery))
+            ->then(result, [=, this](DockerReply *updated) {
+                if (isOutOfSequence(updated->error()) && attemptsLeft > 1) {
+                    // Someone else updated it meanwhile: re-read, re-apply.
+                    updateVersioned(inspectPath, updatePath, query, mutation, attemptsLeft - 1, result);
+                    return;
+                }
+                result->resolveFrom(updated);
+            });
+    });
     return result;
 }
 
@@ -374,14 +379,15 @@ DockerReply *DockerClient::inspectNode(const QString &id)
 
 DockerReply *DockerClient::updateNode(const QString &id, SpecMutation mutation)
 {
-    return updateVersioned(pathOf("/nodes/", id), pathOf("/nodes/", id, "/update"), {}, std::move(mutation), 5,
-                           composite(QStringLiteral("update node ") + id));
+    return updateVersioned(pathOf("/nodes/", id), pathOf("/nodes/", id, "/update"), {}, std::move(mutation),
+                           5, composite(QStringLiteral("update node ") + id));
 }
 
 DockerReply *DockerClient::setNodeAvailability(const QString &id, const QString &availability)
 {
     return updateNode(id, [availability](QJsonObject &spec) {
-        static const QStringList allowed{QStringLiteral("active"), QStringLiteral("pause"), QStringLiteral("drain")};
+        static const QStringList allowed{QStringLiteral("active"), QStringLiteral("pause"),
+                                         QStringLiteral("drain")};
         if (!allowed.contains(availability))
             return QStringLiteral("availability must be active, pause or drain, not %1").arg(availability);
         spec.insert(QLatin1String("Availability"), availability);
@@ -451,8 +457,8 @@ DockerReply *DockerClient::createService(const QJsonObject &spec)
 
 DockerReply *DockerClient::updateService(const QString &id, SpecMutation mutation)
 {
-    return updateVersioned(pathOf("/services/", id), pathOf("/services/", id, "/update"), {}, std::move(mutation),
-                           5, composite(QStringLiteral("update service ") + id));
+    return updateVersioned(pathOf("/services/", id), pathOf("/services/", id, "/update"), {},
+                           std::move(mutation), 5, composite(QStringLiteral("update service ") + id));
 }
 
 DockerReply *DockerClient::scaleService(const QString &id, int replicas)
@@ -486,9 +492,9 @@ DockerReply *DockerClient::rollbackService(const QString &id)
 {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("rollback"), QStringLiteral("previous"));
-    return updateVersioned(pathOf("/services/", id), pathOf("/services/", id, "/update"), query,
-                           [](QJsonObject &) { return QString(); }, 5,
-                           composite(QStringLiteral("rollback service ") + id));
+    return updateVersioned(
+        pathOf("/services/", id), pathOf("/services/", id, "/update"), query,
+        [](QJsonObject &) { return QString(); }, 5, composite(QStringLiteral("rollback service ") + id));
 }
 
 DockerReply *DockerClient::removeService(const QString &id)
@@ -551,7 +557,8 @@ DockerReply *DockerClient::createNamedBlob(const QString &kind, const QString &n
     spec.insert(QLatin1String("Data"), QString::fromLatin1(data.toBase64()));
     if (!labels.isEmpty())
         spec.insert(QLatin1String("Labels"), labels);
-    return createReply(DockerRequest::post(QLatin1Char('/') + kind + QStringLiteral("/create"), QJsonDocument(spec)));
+    return createReply(
+        DockerRequest::post(QLatin1Char('/') + kind + QStringLiteral("/create"), QJsonDocument(spec)));
 }
 
 DockerReply *DockerClient::listConfigs(const Filters &filters)
@@ -559,7 +566,8 @@ DockerReply *DockerClient::listConfigs(const Filters &filters)
     return createReply(DockerRequest::get(QStringLiteral("/configs"), filtersQuery(filters)));
 }
 
-DockerReply *DockerClient::createConfig(const QString &name, const QByteArray &data, const QJsonObject &labels)
+DockerReply *DockerClient::createConfig(const QString &name, const QByteArray &data,
+                                        const QJsonObject &labels)
 {
     return createNamedBlob(QStringLiteral("configs"), name, data, labels);
 }
@@ -574,7 +582,8 @@ DockerReply *DockerClient::listSecrets(const Filters &filters)
     return createReply(DockerRequest::get(QStringLiteral("/secrets"), filtersQuery(filters)));
 }
 
-DockerReply *DockerClient::createSecret(const QString &name, const QByteArray &data, const QJsonObject &labels)
+DockerReply *DockerClient::createSecret(const QString &name, const QByteArray &data,
+                                        const QJsonObject &labels)
 {
     return createNamedBlob(QStringLiteral("secrets"), name, data, labels);
 }
@@ -600,6 +609,30 @@ DockerReply *DockerClient::loadImage(std::shared_ptr<QIODevice> tar, qint64 size
     request.contentType = "application/x-tar";
     request.bodyDevice = std::move(tar);
     request.bodyDeviceSize = size;
+    return createReply(std::move(request));
+}
+
+DockerReply *DockerClient::buildImage(const QByteArray &contextTar, const QString &tag,
+                                      const QString &dockerfile)
+{
+    DockerRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/build");
+    request.query.addQueryItem(QStringLiteral("t"), tag);
+    request.query.addQueryItem(QStringLiteral("dockerfile"), dockerfile);
+    request.query.addQueryItem(QStringLiteral("rm"), QStringLiteral("1"));
+    request.query.addQueryItem(QStringLiteral("forcerm"), QStringLiteral("1"));
+    request.contentType = "application/x-tar";
+    request.body = contextTar;
+    request.decodeJson = false;
+    request.timeoutMs = 0; // a build step may be silent for long; the caller bounds the whole build
+    return createReply(std::move(request));
+}
+
+DockerReply *DockerClient::saveImage(const QString &name)
+{
+    DockerRequest request = DockerRequest::get(QStringLiteral("/images/%1/get").arg(name));
+    request.decodeJson = false;
     return createReply(std::move(request));
 }
 
@@ -670,7 +703,8 @@ DockerLogStream *DockerClient::logs(const QString &path, const LogOptions &optio
         query.addQueryItem(QStringLiteral("since"), options.since);
     if (!options.until.isEmpty())
         query.addQueryItem(QStringLiteral("until"), options.until);
-    query.addQueryItem(QStringLiteral("tail"), options.tail < 0 ? QStringLiteral("all") : QString::number(options.tail));
+    query.addQueryItem(QStringLiteral("tail"),
+                       options.tail < 0 ? QStringLiteral("all") : QString::number(options.tail));
     DockerRequest request = DockerRequest::get(path, query);
     request.stream = true;
     auto *stream = new DockerLogStream(std::move(request), m_endpoint.toString(),

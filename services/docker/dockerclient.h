@@ -47,10 +47,10 @@ public:
         bool details = true;
         bool stdoutLines = true;
         bool stderrLines = true;
-        bool tty = false;    // the container has a TTY: raw bytes, no frames
-        QString since;       // unix seconds (with fraction) or RFC 3339
+        bool tty = false; // the container has a TTY: raw bytes, no frames
+        QString since;    // unix seconds (with fraction) or RFC 3339
         QString until;
-        int tail = -1;       // -1: all
+        int tail = -1;           // -1: all
         int idleProbeMs = 30000; // when following: ping the engine after this much silence
     };
 
@@ -132,6 +132,12 @@ public:
     DockerReply *listImages(const Filters &filters = {});
     // Streams a `docker save` tar to the engine; never holds it in memory.
     DockerReply *loadImage(std::shared_ptr<QIODevice> tar, qint64 size);
+    // `docker build`: the context as a tar, the image tagged `tag`. The
+    // answer is the engine's progress as JSON lines, raw (a failed build
+    // still answers 200: its error is a line of the stream).
+    DockerReply *buildImage(const QByteArray &contextTar, const QString &tag, const QString &dockerfile);
+    // `docker save` of one image: a tar, raw.
+    DockerReply *saveImage(const QString &name);
 
     DockerEventStream *events();
     DockerEventStream *events(const EventOptions &options);
@@ -156,8 +162,9 @@ private:
     void flushPending();
     DockerReply *createReply(DockerRequest request);
     DockerReply *composite(const QString &what);
-    DockerReply *updateVersioned(const QString &inspectPath, const QString &updatePath, const QUrlQuery &query,
-                                 SpecMutation mutation, int attemptsLeft, DockerReply *result);
+    DockerReply *updateVersioned(const QString &inspectPath, const QString &updatePath,
+                                 const QUrlQuery &query, SpecMutation mutation, int attemptsLeft,
+                                 DockerReply *result);
     DockerLogStream *logs(const QString &path, const LogOptions &options);
     void probeWhenSilent(DockerStream *stream, int idleMs);
     DockerReply *createNamedBlob(const QString &kind, const QString &name, const QByteArray &data,

@@ -5,7 +5,8 @@
 // cape-proxyd (a swarm service with a host-mode port on node1: the
 // sandbox's nodes have no ingress routing mesh) while `hey` sends it 1,000
 // requests/s. The history goes through a real cape-eventd into Redis and
-// survives a restart of cape-deployd.
+// survives a restart of cape-deployd. A service's image is built from a
+// commit and copied onto the nodes (the sandbox has no registry).
 #include "gitcommand.h"
 #include "heyload.h"
 #include "proxy/loopbackport.h"
@@ -79,8 +80,11 @@ class TestDeployd : public QObject
     }
 
     // A push: the shop's settings (and optionally another template), committed on main.
-    QString push(const QJsonObject &settings, const QByteArray &shopTemplate = {})
+    QString push(const QJsonObject &settings, const QByteArray &shopTemplate = {},
+                 const QHash<QString, QByteArray> &files = {})
     {
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            writeFile(it.key(), it.value());
         writeFile(QStringLiteral("deploy/shop.json"), QJsonDocument(settings).toJson());
         QFile original(QStringLiteral(CAPE_TEST_SHOP_TEMPLATE));
         [&] { QVERIFY(original.open(QIODevice::ReadOnly)); }();
@@ -197,7 +201,7 @@ class TestDeployd : public QObject
                 http("GET", QStringLiteral("/repositories"))
                         .body[QLatin1String("repositories")]
                         .toArray()
-                        .size() == 1)
+                        .size() == 2)
                 return true;
             QTest::qWait(100);
         }
@@ -277,19 +281,27 @@ private slots:
                     {QStringLiteral("listen"), QStringLiteral("127.0.0.1:%1").arg(m_apiPort)},
                     {QStringLiteral("docker"), m_sandbox.value("DOCKER_HOST")},
                     {QStringLiteral("redis"), redis},
+                    {QStringLiteral("nodes"), QJsonArray::fromStringList(m_sandbox.nodeEndpoints().mid(1))},
                     {QStringLiteral("apiToken"), QLatin1String(ApiToken)},
                     {QStringLiteral("cacheDirectory"), m_dir.filePath(QStringLiteral("cache"))},
                     {QStringLiteral("repositories"),
-                     QJsonArray{QJsonObject{
-                         {QStringLiteral("name"), m_repository},
-                         {QStringLiteral("url"), QStringLiteral("file://") + origin()},
-                         {QStringLiteral("webhookSecret"), QLatin1String(Secret)},
-                         {QStringLiteral("pollIntervalSeconds"), 0},
-                         {QStringLiteral("env"),
-                          QJsonObject{
-                              {QStringLiteral("PREFIX"), m_prefix},
-                              {QStringLiteral("IMAGE"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
-                              {QStringLiteral("NETWORK"), m_prefix + QStringLiteral("-net")}}}}}}})
+                     QJsonArray{
+                         QJsonObject{
+                             {QStringLiteral("name"), m_repository},
+                             {QStringLiteral("url"), QStringLiteral("file://") + origin()},
+                             {QStringLiteral("webhookSecret"), QLatin1String(Secret)},
+                             {QStringLiteral("pollIntervalSeconds"), 0},
+                             {QStringLiteral("env"),
+                              QJsonObject{
+                                  {QStringLiteral("PREFIX"), m_prefix},
+                                  {QStringLiteral("IMAGE"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
+                                  {QStringLiteral("NETWORK"), m_prefix + QStringLiteral("-net")}}}},
+                         // The same repository, polled each second, with templates nowhere: what its
+                         // deployments say shows that polling saw a push (and changes nothing).
+                         QJsonObject{{QStringLiteral("name"), m_repository + QStringLiteral("-polled")},
+                                     {QStringLiteral("url"), QStringLiteral("file://") + origin()},
+                                     {QStringLiteral("templates"), QStringLiteral("nowhere/*.js")},
+                                     {QStringLiteral("pollIntervalSeconds"), 1}}}}})
                 .toJson());
         config.close();
         QVERIFY(startDeployd());
@@ -360,8 +372,10 @@ private slots:
     {
         const qint64 before =
             serviceNamed(webName())[QLatin1String("Version")][QLatin1String("Index")].toInteger();
-        const int deployments =
-            http("GET", QStringLiteral("/deployments")).body[QLatin1String("deployments")].toArray().size();
+        const int deployments = http("GET", QStringLiteral("/deployments?repository=") + m_repository)
+                                    .body[QLatin1String("deployments")]
+                                    .toArray()
+                                    .size();
         push({{QStringLiteral("greeting"), QStringLiteral("forged")}, {QStringLiteral("generation"), 2}});
         const HttpAnswer forged = webhook("sha256=" + QByteArray(64, '0'));
         QCOMPARE(forged.status, 401);
@@ -377,9 +391,11 @@ private slots:
                      .status,
                  401);
         QTest::qWait(2000);
-        QCOMPARE(
-            http("GET", QStringLiteral("/deployments")).body[QLatin1String("deployments")].toArray().size(),
-            deployments);
+        QCOMPARE(http("GET", QStringLiteral("/deployments?repository=") + m_repository)
+                     .body[QLatin1String("deployments")]
+                     .toArray()
+                     .size(),
+                 deployments);
         QCOMPARE(serviceNamed(webName())[QLatin1String("Version")][QLatin1String("Index")].toInteger(),
                  before);
         QCOMPARE(greetingThroughProxy(), QStringLiteral("hello"));
@@ -459,6 +475,56 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(greetingThroughProxy(), QStringLiteral("bonjour"), 20000);
     }
 
+    void pollingSeesAPushWithoutAWebhook()
+    {
+        const QString polled = m_repository + QStringLiteral("-polled");
+        const QString sha = push(
+            {{QStringLiteral("greeting"), QStringLiteral("bonjour")}, {QStringLiteral("generation"), 3}});
+        const auto deployedBy = [&] {
+            for (const QJsonValue &deployment :
+                 http("GET", QStringLiteral("/deployments?repository=") + polled)
+                     .body[QLatin1String("deployments")]
+                     .toArray()) {
+                if (deployment[QLatin1String("commit")][QLatin1String("sha")].toString() == sha &&
+                    deployment[QLatin1String("status")].toString() == QLatin1String("failed"))
+                    return deployment.toObject();
+            }
+            return QJsonObject();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!deployedBy().isEmpty(), 15000);
+        QCOMPARE(deployedBy()[QLatin1String("trigger")].toString(), QStringLiteral("poll"));
+        QCOMPARE(deployedBy()[QLatin1String("error")].toString(),
+                 QStringLiteral("commit %1 has no deploy template (nowhere/*.js)").arg(sha.left(12)));
+    }
+
+    void aServiceBuiltFromTheCommitRuns()
+    {
+        // No registry: cape-deployd builds on the manager and copies the image onto the other nodes.
+        const QByteArray dockerfile =
+            QStringLiteral("FROM %1\nCOPY web/index.html /www/index.html\n"
+                           "CMD [\"httpd\", \"-f\", \"-p\", \"8080\", \"-h\", \"/www\"]\n")
+                .arg(m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"))
+                .toUtf8();
+        const QString sha = push({{QStringLiteral("greeting"), QStringLiteral("unused")},
+                                  {QStringLiteral("generation"), 3},
+                                  {QStringLiteral("buildWeb"), true}},
+                                 {},
+                                 {{QStringLiteral("web/Dockerfile"), dockerfile},
+                                  {QStringLiteral("web/index.html"), "built from the commit\n"}});
+        const QJsonObject deployment =
+            waitForDeployment(webhook().body[QLatin1String("deployment")].toString());
+        QVERIFY2(deployment[QLatin1String("status")] == QStringLiteral("succeeded"),
+                 qPrintable(deploymentText(deployment)));
+        const QString tag = QStringLiteral("%1/%2:%3").arg(m_repository, webName(), sha.left(12));
+        QCOMPARE(serviceNamed(webName())[QLatin1String("Spec")][QLatin1String("TaskTemplate")]
+                                        [QLatin1String("ContainerSpec")][QLatin1String("Image")]
+                                            .toString(),
+                 tag);
+        QVERIFY2(deploymentText(deployment).contains(QLatin1String("loaded onto")),
+                 qPrintable(deploymentText(deployment)));
+        QTRY_COMPARE_WITH_TIMEOUT(greetingThroughProxy(), QStringLiteral("built from the commit"), 30000);
+    }
+
     void requestsWaitAndTheNewestWins()
     {
         // The first rolls for some seconds: the others arrive while it runs.
@@ -479,15 +545,14 @@ private slots:
 
     void theHistorySurvivesARestartAndRollsBackInOneRequest()
     {
-        const QJsonArray before =
-            http("GET", QStringLiteral("/deployments")).body[QLatin1String("deployments")].toArray();
+        const QString ours = QStringLiteral("/deployments?repository=") + m_repository;
+        const QJsonArray before = http("GET", ours).body[QLatin1String("deployments")].toArray();
         QVERIFY(before.size() >= 7);
         stopDeployd();
         QVERIFY(startDeployd());
         QJsonArray after;
         QTRY_VERIFY_WITH_TIMEOUT(
-            (after = http("GET", QStringLiteral("/deployments")).body[QLatin1String("deployments")].toArray())
-                    .size() == before.size(),
+            (after = http("GET", ours).body[QLatin1String("deployments")].toArray()).size() == before.size(),
             20000);
         for (qsizetype i = 0; i < before.size(); ++i) {
             QCOMPARE(after.at(i)[QLatin1String("id")], before.at(i)[QLatin1String("id")]);

@@ -3,6 +3,7 @@
 // configuration file must say.
 #include "services/deploy/deploydconfig.h"
 #include "services/deploy/deploymentplan.h"
+#include "services/deploy/imagebuilder.h"
 #include "services/deploy/servicespecbuilder.h"
 #include "services/deploy/specdiff.h"
 #include "services/deploy/webhookverifier.h"
@@ -220,6 +221,22 @@ private slots:
             QStringLiteral("shop"), false, &errors);
         QCOMPARE(errors, QStringList{QStringLiteral(
                              "service \"api\" belongs to repository \"billing\": not taken over")});
+    }
+
+    void aBuildsErrorIsFoundInTheEnginesProgress()
+    {
+        QStringList log;
+        QCOMPARE(ImageBuilder::buildError("{\"stream\":\"Step 1/2 : FROM busybox\\n\"}\n"
+                                          "{\"stream\":\"Successfully tagged shop/web:abc\\n\"}\n",
+                                          &log),
+                 QString());
+        QCOMPARE(log, (QStringList{QStringLiteral("Step 1/2 : FROM busybox"),
+                                   QStringLiteral("Successfully tagged shop/web:abc")}));
+        QCOMPARE(ImageBuilder::buildError("{\"stream\":\"Step 2/2 : COPY nope /\\n\"}\n"
+                                          "{\"errorDetail\":{\"message\":\"COPY failed\"},\"error\":\"COPY "
+                                          "failed: no source files\"}\n",
+                                          &log),
+                 QStringLiteral("COPY failed: no source files"));
     }
 
     void onlyWebhooksSignedWithTheSecretAreBelieved()

@@ -124,6 +124,43 @@ private slots:
         QVERIFY2(error.contains(QLatin1String("larger than")), qPrintable(error));
     }
 
+    void aFolderOfACommitBecomesABuildContextTar()
+    {
+        write(QStringLiteral("web/Dockerfile"), "FROM scratch\n");
+        write(QStringLiteral("web/run.sh"), "#!/bin/sh\n");
+        QFile::setPermissions(origin() + QStringLiteral("/web/run.sh"),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const QString sha = commit(QStringLiteral("Web"));
+        GitRepository repository(url(), m_dir.filePath(QStringLiteral("cache5")));
+        QString error;
+        QVERIFY2(repository.fetch(30000, &error), qPrintable(error));
+        const auto tar = repository.archive(sha, QStringLiteral("web"), 1024 * 1024, &error);
+        QVERIFY2(tar, qPrintable(error));
+        // tar itself reads it: the folder's files at the top, the executable bit kept.
+        const auto listing = [](const QByteArray &archive) {
+            QProcess list;
+            list.start(QStringLiteral("tar"), {QStringLiteral("-tvf"), QStringLiteral("-")});
+            list.write(archive);
+            list.closeWriteChannel();
+            list.waitForFinished(10000);
+            return QString::fromUtf8(list.readAllStandardOutput());
+        };
+        const QString web = listing(*tar);
+        QVERIFY2(web.contains(QLatin1String("-rw-r--r--")) && web.contains(QLatin1String(" Dockerfile")),
+                 qPrintable(web));
+        QVERIFY2(web.contains(QLatin1String("-rwxr-xr-x")) && web.contains(QLatin1String(" run.sh")),
+                 qPrintable(web));
+        QVERIFY2(!web.contains(QLatin1String("README")), qPrintable(web));
+        const QString whole =
+            listing(repository.archive(sha, {}, 1024 * 1024, &error).value_or(QByteArray()));
+        QVERIFY2(whole.contains(QLatin1String(" README.md")) && whole.contains(QLatin1String(" web/run.sh")),
+                 qPrintable(whole));
+        QVERIFY(!repository.archive(sha, QStringLiteral("nowhere"), 1024 * 1024, &error));
+        QCOMPARE(error, QStringLiteral("commit %1 has no file under nowhere").arg(sha.left(12)));
+        QVERIFY(!repository.archive(sha, {}, 16, &error));
+        QVERIFY2(error.startsWith(QLatin1String("the build context is larger than")), qPrintable(error));
+    }
+
     void aRemoteThatIsNotThereIsAnError()
     {
         GitRepository repository(QStringLiteral("file:///nonexistent/repo.git"),

@@ -24,6 +24,11 @@ module.exports = function (ctx) {
         env: {GENERATION: settings.generation},
         stopGracePeriod: '1s'
     };
+    if (settings.buildWeb) { // the web service's image built from the commit (web/Dockerfile)
+        delete web.image;
+        delete web.command;
+        web.build = {dockerfile: 'web/Dockerfile'};
+    }
     if (settings.workerHealthCheck)
         worker.healthcheck = {test: settings.workerHealthCheck, interval: '1s', timeout: '1s', retries: 2};
     console.log('shop generation', settings.generation, 'at', ctx.commit.sha.slice(0, 7));
