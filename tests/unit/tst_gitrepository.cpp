@@ -1,7 +1,8 @@
 // GitRepository (libgit2) against real repositories made with git in a
-// temporary directory and fetched over file://: branches, tags and shas
+// temporary directory and fetched over file:// (and smart HTTP with a token): branches, tags and shas
 // resolved, a commit's files read, new pushes seen, bad remotes reported.
 #include "../integration/gitcommand.h"
+#include "../integration/proxy/loopbackport.h"
 #include "services/deploy/gitrepository.h"
 
 #include <QDir>
@@ -159,6 +160,43 @@ private slots:
         QCOMPARE(error, QStringLiteral("commit %1 has no file under nowhere").arg(sha.left(12)));
         QVERIFY(!repository.archive(sha, {}, 16, &error));
         QVERIFY2(error.startsWith(QLatin1String("the build context is larger than")), qPrintable(error));
+    }
+
+    // Over smart HTTP with a token, as GitHub and GitLab take one (git's own git-http-backend behind
+    // Basic authentication): the right token fetches, a wrong one is refused and said so.
+    void aTokenOpensAnHttpRemote()
+    {
+        const QString projects = m_dir.filePath(QStringLiteral("projects"));
+        QVERIFY(QDir().mkpath(projects));
+        QVERIFY(
+            test::git(m_dir.path(), {QStringLiteral("clone"), QStringLiteral("-q"), QStringLiteral("--bare"),
+                                     origin(), projects + QStringLiteral("/shop.git")})
+                .exitCode == 0);
+        const quint16 port = test::freePort();
+        QProcess server;
+        server.setProcessChannelMode(QProcess::ForwardedChannels);
+        server.start(QStringLiteral("python3"), {QStringLiteral(CAPE_TEST_GIT_HTTP_SERVER), projects,
+                                                 QStringLiteral("s3cret-token"), QString::number(port)});
+        QVERIFY(server.waitForStarted(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(test::isListening(port), 10000);
+        const QString url = QStringLiteral("http://127.0.0.1:%1/git/shop.git").arg(port);
+        QString error;
+        GitRepository::Credentials token;
+        token.token = QStringLiteral("s3cret-token");
+        GitRepository withToken(url, m_dir.filePath(QStringLiteral("cache-http")), token);
+        QVERIFY2(withToken.fetch(30000, &error), qPrintable(error));
+        QCOMPARE(withToken.resolve(QStringLiteral("main"), &error)->sha,
+                 git({QStringLiteral("rev-parse"), QStringLiteral("main")}));
+        token.token = QStringLiteral("guess");
+        GitRepository wrong(url, m_dir.filePath(QStringLiteral("cache-http-wrong")), token);
+        QVERIFY(!wrong.fetch(30000, &error));
+        QVERIFY2(error.startsWith(url + QStringLiteral(" refused the credentials")), qPrintable(error));
+        GitRepository none(url, m_dir.filePath(QStringLiteral("cache-http-none")));
+        QVERIFY(!none.fetch(30000, &error));
+        QVERIFY2(error.contains(QLatin1String("401")) || error.contains(QLatin1String("auth")),
+                 qPrintable(error));
+        server.kill();
+        server.waitForFinished(5000);
     }
 
     void aRemoteThatIsNotThereIsAnError()
