@@ -178,6 +178,17 @@ class TestProxyd : public QObject
         return readResponse(socket, buffer);
     }
 
+    // How many /slow requests an upstream is answering now (asked directly, not through the proxy).
+    int slowRequestsAt(quint16 upstream)
+    {
+        QTcpSocket socket;
+        if (!test::connectTo(socket, upstream))
+            return -1;
+        socket.write("GET /inflight HTTP/1.1\r\nHost: upstream\r\nConnection: close\r\n\r\n");
+        QByteArray buffer;
+        return readResponse(socket, buffer).json()[QLatin1String("slow")].toInt(-1);
+    }
+
     Response get(const QByteArray &host, const QByteArray &path)
     {
         return request("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
@@ -497,7 +508,8 @@ private slots:
         QTcpSocket slow;
         QVERIFY(test::connectTo(slow, m_proxy));
         slow.write("GET /slow?ms=1200 HTTP/1.1\r\nHost: app.test\r\n\r\n");
-        QTest::qWait(300); // at the upstream by now
+        // At the upstream before SIGTERM (a fixed wait lost the race on a busy machine).
+        QTRY_VERIFY_WITH_TIMEOUT(slowRequestsAt(m_upstreamB) == 1, 5000);
 
         ::kill(pid_t(m_proxyProcess->processId()), SIGTERM);
         // No new connections; the idle one is closed at once.

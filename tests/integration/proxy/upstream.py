@@ -5,6 +5,7 @@
 
 GET|POST|... /echo...   JSON: the server's name, method, path, headers, body length (chunked bodies read)
 GET /slow?ms=N         answers after N ms
+GET /inflight          JSON: how many /slow requests it is answering now
 GET /drop              closes the connection without answering
 GET /stream?chunks=N   a chunked response of N chunks
 GET /tunnel            Upgrade: echo -> 101, then every byte sent back
@@ -13,12 +14,14 @@ GET /health            200, or 503 when started "unhealthy"
 import json
 import socket
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 NAME = sys.argv[2]
 HEALTHY = len(sys.argv) < 4 or sys.argv[3] != "unhealthy"
+SLOW = {"count": 0, "lock": threading.Lock()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -60,8 +63,15 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/health":
             self.send(200 if HEALTHY else 503, {"server": NAME, "healthy": HEALTHY})
             return
+        if url.path == "/inflight":
+            self.send(200, {"server": NAME, "slow": SLOW["count"]})
+            return
         if url.path == "/slow":
+            with SLOW["lock"]:
+                SLOW["count"] += 1
             time.sleep(int(query.get("ms", ["1000"])[0]) / 1000)
+            with SLOW["lock"]:
+                SLOW["count"] -= 1
         if url.path == "/stream":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
