@@ -178,13 +178,14 @@ class TestProxyd : public QObject
         return readResponse(socket, buffer);
     }
 
-    // How many /slow requests an upstream is answering now (asked directly, not through the proxy).
-    int slowRequestsAt(quint16 upstream)
+    // How many /slow?id=<id> requests an upstream is answering now (asked directly, not through the
+    // proxy; by id, as an earlier test's slow request may still be sleeping there).
+    int slowRequestsAt(quint16 upstream, const QByteArray &id)
     {
         QTcpSocket socket;
         if (!test::connectTo(socket, upstream))
             return -1;
-        socket.write("GET /inflight HTTP/1.1\r\nHost: upstream\r\nConnection: close\r\n\r\n");
+        socket.write("GET /inflight?id=" + id + " HTTP/1.1\r\nHost: upstream\r\nConnection: close\r\n\r\n");
         QByteArray buffer;
         return readResponse(socket, buffer).json()[QLatin1String("slow")].toInt(-1);
     }
@@ -507,9 +508,9 @@ private slots:
         QCOMPARE(readResponse(idle, idleBuffer).status, 200);
         QTcpSocket slow;
         QVERIFY(test::connectTo(slow, m_proxy));
-        slow.write("GET /slow?ms=1200 HTTP/1.1\r\nHost: app.test\r\n\r\n");
+        slow.write("GET /slow?ms=1200&id=drain HTTP/1.1\r\nHost: app.test\r\n\r\n");
         // At the upstream before SIGTERM (a fixed wait lost the race on a busy machine).
-        QTRY_VERIFY_WITH_TIMEOUT(slowRequestsAt(m_upstreamB) == 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(slowRequestsAt(m_upstreamB, "drain") == 1, 5000);
 
         ::kill(pid_t(m_proxyProcess->processId()), SIGTERM);
         // No new connections; the idle one is closed at once.

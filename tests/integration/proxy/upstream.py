@@ -5,7 +5,7 @@
 
 GET|POST|... /echo...   JSON: the server's name, method, path, headers, body length (chunked bodies read)
 GET /slow?ms=N         answers after N ms
-GET /inflight          JSON: how many /slow requests it is answering now
+GET /inflight?id=X     JSON: how many /slow?id=X requests it is answering now
 GET /drop              closes the connection without answering
 GET /stream?chunks=N   a chunked response of N chunks
 GET /tunnel            Upgrade: echo -> 101, then every byte sent back
@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 NAME = sys.argv[2]
 HEALTHY = len(sys.argv) < 4 or sys.argv[3] != "unhealthy"
-SLOW = {"count": 0, "lock": threading.Lock()}
+SLOW = {"count": {}, "lock": threading.Lock()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -64,14 +64,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200 if HEALTHY else 503, {"server": NAME, "healthy": HEALTHY})
             return
         if url.path == "/inflight":
-            self.send(200, {"server": NAME, "slow": SLOW["count"]})
+            tag = query.get("id", [""])[0]
+            self.send(200, {"server": NAME, "slow": SLOW["count"].get(tag, 0)})
             return
         if url.path == "/slow":
+            tag = query.get("id", [""])[0]
             with SLOW["lock"]:
-                SLOW["count"] += 1
+                SLOW["count"][tag] = SLOW["count"].get(tag, 0) + 1
             time.sleep(int(query.get("ms", ["1000"])[0]) / 1000)
             with SLOW["lock"]:
-                SLOW["count"] -= 1
+                SLOW["count"][tag] -= 1
         if url.path == "/stream":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
