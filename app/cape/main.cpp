@@ -32,6 +32,19 @@ void raiseOpenFileLimit()
     }
 }
 
+// --version and --help answer without a display stack: on a server, or as
+// a package's smoke test, there is no display for QApplication to open.
+bool onlyAsksForInformation(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "-v" || argument == "--version" || argument == "-h" || argument == "--help" ||
+            argument == "--help-all")
+            return true;
+    }
+    return false;
+}
+
 int fail(const QString &message)
 {
     QTextStream(stderr) << "cape: " << message << '\n';
@@ -43,17 +56,18 @@ int fail(const QString &message)
 int main(int argc, char *argv[])
 {
     raiseOpenFileLimit();
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("cape"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Cape"));
-    QApplication::setApplicationVersion(QStringLiteral(CAPE_VERSION_STRING));
-    QApplication::setOrganizationName(QStringLiteral("Cape"));
-    cape::applyCapeStyle(app);
+    const std::unique_ptr<QCoreApplication> application = onlyAsksForInformation(argc, argv)
+                                                              ? std::make_unique<QCoreApplication>(argc, argv)
+                                                              : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("cape"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Cape"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CAPE_VERSION_STRING));
+    QCoreApplication::setOrganizationName(QStringLiteral("Cape"));
     // The user's language when Cape speaks it; English (its plural forms) otherwise.
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("cape"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
         translator.load(QStringLiteral("cape_en"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
+        QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A desktop cockpit for Docker Swarm."));
@@ -70,7 +84,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption viewOption(
         QStringLiteral("view"),
         QStringLiteral("The view to open: overview, visualizer, nodes, services, tasks, "
-                       "logs, stats, stacks, networks, configs, secrets, swarm, events."),
+                       "logs, stats, stacks, networks, configs, secrets, swarm, events, eventsource, "
+                       "routes, certificates, deploy."),
         QStringLiteral("name"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"), QStringLiteral("Save the window once its data has loaded, and exit."),
@@ -101,7 +116,9 @@ int main(int argc, char *argv[])
                                                QStringLiteral("host:port"));
     parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, settleOption, sizeOption,
                        deployOption, logsOption, searchOption, statsOption, eventsourceOption});
-    parser.process(app);
+    parser.process(*application); // --help and --version end here
+    auto &app = static_cast<QApplication &>(*application);
+    cape::applyCapeStyle(app);
 
     std::unique_ptr<cape::MainWindow> owner;
     if (parser.isSet(connectOption)) {
