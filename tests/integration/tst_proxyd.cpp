@@ -523,10 +523,15 @@ private slots:
         // connection is closed at SIGTERM instead of being answered. Reported as a skip, never as a pass,
         // until it is fixed; every other promise of the drain is still checked below.
         if (answer.status == 0) {
-            QVERIFY(m_proxyProcess->waitForFinished(5000));
+            if (m_proxyProcess->state() != QProcess::NotRunning) // it may have ended already
+                QVERIFY(m_proxyProcess->waitForFinished(5000));
+            const QByteArray said = m_proxyProcess->readAll();
+            QVERIFY2(m_proxyProcess->exitStatus() == QProcess::NormalExit, said.constData());
             QCOMPARE(m_proxyProcess->exitCode(), 0);
-            QSKIP(
-                "KNOWN BUG: cape-proxyd closed a request in progress when it drained (see the stop 16 note)");
+            QSKIP(qPrintable(
+                QStringLiteral("KNOWN BUG: cape-proxyd closed a request in progress when it drained "
+                               "(see the stop 16 note); it said: %1")
+                    .arg(QString::fromUtf8(said).simplified())));
         }
         QCOMPARE(answer.status, 200);
         QVERIFY2(answer.head.contains("Connection: close"), answer.head.constData());
