@@ -12,6 +12,7 @@
 #   --cmd JSON             e.g. '["sh","-c","echo hi"]'
 #   --entrypoint JSON      e.g. '["/bin/redis-server"]'
 #   --env K=V*  --expose PORT[/PROTO]*  --label K=V*  --user UID[:GID]  --workdir DIR
+#   --healthcheck JSON     the config's Healthcheck, e.g. '{"Test":["CMD","probe"],"Interval":5000000000}'
 #   --load HOST[,HOST...]  after building, load the archive into these engines (unix:///sock, tcp://...)
 # The archive is reproducible: same inputs give the same image ID (timestamps come from the first
 # --file, or from SOURCE_DATE_EPOCH).
@@ -57,7 +58,7 @@ copy_in() {
 }
 
 build() {
-    local tag="" out="" cmd="null" entrypoint="null" user="" workdir="" load=""
+    local tag="" out="" cmd="null" entrypoint="null" healthcheck="null" user="" workdir="" load=""
     local -a files=() symlinks=() envs=() exposes=() labels=()
     while (($#)); do
         [[ $1 != -h && $1 != --help ]] || usage
@@ -67,6 +68,7 @@ build() {
             --out) out=$2 ;;
             --cmd) cmd=$2 ;;
             --entrypoint) entrypoint=$2 ;;
+            --healthcheck) healthcheck=$2 ;;
             --env) envs+=("$2") ;;
             --expose) exposes+=("$2") ;;
             --label) labels+=("$2") ;;
@@ -85,6 +87,8 @@ build() {
         jq -e 'type == "array" or type == "null"' <<<"$json" >/dev/null 2>&1 ||
             die "--cmd/--entrypoint must be a JSON array, got: $json"
     done
+    jq -e 'type == "null" or (type == "object" and (.Test | type == "array"))' <<<"$healthcheck" >/dev/null 2>&1 ||
+        die "--healthcheck must be a JSON object with a Test array, got: $healthcheck"
     # NAME[:TAG], where a colon before the last slash belongs to a registry host:port.
     local name=$tag version=latest
     if [[ ${tag##*/} == *:* ]]; then
@@ -155,7 +159,7 @@ build() {
     local config
     config=$(jq -cn \
         --arg created "$created" --arg diff "sha256:$diff_id" \
-        --argjson cmd "$cmd" --argjson entrypoint "$entrypoint" \
+        --argjson cmd "$cmd" --argjson entrypoint "$entrypoint" --argjson healthcheck "$healthcheck" \
         --arg user "$user" --arg workdir "$workdir" \
         --arg files "${files[*]}" \
         --args '$ARGS.positional as $a | {
@@ -164,7 +168,7 @@ build() {
                 Env: ([$a[] | select(startswith("env:")) | ltrimstr("env:")]
                       + ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
                       | unique_by(split("=")[0])),
-                Cmd: $cmd, Entrypoint: $entrypoint, User: $user, WorkingDir: $workdir,
+                Cmd: $cmd, Entrypoint: $entrypoint, Healthcheck: $healthcheck, User: $user, WorkingDir: $workdir,
                 ExposedPorts: ([$a[] | select(startswith("port:")) | ltrimstr("port:")
                                 | (if contains("/") then . else . + "/tcp" end) | {(.): {}}] | add),
                 Labels: ([$a[] | select(startswith("label:")) | ltrimstr("label:")

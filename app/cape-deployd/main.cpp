@@ -20,7 +20,8 @@ int main(int argc, char *argv[])
         QStringLiteral("cape-deployd"),
         QStringLiteral("Push-to-deploy for Docker Swarm: watches git repositories, runs JavaScript deploy "
                        "templates and rolls the result out with zero downtime. See docs/deployd.md for the "
-                       "configuration file and the HTTP API."));
+                       "configuration file and the HTTP API."),
+        QStringLiteral("127.0.0.1:9470"));
     QCommandLineParser &parser = commandLine.parser();
     const QCommandLineOption configOption(QStringLiteral("config"),
                                           QStringLiteral("The configuration file (JSON; default "

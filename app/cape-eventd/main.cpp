@@ -21,7 +21,8 @@ int fail(const QString &message)
 QString redisDescription(const cape::EventIndexer::Options &options)
 {
     if (options.cluster.isEmpty())
-        return QStringLiteral("Redis at ") + cape::HostPort{options.redis.host, options.redis.port}.toString();
+        return QStringLiteral("Redis at ") +
+               cape::HostPort{options.redis.host, options.redis.port}.toString();
     QStringList nodes;
     for (const cape::HostPort &node : options.cluster)
         nodes << node.toString();
@@ -37,7 +38,8 @@ int main(int argc, char *argv[])
         QStringLiteral("cape-eventd"),
         QStringLiteral("An eventsource server over Redis streams, wire-compatible with "
                        "@superhero/core.eventsource 3.x clients.\n\n"
-                       "Environment, as the reference server: REDIS_HOST, REDIS_PORT, REDIS_AUTH."));
+                       "Environment, as the reference server: REDIS_HOST, REDIS_PORT, REDIS_AUTH."),
+        QStringLiteral("127.0.0.1:9464"));
     QCommandLineParser &parser = commandLine.parser();
     const QCommandLineOption redisOption(
         QStringLiteral("redis"),
@@ -65,7 +67,8 @@ int main(int argc, char *argv[])
         QStringLiteral("reclaim-idle"),
         QStringLiteral("Take over entries another consumer left unacknowledged this long (default 30000)."),
         QStringLiteral("ms"), QStringLiteral("30000"));
-    parser.addOptions({redisOption, clusterOption, metricsOption, consumerOption, batchOption, reclaimOption});
+    parser.addOptions(
+        {redisOption, clusterOption, metricsOption, consumerOption, batchOption, reclaimOption});
     if (!commandLine.process(app))
         return commandLine.exitCode();
 
@@ -134,8 +137,7 @@ int main(int argc, char *argv[])
         &indexer, &cape::EventIndexer::stateChanged, &app, [&options](cape::EventIndexer::State state) {
             if (state == cape::EventIndexer::State::Running)
                 QTextStream(stderr) << "cape-eventd: indexing the queue of " << redisDescription(options)
-                                    << " as consumer "
-                                    << QString::fromUtf8(options.consumer) << '\n';
+                                    << " as consumer " << QString::fromUtf8(options.consumer) << '\n';
         });
     indexer.start();
     return app.exec();

@@ -44,7 +44,8 @@ int main(int argc, char *argv[])
             "The swarm's entry point: routes requests by host and path to swarm services (their tasks "
             "through Swarm DNS) or fixed endpoints, round robin, with failover.\n\n"
             "SIGHUP, or a change of the configuration file, reloads the routes; a configuration with "
-            "errors is refused and the one in force stays. The format: docs/proxy.md."));
+            "errors is refused and the one in force stays. The format: docs/proxy.md."),
+        QStringLiteral("127.0.0.1:9000"));
     QCommandLineParser &parser = commandLine.parser();
     const QCommandLineOption configOption(
         QStringLiteral("config"), QStringLiteral("The configuration (JSON)."), QStringLiteral("file"));

@@ -9,11 +9,18 @@ namespace cape {
 
 // The command line every Cape daemon shares: --help and --version answer
 // and exit, the name and description come from the daemon, each daemon
-// adds its own options before process().
+// adds its own options before process(). --probe asks a running daemon's
+// /health and exits 0 (healthy) or 1: a scratch image has no curl for its
+// HEALTHCHECK, so the daemon is its own probe.
 class DaemonCommandLine
 {
 public:
-    DaemonCommandLine(const QString &name, const QString &description);
+    static constexpr auto HealthAddressVariable = "CAPE_HEALTH_ADDRESS";
+    static constexpr int ProbeTimeoutMs = 3000;
+
+    // healthAddress: where this daemon usually serves /health (host:port),
+    // probed unless CAPE_HEALTH_ADDRESS says otherwise.
+    DaemonCommandLine(const QString &name, const QString &description, const QString &healthAddress);
 
     QCommandLineParser &parser() { return m_parser; }
 
@@ -23,7 +30,11 @@ public:
     int exitCode() const { return m_exitCode; }
 
 private:
+    // GET http://address/health; prints what it found. 0: 200, 1: anything else.
+    static int probe(const QString &address);
+
     QCommandLineParser m_parser;
+    QString m_healthAddress;
     int m_exitCode = 0;
 };
 

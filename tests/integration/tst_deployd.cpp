@@ -308,7 +308,8 @@ private slots:
 
         // cape-proxyd in front of the web service, on node1.
         const QByteArray proxyConfig = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8080"}],
-            "routes":[{"host":"web.test","service":"%1","port":8080}]})")
+            "routes":[{"host":"web.test","service":"%1","port":8080}],
+            "admin":{"address":"127.0.0.1:9000"}})")
                                            .arg(webName())
                                            .toUtf8();
         m_proxyConfigId =

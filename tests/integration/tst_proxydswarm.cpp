@@ -227,7 +227,8 @@ private slots:
 
         // cape-proxyd, its configuration a swarm config, on node1 with a host-mode port.
         const QByteArray config = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8080"}],
-            "routes":[{"host":"web.test","service":"%1","port":8080}]})")
+            "routes":[{"host":"web.test","service":"%1","port":8080}],
+            "admin":{"address":"127.0.0.1:9000"}})")
                                       .arg(webName())
                                       .toUtf8();
         m_configId = ok(m_manager->createConfig(m_prefix + QStringLiteral("-config"), config))
@@ -347,7 +348,8 @@ private slots:
         const QString name = QLatin1String(TlsName);
         const QByteArray config = QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8443","tls":true}],
             "certificates":[{"name":"%1","cert":"/run/secrets/%1.crt","key":"/run/secrets/%1.key"}],
-            "routes":[{"host":"web.test","service":"%2","port":8080,"certificate":"%1"}]})")
+            "routes":[{"host":"web.test","service":"%2","port":8080,"certificate":"%1"}],
+            "admin":{"address":"127.0.0.1:9000"}})")
                                       .arg(name, webName())
                                       .toUtf8();
         const QString configId = ok(m_manager->createConfig(m_prefix + QStringLiteral("-tls-config"), config))
