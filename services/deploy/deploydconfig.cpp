@@ -68,8 +68,7 @@ std::optional<DeploydConfig> DeploydConfig::fromJson(const QByteArray &json, QSt
 
     static const QRegularExpression validName(QStringLiteral("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"));
     const QJsonArray repositories = root[QLatin1String("repositories")].toArray();
-    if (repositories.isEmpty())
-        *errors << QStringLiteral("no repositories: give \"repositories\": [{\"name\", \"url\", …}]");
+    // None is fine: a fresh install watches nothing until a repository is added.
     for (const QJsonValue &value : repositories) {
         const QJsonObject object = value.toObject();
         Repository repository;
