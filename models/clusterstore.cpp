@@ -77,6 +77,19 @@ ClusterStore::~ClusterStore()
     delete m_client;
 }
 
+QList<DockerEndpoint> ClusterStore::engines() const
+{
+    QList<DockerEndpoint> engines{m_endpoint};
+    QStringList seen{m_endpoint.toString()};
+    for (const DockerEndpoint &node : m_nodeEndpoints) {
+        if (!seen.contains(node.toString())) {
+            seen << node.toString();
+            engines << node;
+        }
+    }
+    return engines;
+}
+
 void ClusterStore::connectTo(const DockerEndpoint &manager, const QList<DockerEndpoint> &nodeEndpoints)
 {
     ++m_generation;

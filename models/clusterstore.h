@@ -56,6 +56,8 @@ public:
     DockerClient *client() const { return m_client; }
     const DockerEndpoint &endpoint() const { return m_endpoint; }
     const QList<DockerEndpoint> &nodeEndpoints() const { return m_nodeEndpoints; }
+    // Every engine known: the manager's, then the other nodes' (each once).
+    QList<DockerEndpoint> engines() const;
     State state() const { return m_state; }
     // "Lost connection to unix:///…: … Retrying in 4 s."
     QString stateMessage() const { return m_stateMessage; }

@@ -6,11 +6,13 @@
 #include "ui/eventsource/eventsourceview.h"
 #include "ui/logs/logpanel.h"
 #include "ui/mainwindow/mainwindow.h"
+#include "ui/settings/preferencesdialog.h"
 #include "ui/stats/statsview.h"
 #include "ui/style/capestyle.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QTextStream>
 #include <QTimer>
@@ -63,11 +65,23 @@ int main(int argc, char *argv[])
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Cape"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CAPE_VERSION_STRING));
     QCoreApplication::setOrganizationName(QStringLiteral("Cape"));
-    // The user's language when Cape speaks it; English (its plural forms) otherwise.
+    // The chosen language (Preferences, or --language), else the system's, when Cape speaks it;
+    // English (its plural forms) otherwise. Qt's own texts (OK, Cancel…) from Qt's translations.
+    const QString languageFlag = QStringLiteral("--language");
+    QLocale locale = cape::PreferencesDialog::locale();
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (QString::fromLocal8Bit(argv[i]) == languageFlag)
+            locale = QLocale(QString::fromLocal8Bit(argv[i + 1]));
+    }
+    QLocale::setDefault(locale);
     QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("cape"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+    QTranslator qtTranslator;
+    if (translator.load(locale, QStringLiteral("cape"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
         translator.load(QStringLiteral("cape_en"), QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(&translator);
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&qtTranslator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A desktop cockpit for Docker Swarm."));
@@ -85,8 +99,11 @@ int main(int argc, char *argv[])
         QStringLiteral("view"),
         QStringLiteral("The view to open: overview, visualizer, nodes, services, tasks, "
                        "logs, stats, stacks, networks, configs, secrets, swarm, events, eventsource, "
-                       "routes, certificates, deploy."),
+                       "routes, certificates, deploy, daemons."),
         QStringLiteral("name"));
+    const QCommandLineOption languageOption(
+        QStringLiteral("language"), QStringLiteral("Speak this language (en, ja) instead of the chosen one."),
+        QStringLiteral("code"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"), QStringLiteral("Save the window once its data has loaded, and exit."),
         QStringLiteral("file.png"));
@@ -114,8 +131,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption eventsourceOption(QStringLiteral("eventsource"),
                                                QStringLiteral("Browse the eventsource in this Redis."),
                                                QStringLiteral("host:port"));
-    parser.addOptions({connectOption, nodeOption, viewOption, screenshotOption, settleOption, sizeOption,
-                       deployOption, logsOption, searchOption, statsOption, eventsourceOption});
+    parser.addOptions({connectOption, nodeOption, viewOption, languageOption, screenshotOption, settleOption,
+                       sizeOption, deployOption, logsOption, searchOption, statsOption, eventsourceOption});
     parser.process(*application); // --help and --version end here
     auto &app = static_cast<QApplication &>(*application);
     cape::applyCapeStyle(app);

@@ -14,11 +14,13 @@
 #include "ui/connections/connectionsdialog.h"
 #include "ui/deploy/deployview.h"
 #include "ui/eventsource/eventsourceview.h"
+#include "ui/install/daemonsview.h"
 #include "ui/logs/logpanel.h"
 #include "ui/logs/logsview.h"
 #include "ui/overview/overviewview.h"
 #include "ui/palette/commandpalette.h"
 #include "ui/routes/routeeditorview.h"
+#include "ui/settings/preferencesdialog.h"
 #include "ui/stacks/stacksview.h"
 #include "ui/stats/statsview.h"
 #include "ui/swarm/swarmview.h"
@@ -30,12 +32,15 @@
 #include "ui/visualizer/visualizerview.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
@@ -134,6 +139,8 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     // The workstation's: certificates for the proxy, keys in the OS keychain.
     addView(QStringLiteral("certificates"), tr("Certificates"),
             new CertificatesView(certificates, store, this));
+    // Cape's own daemons on this cluster: install, status, upgrade, uninstall.
+    addView(QStringLiteral("daemons"), tr("Daemons"), new DaemonsView(store, this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);
@@ -142,6 +149,10 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     refresh->setShortcut(QKeySequence::Refresh);
     connect(refresh, &QAction::triggered, store, &ClusterStore::refresh);
     addAction(refresh);
+    auto *preferences = new QAction(tr("Preferences…"), this);
+    preferences->setShortcuts({QKeySequence::Preferences, QKeySequence(Qt::CTRL | Qt::Key_Comma)});
+    connect(preferences, &QAction::triggered, this, &MainWindow::openPreferences);
+    addAction(preferences);
     auto *palette = new QAction(tr("Command palette"), this);
     palette->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     connect(palette, &QAction::triggered, this, &MainWindow::openPalette);
@@ -157,6 +168,41 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     connect(store, &ClusterStore::loaded, this, &MainWindow::loaded);
     updateConnectionState();
     resize(1440, 860);
+    restoreLayout();
+}
+
+PreferencesDialog *MainWindow::openPreferences()
+{
+    auto *dialog = new PreferencesDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+// The window's place and size, and every splitter's sizes, as the user left them. Splitters are
+// keyed by their order among the window's children: the views make them in a fixed order.
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    if (const QByteArray geometry = settings.value(QLatin1String(GeometryKey)).toByteArray();
+        !geometry.isEmpty())
+        restoreGeometry(geometry);
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    for (int i = 0; i < splitters.size(); ++i) {
+        const QByteArray state = settings.value(QStringLiteral("window/splitter%1").arg(i)).toByteArray();
+        if (!state.isEmpty())
+            splitters[i]->restoreState(state);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QLatin1String(GeometryKey), saveGeometry());
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    for (int i = 0; i < splitters.size(); ++i)
+        settings.setValue(QStringLiteral("window/splitter%1").arg(i), splitters[i]->saveState());
+    QMainWindow::closeEvent(event);
 }
 
 LogPanel *MainWindow::openLogs(const LogFeed::Target &target)
@@ -289,6 +335,11 @@ CommandPalette *MainWindow::openPalette()
                         }});
     };
     entries.append({tr("Refresh everything"), tr("action · F5"), [this] { m_store->refresh(); }});
+    entries.append({tr("Preferences…"), tr("action · Ctrl+,"), [this] { openPreferences(); }});
+    entries.append({tr("Install Cape's daemons…"), tr("action"), [this] {
+                        showView(QStringLiteral("daemons"));
+                        qobject_cast<DaemonsView *>(view(QStringLiteral("daemons")))->openInstallWizard();
+                    }});
     action(tr("Create a service…"), QStringLiteral("services"), tr("Create…"));
     action(tr("Deploy a stack…"), QStringLiteral("stacks"), tr("Deploy…"));
     action(tr("Create a network…"), QStringLiteral("networks"), tr("Create…"));

@@ -18,6 +18,7 @@ class ConnectionStore;
 class ConnectionsDialog;
 class LogPanel;
 class LogsView;
+class PreferencesDialog;
 
 // The desktop cockpit: a sidebar of views over one live ClusterStore, a
 // banner while the engine is unreachable, and the keyboard shortcuts
@@ -38,6 +39,7 @@ public:
     // Connects to a known cluster (its key comes from the keychain first).
     void connectToProfile(const QString &id);
     ConnectionsDialog *openConnectionsDialog();
+    PreferencesDialog *openPreferences();
 
     ClusterStore *store() const { return m_store; }
     // overview, visualizer, nodes, services, tasks, stacks, networks, configs, secrets, swarm, events
@@ -56,7 +58,14 @@ public:
 signals:
     void loaded();
 
+protected:
+    // Keeps the window's geometry and splitters for the next start.
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    static constexpr auto GeometryKey = "window/geometry";
+
+    void restoreLayout();
     void addView(const QString &name, const QString &label, QWidget *view);
     void updateConnectionState();
 

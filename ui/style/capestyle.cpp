@@ -36,6 +36,11 @@ QLabel#statValue { font-size: 22pt; font-weight: 600; }
 QLabel#statLabel { color: #57606a; }
 QTableView { gridline-color: #eaeef2; selection-background-color: #ddf4ff; selection-color: #1f2328; }
 QHeaderView::section { background: #f6f8fa; border: none; border-bottom: 1px solid #d0d7de; border-right: 1px solid #eaeef2; padding: 5px 6px; font-weight: 600; }
+QFrame#emptyState { background: white; border: 1px solid #d0d7de; border-radius: 6px; }
+QLabel#emptyTitle { font-size: 13pt; font-weight: 600; }
+QPushButton[primary="true"] { background: #1f6feb; color: white; border: 1px solid #1a5fd0; border-radius: 4px; padding: 6px 16px; font-weight: 600; }
+QPushButton[primary="true"]:hover { background: #1a5fd0; }
+QPushButton[primary="true"]:disabled { background: #8cb4f5; }
 QTabWidget::pane { border: 1px solid #d0d7de; border-radius: 4px; }
 )"));
 }

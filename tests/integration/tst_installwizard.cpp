@@ -1,0 +1,517 @@
+// The install wizard against the sandbox swarm, through its own widgets: the image loaded onto a
+// node that lacks it, the three daemons and a Redis deployed and healthy, a request through the
+// installed cape-proxyd to a demo service, an event written with the Superhero client indexed by
+// the installed cape-eventd, and an uninstall that leaves the cluster's services, networks,
+// configs, secrets and node labels exactly as they were. Then `docker stack deploy -c
+// packaging/stack.yml cape` from the command line, to the same end.
+#include "eventsourcereference.h"
+#include "sandboxenvironment.h"
+
+#include "models/clusterstore.h"
+#include "models/servicetablemodel.h"
+#include "services/install/daemoninstallsettings.h"
+#include "services/swarm/routepublisher.h"
+#include "ui/install/daemonsview.h"
+#include "ui/install/installprogresspage.h"
+#include "ui/install/installwizard.h"
+#include "ui/style/capestyle.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace cape;
+using cape::test::await;
+
+namespace {
+
+using L = QLatin1String;
+
+// Ports of their own: other tests publish 18480 and the like on the same nodes.
+constexpr int HttpPort = 18580;
+constexpr int HttpsPort = 18543;
+constexpr int RedisPort = 16479;
+constexpr int DeploydPort = 19570;
+constexpr auto DemoName = "capedemo";
+constexpr auto NextVersion = "9.9.9";
+
+QString stack()
+{
+    return QLatin1String(DaemonInstallSettings::StackName);
+}
+
+} // namespace
+
+class TestInstallWizard : public QObject
+{
+    Q_OBJECT
+
+    test::SandboxEnvironment m_sandbox;
+    std::unique_ptr<DockerClient> m_manager;
+    QTemporaryDir m_dir;
+    QString m_archive;
+    test::EventsourceReference m_reference;
+
+    QJsonDocument ok(DockerReply *reply) { return test::expectOk(reply); }
+
+    QString node1Ip() const { return m_sandbox.value("CAPE_SANDBOX_NODE_IPS").split(u' ').value(0); }
+    QString managerSocket() const { return m_sandbox.value("DOCKER_HOST").mid(int(qstrlen("unix://"))); }
+
+    QString run(const QString &program, const QStringList &arguments, int timeoutMs,
+                const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(program, arguments);
+        if (!process.waitForFinished(timeoutMs)) {
+            process.kill();
+            process.waitForFinished();
+            return QStringLiteral("%1 timed out: %2").arg(program, QString::fromUtf8(process.readAll()));
+        }
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+            return QStringLiteral("%1 failed: %2").arg(program, QString::fromUtf8(process.readAll()));
+        return {};
+    }
+
+    // What "as it was" means: every service, network, config and secret by name and ID, and
+    // every node's labels.
+    QMap<QString, QStringList> snapshot()
+    {
+        QMap<QString, QStringList> state;
+        const auto collect = [&](const QString &kind, DockerReply *reply, const char *nameKey,
+                                 const char *idKey) {
+            for (const QJsonValue &object : ok(reply).array()) {
+                const QString name = object[L("Spec")][L(nameKey)].toString().isEmpty()
+                                         ? object[L(nameKey)].toString()
+                                         : object[L("Spec")][L(nameKey)].toString();
+                state[kind] << name + u' ' + object[L(idKey)].toString();
+            }
+            state[kind].sort();
+        };
+        collect(QStringLiteral("services"), m_manager->listServices({}, false), "Name", "ID");
+        collect(QStringLiteral("networks"), m_manager->listNetworks(), "Name", "Id");
+        collect(QStringLiteral("configs"), m_manager->listConfigs(), "Name", "ID");
+        collect(QStringLiteral("secrets"), m_manager->listSecrets(), "Name", "ID");
+        for (const QJsonValue &node : ok(m_manager->listNodes()).array()) {
+            const QJsonObject labels = node[L("Spec")][L("Labels")].toObject();
+            state[QStringLiteral("node labels")]
+                << node[L("Description")][L("Hostname")].toString() + u' ' +
+                       QString::fromUtf8(QJsonDocument(labels).toJson(QJsonDocument::Compact));
+        }
+        state[QStringLiteral("node labels")].sort();
+        return state;
+    }
+
+    void compareWithBefore(const QMap<QString, QStringList> &before)
+    {
+        const QMap<QString, QStringList> after = snapshot();
+        for (auto it = before.cbegin(); it != before.cend(); ++it)
+            QVERIFY2(after.value(it.key()) == it.value(),
+                     qPrintable(QStringLiteral("%1 differ:\nbefore: %2\nafter:  %3")
+                                    .arg(it.key(), it.value().join(QStringLiteral(", ")),
+                                         after.value(it.key()).join(QStringLiteral(", ")))));
+    }
+
+    // Every service of the stack runs all its tasks (healthy: they have health checks).
+    QString stackNotReady()
+    {
+        std::unique_ptr<DockerReply> reply(await(m_manager->listServices(
+            {{QStringLiteral("label"), {QLatin1String(StackPlan::NamespaceLabel) + u'=' + stack()}}}, true)));
+        QStringList waiting;
+        for (const QJsonValue &service : reply->json().array()) {
+            const QJsonObject status = service[L("ServiceStatus")].toObject();
+            if (status[L("DesiredTasks")].toInt() == 0 ||
+                status[L("RunningTasks")].toInt() < status[L("DesiredTasks")].toInt())
+                waiting << service[L("Spec")][L("Name")].toString();
+        }
+        if (reply->json().array().size() != 4)
+            waiting << QStringLiteral("%1 services").arg(reply->json().array().size());
+        return waiting.join(QStringLiteral(", "));
+    }
+
+    QString curl(const QString &host, int port = HttpPort)
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-s"), QStringLiteral("--max-time"), QStringLiteral("3"),
+                    QStringLiteral("-w"), QStringLiteral(" %{http_code}"), QStringLiteral("-H"),
+                    QStringLiteral("Host: ") + host,
+                    QStringLiteral("http://%1:%2/").arg(node1Ip()).arg(port)});
+        curl.waitForFinished(5000);
+        return QString::fromUtf8(curl.readAllStandardOutput()).simplified();
+    }
+
+    // cape-deployd's answer to GET /deployments with that token (none: no Authorization).
+    QString deploydStatus(const QString &token)
+    {
+        QStringList arguments{QStringLiteral("-s"),
+                              QStringLiteral("-o"),
+                              QStringLiteral("/dev/null"),
+                              QStringLiteral("-w"),
+                              QStringLiteral("%{http_code}"),
+                              QStringLiteral("--max-time"),
+                              QStringLiteral("3"),
+                              QStringLiteral("http://%1:%2/deployments").arg(node1Ip()).arg(DeploydPort)};
+        if (!token.isEmpty())
+            arguments << QStringLiteral("-H") << QStringLiteral("Authorization: Bearer ") + token;
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), arguments);
+        curl.waitForFinished(5000);
+        return QString::fromUtf8(curl.readAllStandardOutput()).trimmed();
+    }
+
+    void removeLeftovers()
+    {
+        // An interrupted run's stack, demo service and labels.
+        run(QStringLiteral("docker"),
+            {QStringLiteral("-H"), m_sandbox.value("DOCKER_HOST"), QStringLiteral("service"),
+             QStringLiteral("rm"), QLatin1String(DemoName)},
+            30000);
+        run(QStringLiteral("docker"),
+            {QStringLiteral("-H"), m_sandbox.value("DOCKER_HOST"), QStringLiteral("stack"),
+             QStringLiteral("rm"), stack()},
+            30000);
+        for (int i = 0; i < 60 && !test::removeNetworksNamed(m_manager.get(), stack()); ++i)
+            QTest::qWait(500);
+        for (const QString &node : m_sandbox.nodeEndpoints())
+            run(QStringLiteral("docker"),
+                {QStringLiteral("-H"), node, QStringLiteral("rmi"),
+                 QStringLiteral("cape-daemons:") + QLatin1String(NextVersion)},
+                30000);
+        for (const QJsonValue &node : ok(m_manager->listNodes()).array()) {
+            if (node[L("Spec")][L("Labels")].toObject().contains(L(DaemonInstallSettings::IngressLabel)))
+                ok(m_manager->removeNodeLabel(node[L("ID")].toString(),
+                                              QLatin1String(DaemonInstallSettings::IngressLabel)));
+        }
+    }
+
+    // Answers the next message box with its button `button`.
+    void answerNextMessageBox(const QString &button)
+    {
+        auto *answering = new QTimer(this);
+        answering->setInterval(50);
+        connect(answering, &QTimer::timeout, this, [answering, button] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+                for (QAbstractButton *candidate : box->buttons()) {
+                    if (candidate->text().remove(u'&') == button)
+                        candidate->click();
+                }
+                answering->deleteLater();
+            }
+        });
+        answering->start();
+        QTimer::singleShot(30000, answering, &QObject::deleteLater);
+    }
+
+    // With CAPE_SCREENSHOT_DIR set, the widget as the user sees it now (for docs/screenshots).
+    static void screenshot(QWidget *widget, const char *name)
+    {
+        const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR");
+        if (!dir.isEmpty())
+            widget->grab().save(dir + QStringLiteral("/%1.png").arg(QLatin1String(name)));
+    }
+
+    template<typename T> T *field(QWidget *wizard, const char *name)
+    {
+        T *widget = wizard->findChild<T *>(QLatin1String(name));
+        if (!widget)
+            qFatal("no widget %s in the wizard", name);
+        return widget;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsSet("CAPE_SCREENSHOT_DIR"))
+            applyCapeStyle(*qApp); // as the app looks
+        m_sandbox = test::SandboxEnvironment::load();
+        CAPE_REQUIRE_SANDBOX(m_sandbox);
+        QVERIFY(m_dir.isValid());
+        m_manager = std::make_unique<DockerClient>(
+            test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
+        removeLeftovers();
+        m_reference = test::EventsourceReference::install();
+        QVERIFY2(m_reference.error.isEmpty(), qPrintable(m_reference.error));
+
+        // The packaged archive, and a node without the image (another test may have loaded it).
+        m_archive = m_dir.filePath(QStringLiteral("cape-daemons.tar"));
+        const QString built = run(
+            QStringLiteral(CAPE_DAEMON_IMAGE_SCRIPT),
+            {QStringLiteral("--build"), QStringLiteral(CAPE_BUILD_DIR), QStringLiteral("--out"), m_archive},
+            300000);
+        QVERIFY2(built.isEmpty(), qPrintable(built));
+        const QString node3 = m_sandbox.nodeEndpoints().value(2);
+        run(QStringLiteral("docker"),
+            {QStringLiteral("-H"), node3, QStringLiteral("rmi"), QStringLiteral("-f"),
+             QStringLiteral("cape-daemons:" CAPE_VERSION_STRING)},
+            60000);
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_manager)
+            removeLeftovers();
+    }
+
+    void wizardInstallsAndUninstallLeavesTheClusterAsItWas()
+    {
+        const QMap<QString, QStringList> before = snapshot();
+        ClusterStore store;
+        QList<DockerEndpoint> nodes;
+        for (const QString &node : m_sandbox.nodeEndpoints())
+            nodes << test::SandboxEnvironment::endpoint(node);
+        QSignalSpy loaded(&store, &ClusterStore::loaded);
+        store.connectTo(test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")), nodes);
+        QVERIFY(loaded.wait(30000));
+
+        DaemonsView view(&store);
+        view.resize(1100, 700);
+        view.show();
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("daemonsSummary"))
+                    ->text()
+                    .startsWith(QStringLiteral("Not installed")));
+        QVERIFY(view.findChild<QPushButton *>(QStringLiteral("installDaemons"))->isVisible());
+        view.findChild<QPushButton *>(QStringLiteral("installDaemons"))->click();
+        auto *wizard = view.findChild<InstallWizard *>();
+        QVERIFY(wizard);
+        QCOMPARE(wizard->currentId(), int(InstallWizard::ClusterPage));
+        QVERIFY(field<QLabel>(wizard, "clusterSummary")->text().contains(QStringLiteral("3 node")));
+        wizard->next();
+
+        // The image: present on two nodes, missing on node3, loaded there from the archive.
+        QCOMPARE(wizard->currentId(), int(InstallWizard::ImagePage));
+        field<QLineEdit>(wizard, "imageArchive")->setText(m_archive);
+        auto *imageNodes = field<QTreeWidget>(wizard, "imageNodes");
+        const auto states = [imageNodes] {
+            QStringList out;
+            for (int i = 0; i < imageNodes->topLevelItemCount(); ++i)
+                out << imageNodes->topLevelItem(i)->text(0) + u' ' + imageNodes->topLevelItem(i)->text(2);
+            out.sort();
+            return out.join(QStringLiteral(", "));
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(states(), QStringLiteral("node1 present, node2 present, node3 missing"),
+                                  30000);
+        screenshot(wizard, "install-wizard-image");
+        QVERIFY(field<QCheckBox>(wizard, "loadImage")->isChecked());
+        wizard->next(); // loads, then goes on by itself
+        QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(InstallWizard::ComponentsPage), 120000);
+        QCOMPARE(states(), QStringLiteral("node1 present, node2 present, node3 loaded"));
+
+        // Everything, with a new Redis (the sandbox's image: no registry here).
+        QVERIFY(field<QCheckBox>(wizard, "installProxy")->isChecked());
+        QVERIFY(field<QCheckBox>(wizard, "installEventsource")->isChecked());
+        QVERIFY(field<QCheckBox>(wizard, "installDeploy")->isChecked());
+        field<QLineEdit>(wizard, "redisImage")->setText(m_sandbox.value("CAPE_SANDBOX_REDIS_IMAGE"));
+        field<QSpinBox>(wizard, "redisPort")->setValue(RedisPort);
+        wizard->next();
+
+        QCOMPARE(wizard->currentId(), int(InstallWizard::SettingsPage));
+        field<QSpinBox>(wizard, "httpPort")->setValue(HttpPort);
+        field<QSpinBox>(wizard, "httpsPort")->setValue(HttpsPort);
+        field<QSpinBox>(wizard, "deploydPort")->setValue(DeploydPort);
+        field<QLineEdit>(wizard, "dockerSocket")->setText(managerSocket());
+        auto *ingress = field<QListWidget>(wizard, "ingressNodes");
+        QCOMPARE(ingress->count(), 3);
+        for (int i = 0; i < ingress->count(); ++i)
+            ingress->item(i)->setCheckState(
+                ingress->item(i)->text().startsWith(QStringLiteral("node1 ")) ? Qt::Checked : Qt::Unchecked);
+        const QString token = field<QLineEdit>(wizard, "apiToken")->text();
+        QCOMPARE(token.size(), 64);
+        screenshot(wizard, "install-wizard-settings");
+        wizard->next();
+
+        QCOMPARE(wizard->currentId(), int(InstallWizard::ReviewPage));
+        const QString review = field<QPlainTextEdit>(wizard, "installReview")->toPlainText();
+        for (const char *expected :
+             {"cape_proxyd", "cape_eventd", "cape_deployd", "cape_redis", "Networks: cape",
+              "Secrets: cape_deployd-config, cape_deployd-api-token", "cape.ingress=true on: node1"})
+            QVERIFY2(review.contains(QLatin1String(expected)), qPrintable(review));
+        screenshot(wizard, "install-wizard-review");
+        wizard->next(); // Install
+
+        auto *progress = wizard->findChild<InstallProgressPage *>();
+        QCOMPARE(wizard->currentId(), int(InstallWizard::ProgressPage));
+        QTRY_VERIFY_WITH_TIMEOUT(progress->isComplete(), 300000);
+        const auto steps = [wizard] {
+            QStringList out;
+            auto *list = wizard->findChild<QListWidget *>(QStringLiteral("installSteps"));
+            for (int i = 0; i < list->count(); ++i)
+                out << list->item(i)->text();
+            return out.join(u'\n');
+        };
+        QVERIFY2(progress->succeeded(),
+                 qPrintable(steps() + u'\n' +
+                            wizard->findChild<QLabel *>(QStringLiteral("installOutcome"))->text()));
+        QCOMPARE(stackNotReady(), QString());
+        screenshot(wizard, "install-wizard-done");
+        wizard->button(QWizard::FinishButton)->click();
+
+        // The view shows them, live from the store.
+        auto *table = view.findChild<QTableView *>(QStringLiteral("daemonsTable"));
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 4, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(view.findChild<QLabel *>(QStringLiteral("daemonsSummary"))
+                                     ->text()
+                                     .contains(QStringLiteral("cape-daemons:" CAPE_VERSION_STRING)),
+                                 10000);
+
+        // A demo service on the stack's network, routed through the installed proxy as the route
+        // editor publishes routes.
+        QCOMPARE(curl(QStringLiteral("demo.test")).right(3),
+                 QStringLiteral("404")); // the whitelist: not routed yet
+        const QString demoId =
+            ok(m_manager->createService(
+                   QJsonDocument::fromJson(
+                       QStringLiteral(R"({
+                "Name": "%1",
+                "TaskTemplate": {
+                    "ContainerSpec": {"Image": "%2", "StopGracePeriod": 1000000000,
+                        "Command": ["sh", "-c", "mkdir -p /www && echo cape demo > /www/index.html && exec httpd -f -p 8080 -h /www"]},
+                    "Networks": [{"Target": "cape"}]
+                },
+                "Mode": {"Replicated": {"Replicas": 2}}
+            })")
+                           .arg(QLatin1String(DemoName), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"))
+                           .toUtf8())
+                       .object()))
+                .object()[L("ID")]
+                .toString();
+        QVERIFY(!demoId.isEmpty());
+        QString proxyId;
+        for (const ServiceRecord &service : store.services()->records()) {
+            if (service.name == stack() + QStringLiteral("_proxyd"))
+                proxyId = service.id;
+        }
+        QVERIFY(!proxyId.isEmpty());
+        RoutePublisher publisher(m_manager.get());
+        QSignalSpy published(&publisher, &RoutePublisher::finished);
+        publisher.publish(proxyId, QStringLiteral(R"({"listen":[{"address":"0.0.0.0:8080"}],
+            "routes":[{"host":"demo.test","service":"%1","port":8080}],
+            "admin":{"address":"127.0.0.1:9000"}})")
+                                       .arg(QLatin1String(DemoName))
+                                       .toUtf8());
+        QVERIFY(published.wait(120000));
+        QVERIFY2(published.at(0).at(0).toBool(), qPrintable(published.at(0).at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(curl(QStringLiteral("demo.test")), QStringLiteral("cape demo 200"), 60000);
+        screenshot(&view, "daemons");
+
+        // An event written with the Superhero client to the stack's Redis is indexed by the
+        // installed cape-eventd (interop.js's write waits until every event is indexed).
+        QString failure;
+        m_reference.run(QStringLiteral("write"), RedisPort, &failure, 120000,
+                        {{QStringLiteral("REDIS_HOST"), node1Ip()}});
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+
+        // cape-deployd answers on its port with the token the wizard made, and only with it.
+        // (Its own tests cover deployments; here: it runs where the wizard put it.)
+        QCOMPARE(deploydStatus({}), QStringLiteral("401"));
+        QCOMPARE(deploydStatus(token), QStringLiteral("200"));
+
+        // An upgrade: a new version's image on every node (the same daemons tagged as a next
+        // release, by hand: there is one build here), each daemon rolled to it while the route
+        // keeps answering.
+        for (const QString &node : m_sandbox.nodeEndpoints()) {
+            const QString tagged = run(QStringLiteral("docker"),
+                                       {QStringLiteral("-H"), node, QStringLiteral("tag"),
+                                        QStringLiteral("cape-daemons:" CAPE_VERSION_STRING),
+                                        QStringLiteral("cape-daemons:") + QLatin1String(NextVersion)},
+                                       30000);
+            QVERIFY2(tagged.isEmpty(), qPrintable(tagged));
+        }
+        QSignalSpy upgraded(&view, &DaemonsView::operationFinished);
+        view.upgrade(QLatin1String(NextVersion), m_archive);
+        QVERIFY(upgraded.wait(300000));
+        QVERIFY2(upgraded.at(0).at(0).toBool(), qPrintable(upgraded.at(0).at(1).toString()));
+        for (const QJsonValue &service :
+             ok(m_manager->listServices(
+                    {{QStringLiteral("label"), {QLatin1String(StackPlan::NamespaceLabel) + u'=' + stack()}}},
+                    false))
+                 .array()) {
+            const QString image =
+                service[L("Spec")][L("TaskTemplate")][L("ContainerSpec")][L("Image")].toString();
+            if (service[L("Spec")][L("Name")].toString() != stack() + QStringLiteral("_redis"))
+                QCOMPARE(image, QStringLiteral("cape-daemons:") + QLatin1String(NextVersion));
+        }
+        QCOMPARE(stackNotReady(), QString());
+        QCOMPARE(curl(QStringLiteral("demo.test")), QStringLiteral("cape demo 200"));
+
+        // Ours to remove; then uninstall through the view's button and its question.
+        test::removeService(m_manager.get(), demoId);
+        QSignalSpy finished(&view, &DaemonsView::operationFinished);
+        answerNextMessageBox(QStringLiteral("Uninstall"));
+        view.findChild<QPushButton *>(QStringLiteral("uninstallDaemons"))->click();
+        QVERIFY(finished.wait(180000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        compareWithBefore(before);
+        QTRY_VERIFY_WITH_TIMEOUT(view.findChild<QLabel *>(QStringLiteral("daemonsSummary"))
+                                     ->text()
+                                     .startsWith(QStringLiteral("Not installed")),
+                                 10000);
+    }
+
+    void commandLineStackDeployDoesTheSame()
+    {
+        removeLeftovers();
+        const QMap<QString, QStringList> before = snapshot();
+        const QString host = m_sandbox.value("DOCKER_HOST");
+        const QString token = m_dir.filePath(QStringLiteral("token"));
+        QFile file(token);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        const QByteArray tokenValue = "0123456789abcdef0123456789abcdef";
+        file.write(tokenValue);
+        file.close();
+        QString node1;
+        for (const QJsonValue &node : ok(m_manager->listNodes()).array()) {
+            if (node[L("Description")][L("Hostname")].toString() == L("node1"))
+                node1 = node[L("ID")].toString();
+        }
+        ok(m_manager->setNodeLabel(node1, QLatin1String(DaemonInstallSettings::IngressLabel),
+                                   QStringLiteral("true")));
+
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DOCKER_HOST"), host);
+        env.insert(QStringLiteral("CAPE_DEPLOYD_TOKEN_FILE"), token);
+        env.insert(QStringLiteral("CAPE_REDIS_IMAGE"), m_sandbox.value("CAPE_SANDBOX_REDIS_IMAGE"));
+        env.insert(QStringLiteral("CAPE_DOCKER_SOCKET"), managerSocket());
+        env.insert(QStringLiteral("CAPE_HTTP_PORT"), QString::number(HttpPort));
+        env.insert(QStringLiteral("CAPE_HTTPS_PORT"), QString::number(HttpsPort));
+        env.insert(QStringLiteral("CAPE_REDIS_PORT"), QString::number(RedisPort));
+        env.insert(QStringLiteral("CAPE_DEPLOYD_PORT"), QString::number(DeploydPort));
+        const QString deployed = run(QStringLiteral("docker"),
+                                     {QStringLiteral("stack"), QStringLiteral("deploy"), QStringLiteral("-c"),
+                                      QStringLiteral(CAPE_SOURCE_DIR "/packaging/stack.yml"), stack()},
+                                     60000, env);
+        QVERIFY2(deployed.isEmpty(), qPrintable(deployed));
+        QTRY_COMPARE_WITH_TIMEOUT(stackNotReady(), QString(), 180000);
+        QCOMPARE(curl(QStringLiteral("demo.test")).right(3),
+                 QStringLiteral("404")); // cape-proxyd, no routes yet
+        QCOMPARE(deploydStatus({}), QStringLiteral("401"));
+        QCOMPARE(deploydStatus(QString::fromLatin1(tokenValue)), QStringLiteral("200"));
+        QString failure;
+        m_reference.run(QStringLiteral("write"), RedisPort, &failure, 120000,
+                        {{QStringLiteral("REDIS_HOST"), node1Ip()}});
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+
+        const QString removed = run(QStringLiteral("docker"),
+                                    {QStringLiteral("stack"), QStringLiteral("rm"), stack()}, 60000, env);
+        QVERIFY2(removed.isEmpty(), qPrintable(removed));
+        QTRY_VERIFY_WITH_TIMEOUT(test::removeNetworksNamed(m_manager.get(), stack()), 60000);
+        ok(m_manager->removeNodeLabel(node1, QLatin1String(DaemonInstallSettings::IngressLabel)));
+        QTRY_VERIFY_WITH_TIMEOUT(snapshot() == before, 30000);
+    }
+};
+
+QTEST_MAIN(TestInstallWizard)
+#include "tst_installwizard.moc"
