@@ -36,6 +36,27 @@ QString DeploymentTableModel::stateOf(Deployment::Status status)
     return {};
 }
 
+QString DeploymentTableModel::statusText(Deployment::Status status)
+{
+    switch (status) {
+    case Deployment::Status::Queued:
+        return tr("queued");
+    case Deployment::Status::Running:
+        return tr("running");
+    case Deployment::Status::Succeeded:
+        return tr("succeeded");
+    case Deployment::Status::Unchanged:
+        return tr("unchanged");
+    case Deployment::Status::Failed:
+        return tr("failed");
+    case Deployment::Status::RolledBack:
+        return tr("rolled back");
+    case Deployment::Status::Superseded:
+        return tr("superseded");
+    }
+    return {};
+}
+
 const Deployment *DeploymentTableModel::deployment(const QString &id) const
 {
     const int row = rowOf(id);
@@ -96,7 +117,8 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
                            deployment.commit[QLatin1String("sha")].toString(),
                            deployment.commit[QLatin1String("message")].toString(),
                            deployment.trigger,
-                           Deployment::statusName(deployment.status)}
+                           Deployment::statusName(deployment.status),
+                           statusText(deployment.status)}
             .join(u' ');
     if (role == SortRole) {
         if (index.column() == Started)
@@ -110,7 +132,7 @@ QVariant DeploymentTableModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Status:
-        return Deployment::statusName(deployment.status);
+        return statusText(deployment.status);
     case Repository:
         return deployment.ref.isEmpty()
                    ? deployment.repository

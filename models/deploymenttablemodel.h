@@ -30,6 +30,8 @@ public:
     int rowOf(const QString &id) const;
     // The colour word for a status (StateRole).
     static QString stateOf(Deployment::Status status);
+    // The status as shown: Deployment::statusName in the user's language.
+    static QString statusText(Deployment::Status status);
 
 private:
     QList<Deployment> m_rows;

@@ -1,5 +1,7 @@
 #include "logmatcher.h"
 
+#include <QCoreApplication>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -7,8 +9,14 @@ namespace cape {
 
 namespace {
 
-pcre2_code_8 *code(void *p) { return static_cast<pcre2_code_8 *>(p); }
-pcre2_match_data_8 *matchData(void *p) { return static_cast<pcre2_match_data_8 *>(p); }
+pcre2_code_8 *code(void *p)
+{
+    return static_cast<pcre2_code_8 *>(p);
+}
+pcre2_match_data_8 *matchData(void *p)
+{
+    return static_cast<pcre2_match_data_8 *>(p);
+}
 
 // A pattern that backtracks without end must not hang a search: past this
 // much work a line counts as not matching.
@@ -31,12 +39,13 @@ LogMatcher::LogMatcher(const Query &query)
     const QByteArray pattern = query.pattern.toUtf8();
     int errorCode = 0;
     PCRE2_SIZE errorOffset = 0;
-    pcre2_code_8 *compiled = pcre2_compile_8(reinterpret_cast<PCRE2_SPTR8>(pattern.constData()), PCRE2_SIZE(pattern.size()),
-                                             options, &errorCode, &errorOffset, nullptr);
+    pcre2_code_8 *compiled =
+        pcre2_compile_8(reinterpret_cast<PCRE2_SPTR8>(pattern.constData()), PCRE2_SIZE(pattern.size()),
+                        options, &errorCode, &errorOffset, nullptr);
     if (!compiled) {
         PCRE2_UCHAR8 message[256];
         pcre2_get_error_message_8(errorCode, message, sizeof message);
-        m_error = QStringLiteral("%1 at offset %2")
+        m_error = QCoreApplication::translate("cape::LogMatcher", "%1 at offset %2")
                       .arg(QString::fromUtf8(reinterpret_cast<const char *>(message)))
                       .arg(QString::fromUtf8(pattern.first(qsizetype(errorOffset))).size());
         return;
@@ -69,8 +78,9 @@ bool LogMatcher::matches(QByteArrayView line, Scratch &scratch) const
 {
     if (!m_code || !scratch.m_data)
         return false;
-    const int rc = pcre2_match_8(code(m_code), reinterpret_cast<PCRE2_SPTR8>(line.data()), PCRE2_SIZE(line.size()), 0, 0,
-                                 matchData(scratch.m_data), static_cast<pcre2_match_context_8 *>(m_context));
+    const int rc =
+        pcre2_match_8(code(m_code), reinterpret_cast<PCRE2_SPTR8>(line.data()), PCRE2_SIZE(line.size()), 0, 0,
+                      matchData(scratch.m_data), static_cast<pcre2_match_context_8 *>(m_context));
     return rc >= 0;
 }
 
@@ -85,13 +95,15 @@ QList<LogMatcher::Range> LogMatcher::ranges(QByteArrayView line) const
     qsizetype utf16Before = 0; // UTF-16 length of line[0, converted)
     PCRE2_SIZE converted = 0;
     const auto utf16At = [&](PCRE2_SIZE byte) {
-        utf16Before += QString::fromUtf8(line.sliced(qsizetype(converted), qsizetype(byte - converted))).size();
+        utf16Before +=
+            QString::fromUtf8(line.sliced(qsizetype(converted), qsizetype(byte - converted))).size();
         converted = byte;
         return utf16Before;
     };
     while (offset <= PCRE2_SIZE(line.size())) {
-        const int rc = pcre2_match_8(code(m_code), subject, PCRE2_SIZE(line.size()), offset, 0, matchData(scratch.m_data),
-                                     static_cast<pcre2_match_context_8 *>(m_context));
+        const int rc =
+            pcre2_match_8(code(m_code), subject, PCRE2_SIZE(line.size()), offset, 0,
+                          matchData(scratch.m_data), static_cast<pcre2_match_context_8 *>(m_context));
         if (rc < 0)
             break;
         const PCRE2_SIZE *vector = pcre2_get_ovector_pointer_8(matchData(scratch.m_data));

@@ -1,5 +1,6 @@
 #include "routediff.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QSet>
 
@@ -24,12 +25,13 @@ QString target(const ProxyConfig::Route &route)
 
 QString flag(bool on)
 {
-    return on ? QStringLiteral("yes") : QStringLiteral("no");
+    return on ? QCoreApplication::translate("cape::RouteDiff", "yes")
+              : QCoreApplication::translate("cape::RouteDiff", "no");
 }
 
 QString orNone(const QString &text)
 {
-    return text.isEmpty() ? QStringLiteral("none") : text;
+    return text.isEmpty() ? QCoreApplication::translate("cape::RouteDiff", "none") : text;
 }
 
 // "port 80 → 8080; certificate none → shop" for the fields that differ.
@@ -38,13 +40,18 @@ QString changes(const ProxyConfig::Route &before, const ProxyConfig::Route &afte
     QStringList fields;
     const auto field = [&fields](const char *name, const QString &from, const QString &to) {
         if (from != to)
-            fields << QStringLiteral("%1 %2 → %3").arg(QLatin1String(name), from, to);
+            fields << QStringLiteral("%1 %2 → %3")
+                          .arg(QCoreApplication::translate("cape::RouteDiff", name), from, to);
     };
-    field("target", target(before), target(after));
-    field("strip prefix", flag(before.stripPrefix), flag(after.stripPrefix));
-    field("certificate", orNone(before.certificate), orNone(after.certificate));
-    field("redirect to HTTPS", flag(before.redirectToHttps), flag(after.redirectToHttps));
-    field("health path", orNone(before.healthPath), orNone(after.healthPath));
+    field(QT_TRANSLATE_NOOP("cape::RouteDiff", "target"), target(before), target(after));
+    field(QT_TRANSLATE_NOOP("cape::RouteDiff", "strip prefix"), flag(before.stripPrefix),
+          flag(after.stripPrefix));
+    field(QT_TRANSLATE_NOOP("cape::RouteDiff", "certificate"), orNone(before.certificate),
+          orNone(after.certificate));
+    field(QT_TRANSLATE_NOOP("cape::RouteDiff", "redirect to HTTPS"), flag(before.redirectToHttps),
+          flag(after.redirectToHttps));
+    field(QT_TRANSLATE_NOOP("cape::RouteDiff", "health path"), orNone(before.healthPath),
+          orNone(after.healthPath));
     return fields.join(QStringLiteral("; "));
 }
 
@@ -62,23 +69,23 @@ QStringList RouteDiff::between(const ProxyConfig &running, const ProxyConfig &ed
                                (listener.tls ? QStringLiteral(" (TLS)") : QString());
     for (const QString &listener : std::as_const(editedListeners)) {
         if (!runningListeners.contains(listener))
-            lines << QStringLiteral("+ listener %1").arg(listener);
+            lines << QCoreApplication::translate("cape::RouteDiff", "+ listener %1").arg(listener);
     }
     for (const QString &listener : std::as_const(runningListeners)) {
         if (!editedListeners.contains(listener))
-            lines << QStringLiteral("- listener %1").arg(listener);
+            lines << QCoreApplication::translate("cape::RouteDiff", "- listener %1").arg(listener);
     }
     for (const ProxyConfig::Certificate &certificate : edited.certificates) {
         const ProxyConfig::Certificate *before = running.certificate(certificate.name);
         if (!before)
-            lines << QStringLiteral("+ certificate %1").arg(certificate.name);
+            lines << QCoreApplication::translate("cape::RouteDiff", "+ certificate %1").arg(certificate.name);
         else if (before->certFile != certificate.certFile || before->keyFile != certificate.keyFile)
-            lines << QStringLiteral("~ certificate %1: files %2 → %3")
+            lines << QCoreApplication::translate("cape::RouteDiff", "~ certificate %1: files %2 → %3")
                          .arg(certificate.name, before->certFile, certificate.certFile);
     }
     for (const ProxyConfig::Certificate &certificate : running.certificates) {
         if (!edited.certificate(certificate.name))
-            lines << QStringLiteral("- certificate %1").arg(certificate.name);
+            lines << QCoreApplication::translate("cape::RouteDiff", "- certificate %1").arg(certificate.name);
     }
 
     QHash<QString, const ProxyConfig::Route *> before;

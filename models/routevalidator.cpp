@@ -9,9 +9,10 @@ namespace cape {
 
 namespace {
 
+// lupdate files these messages under the class they are in: cape::RouteValidator.
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("RouteValidator", text);
+    return QCoreApplication::translate("cape::RouteValidator", text);
 }
 
 QString label(const ProxyConfig::Route &route)

@@ -4,6 +4,7 @@
 
 #include "services/swarm/composesyntax.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -55,7 +56,8 @@ QString formatBytes(qint64 bytes)
 {
     if (bytes <= 0)
         return {};
-    for (const auto &[unit, size] : {std::pair{'G', 1LL << 30}, std::pair{'M', 1LL << 20}, std::pair{'K', 1LL << 10}}) {
+    for (const auto &[unit, size] :
+         {std::pair{'G', 1LL << 30}, std::pair{'M', 1LL << 20}, std::pair{'K', 1LL << 10}}) {
         if (bytes % size == 0)
             return QString::number(bytes / size) + QLatin1Char(unit);
     }
@@ -102,8 +104,7 @@ ServiceDraft::UpdatePolicy policyOf(const QJsonObject &config)
 
 // The entry of a list in the spec being edited that matches, so that what the form does not
 // show of it (mount options, network aliases, file owner and mode) survives; empty if none does.
-template<typename Match>
-QJsonObject baseEntry(const QJsonValue &list, Match matches)
+template<typename Match> QJsonObject baseEntry(const QJsonValue &list, Match matches)
 {
     for (const QJsonValue &value : list.toArray()) {
         if (matches(value.toObject()))
@@ -114,8 +115,9 @@ QJsonObject baseEntry(const QJsonValue &list, Match matches)
 
 void setOrRemove(QJsonObject &object, const QString &key, const QJsonValue &value)
 {
-    const bool empty = value.isNull() || value.isUndefined() || (value.isString() && value.toString().isEmpty())
-                       || (value.isArray() && value.toArray().isEmpty()) || (value.isObject() && value.toObject().isEmpty());
+    const bool empty =
+        value.isNull() || value.isUndefined() || (value.isString() && value.toString().isEmpty()) ||
+        (value.isArray() && value.toArray().isEmpty()) || (value.isObject() && value.toObject().isEmpty());
     if (empty)
         object.remove(key);
     else
@@ -142,7 +144,10 @@ public:
             fail(field, error);
         return value;
     }
-    void duration(const QString &field, const QString &text) { syntax(field, text, &ComposeSyntax::duration); }
+    void duration(const QString &field, const QString &text)
+    {
+        syntax(field, text, &ComposeSyntax::duration);
+    }
     void bytes(const QString &field, const QString &text) { syntax(field, text, &ComposeSyntax::bytes); }
     void cpus(const QString &field, const QString &text) { syntax(field, text, &ComposeSyntax::nanoCpus); }
     std::optional<int> integer(const QString &field, const QString &text, int min, int max)
@@ -152,7 +157,11 @@ public:
         bool ok = false;
         const int value = text.trimmed().toInt(&ok);
         if (!ok || value < min || value > max) {
-            fail(field, QStringLiteral("“%1” is not a whole number from %2 to %3").arg(text).arg(min).arg(max));
+            fail(field,
+                 QCoreApplication::translate("cape::ServiceDraft", "“%1” is not a whole number from %2 to %3")
+                     .arg(text)
+                     .arg(min)
+                     .arg(max));
             return std::nullopt;
         }
         return value;
@@ -168,7 +177,8 @@ public:
     void oneOf(const QString &field, const QString &value, const QStringList &allowed)
     {
         if (!allowed.contains(value))
-            fail(field, QStringLiteral("“%1” is not one of %2").arg(value, allowed.join(QLatin1String(", "))));
+            fail(field, QCoreApplication::translate("cape::ServiceDraft", "“%1” is not one of %2")
+                            .arg(value, allowed.join(QLatin1String(", "))));
     }
 };
 
@@ -179,25 +189,30 @@ void checkPolicy(Checker &c, const QString &prefix, const ServiceDraft::UpdatePo
     c.duration(prefix + QStringLiteral(".monitor"), p.monitor);
     c.oneOf(prefix + QStringLiteral(".failureAction"), p.failureAction,
             {QStringLiteral("pause"), QStringLiteral("continue"), QStringLiteral("rollback")});
-    c.oneOf(prefix + QStringLiteral(".order"), p.order, {QStringLiteral("stop-first"), QStringLiteral("start-first")});
+    c.oneOf(prefix + QStringLiteral(".order"), p.order,
+            {QStringLiteral("stop-first"), QStringLiteral("start-first")});
     if (!p.maxFailureRatio.trimmed().isEmpty()) {
         bool ok = false;
         const double ratio = p.maxFailureRatio.toDouble(&ok);
         if (!ok || ratio < 0 || ratio > 1)
-            c.fail(prefix + QStringLiteral(".maxFailureRatio"), QStringLiteral("“%1” is not a ratio from 0 to 1").arg(p.maxFailureRatio));
+            c.fail(prefix + QStringLiteral(".maxFailureRatio"),
+                   QCoreApplication::translate("cape::ServiceDraft", "“%1” is not a ratio from 0 to 1")
+                       .arg(p.maxFailureRatio));
     }
 }
 
 QJsonObject policyJson(const ServiceDraft::UpdatePolicy &p)
 {
-    QJsonObject out{{QStringLiteral("Parallelism"), p.parallelism.trimmed().isEmpty() ? 1 : p.parallelism.toInt()},
-                    {QStringLiteral("FailureAction"), p.failureAction},
-                    {QStringLiteral("Order"), p.order}};
+    QJsonObject out{
+        {QStringLiteral("Parallelism"), p.parallelism.trimmed().isEmpty() ? 1 : p.parallelism.toInt()},
+        {QStringLiteral("FailureAction"), p.failureAction},
+        {QStringLiteral("Order"), p.order}};
     QString ignored;
     if (!p.delay.trimmed().isEmpty())
         out.insert(QStringLiteral("Delay"), ComposeSyntax::duration(p.delay.trimmed(), &ignored).value_or(0));
     if (!p.monitor.trimmed().isEmpty())
-        out.insert(QStringLiteral("Monitor"), ComposeSyntax::duration(p.monitor.trimmed(), &ignored).value_or(0));
+        out.insert(QStringLiteral("Monitor"),
+                   ComposeSyntax::duration(p.monitor.trimmed(), &ignored).value_or(0));
     if (!p.maxFailureRatio.trimmed().isEmpty())
         out.insert(QStringLiteral("MaxFailureRatio"), p.maxFailureRatio.toDouble());
     return out;
@@ -242,7 +257,8 @@ ServiceDraft ServiceDraft::fromSpec(const QJsonObject &spec, const NameOf &nameO
     for (const QJsonValue &value : container.value(QLatin1String("Mounts")).toArray()) {
         const QJsonObject mount = value.toObject();
         d.mounts.append({mount.value(QLatin1String("Type")).toString(QStringLiteral("volume")),
-                         mount.value(QLatin1String("Source")).toString(), mount.value(QLatin1String("Target")).toString(),
+                         mount.value(QLatin1String("Source")).toString(),
+                         mount.value(QLatin1String("Target")).toString(),
                          mount.value(QLatin1String("ReadOnly")).toBool()});
     }
     for (const QJsonValue &value : task.value(QLatin1String("Networks")).toArray()) {
@@ -303,78 +319,113 @@ QList<ServiceDraft::Problem> ServiceDraft::validate(const Resolver &resolve) con
     Checker c;
     static const QRegularExpression validName(QStringLiteral("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$"));
     if (!validName.match(name).hasMatch())
-        c.fail(QStringLiteral("name"), QStringLiteral("a name is 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit"));
+        c.fail(QStringLiteral("name"),
+               QCoreApplication::translate(
+                   "cape::ServiceDraft",
+                   "a name is 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit"));
     if (image.trimmed().isEmpty())
-        c.fail(QStringLiteral("image"), QStringLiteral("an image is required, e.g. nginx:1.27"));
+        c.fail(QStringLiteral("image"),
+               QCoreApplication::translate("cape::ServiceDraft", "an image is required, e.g. nginx:1.27"));
     else if (image.trimmed().contains(u' '))
-        c.fail(QStringLiteral("image"), QStringLiteral("an image reference has no spaces"));
+        c.fail(QStringLiteral("image"),
+               QCoreApplication::translate("cape::ServiceDraft", "an image reference has no spaces"));
     c.oneOf(QStringLiteral("mode"), mode, {QStringLiteral("replicated"), QStringLiteral("global")});
-    if (mode == QLatin1String("replicated") && !c.integer(QStringLiteral("replicas"), replicas, 0, 100000) && replicas.trimmed().isEmpty())
-        c.fail(QStringLiteral("replicas"), QStringLiteral("a replicated service needs a number of replicas"));
+    if (mode == QLatin1String("replicated") && !c.integer(QStringLiteral("replicas"), replicas, 0, 100000) &&
+        replicas.trimmed().isEmpty())
+        c.fail(QStringLiteral("replicas"),
+               QCoreApplication::translate("cape::ServiceDraft",
+                                           "a replicated service needs a number of replicas"));
     c.words(QStringLiteral("command"), command);
     c.words(QStringLiteral("args"), args);
     for (const auto &[key, value] : env) {
         if (key.trimmed().isEmpty() || key.contains(u'=') || key.contains(u' '))
-            c.fail(QStringLiteral("env"), QStringLiteral("“%1” is not a variable name").arg(key));
+            c.fail(QStringLiteral("env"),
+                   QCoreApplication::translate("cape::ServiceDraft", "“%1” is not a variable name").arg(key));
     }
     for (const auto &[key, value] : labels + containerLabels) {
         if (key.trimmed().isEmpty())
-            c.fail(QStringLiteral("labels"), QStringLiteral("a label needs a key (value “%1”)").arg(value));
+            c.fail(QStringLiteral("labels"),
+                   QCoreApplication::translate("cape::ServiceDraft", "a label needs a key (value “%1”)")
+                       .arg(value));
     }
     QSet<QString> published;
     for (const Port &port : ports) {
         c.integer(QStringLiteral("ports"), port.target, 1, 65535);
         if (port.target.trimmed().isEmpty())
-            c.fail(QStringLiteral("ports"), QStringLiteral("every port needs a target (the container's port)"));
+            c.fail(QStringLiteral("ports"),
+                   QCoreApplication::translate("cape::ServiceDraft",
+                                               "every port needs a target (the container's port)"));
         if (!port.published.trimmed().isEmpty()) {
             c.integer(QStringLiteral("ports"), port.published, 1, 65535);
             const QString key = port.published.trimmed() + u'/' + port.protocol;
             if (published.contains(key))
-                c.fail(QStringLiteral("ports"), QStringLiteral("port %1 is published twice").arg(key));
+                c.fail(
+                    QStringLiteral("ports"),
+                    QCoreApplication::translate("cape::ServiceDraft", "port %1 is published twice").arg(key));
             published.insert(key);
         }
-        c.oneOf(QStringLiteral("ports"), port.protocol, {QStringLiteral("tcp"), QStringLiteral("udp"), QStringLiteral("sctp")});
+        c.oneOf(QStringLiteral("ports"), port.protocol,
+                {QStringLiteral("tcp"), QStringLiteral("udp"), QStringLiteral("sctp")});
         c.oneOf(QStringLiteral("ports"), port.mode, {QStringLiteral("ingress"), QStringLiteral("host")});
     }
     for (const Mount &mount : mounts) {
-        c.oneOf(QStringLiteral("mounts"), mount.type, {QStringLiteral("volume"), QStringLiteral("bind"), QStringLiteral("tmpfs")});
+        c.oneOf(QStringLiteral("mounts"), mount.type,
+                {QStringLiteral("volume"), QStringLiteral("bind"), QStringLiteral("tmpfs")});
         if (!mount.target.startsWith(u'/'))
-            c.fail(QStringLiteral("mounts"), QStringLiteral("a mount target is an absolute path in the container (“%1”)").arg(mount.target));
+            c.fail(QStringLiteral("mounts"),
+                   QCoreApplication::translate("cape::ServiceDraft",
+                                               "a mount target is an absolute path in the container (“%1”)")
+                       .arg(mount.target));
         if (mount.type == QLatin1String("bind") && !mount.source.startsWith(u'/'))
-            c.fail(QStringLiteral("mounts"), QStringLiteral("a bind mount's source is an absolute path on the node (“%1”)").arg(mount.source));
+            c.fail(QStringLiteral("mounts"),
+                   QCoreApplication::translate("cape::ServiceDraft",
+                                               "a bind mount's source is an absolute path on the node (“%1”)")
+                       .arg(mount.source));
         if (mount.type == QLatin1String("tmpfs") && !mount.source.isEmpty())
-            c.fail(QStringLiteral("mounts"), QStringLiteral("a tmpfs mount has no source"));
+            c.fail(QStringLiteral("mounts"),
+                   QCoreApplication::translate("cape::ServiceDraft", "a tmpfs mount has no source"));
     }
-    const auto known = [&](const QString &field, const QString &kind, const QStringList &names) {
+    const auto known = [&](const QString &field, const QString &kind, const QStringList &names,
+                           const QString &missing) {
         for (const QString &n : names) {
             if (resolve && resolve(kind, n).isEmpty())
-                c.fail(field, QStringLiteral("there is no %1 named “%2”").arg(kind, n));
+                c.fail(field, missing.arg(n));
         }
     };
-    known(QStringLiteral("networks"), QStringLiteral("network"), networks);
+    known(QStringLiteral("networks"), QStringLiteral("network"), networks,
+          QCoreApplication::translate("cape::ServiceDraft", "there is no network named “%1”"));
     QStringList names;
     for (const FileReference &ref : secrets)
         names << ref.name;
-    known(QStringLiteral("secrets"), QStringLiteral("secret"), names);
+    known(QStringLiteral("secrets"), QStringLiteral("secret"), names,
+          QCoreApplication::translate("cape::ServiceDraft", "there is no secret named “%1”"));
     names.clear();
     for (const FileReference &ref : configs)
         names << ref.name;
-    known(QStringLiteral("configs"), QStringLiteral("config"), names);
+    known(QStringLiteral("configs"), QStringLiteral("config"), names,
+          QCoreApplication::translate("cape::ServiceDraft", "there is no config named “%1”"));
     static const QRegularExpression constraint(QStringLiteral("^\\s*[\\w.\\-]+\\s*(==|!=)\\s*\\S.*$"));
     for (const QString &text : constraints) {
         if (!constraint.match(text).hasMatch())
-            c.fail(QStringLiteral("constraints"), QStringLiteral("“%1” is not a constraint such as node.role==worker").arg(text));
+            c.fail(QStringLiteral("constraints"),
+                   QCoreApplication::translate("cape::ServiceDraft",
+                                               "“%1” is not a constraint such as node.role==worker")
+                       .arg(text));
     }
     for (const QString &text : preferences) {
         if (text.trimmed().isEmpty() || text.contains(u' '))
-            c.fail(QStringLiteral("preferences"), QStringLiteral("“%1” is not a spread descriptor such as node.labels.zone").arg(text));
+            c.fail(QStringLiteral("preferences"),
+                   QCoreApplication::translate("cape::ServiceDraft",
+                                               "“%1” is not a spread descriptor such as node.labels.zone")
+                       .arg(text));
     }
     c.integer(QStringLiteral("maxReplicasPerNode"), maxReplicasPerNode, 0, 100000);
     c.cpus(QStringLiteral("limitCpus"), limitCpus);
     c.bytes(QStringLiteral("limitMemory"), limitMemory);
     c.cpus(QStringLiteral("reserveCpus"), reserveCpus);
     c.bytes(QStringLiteral("reserveMemory"), reserveMemory);
-    c.oneOf(QStringLiteral("restartCondition"), restartCondition, {QStringLiteral("none"), QStringLiteral("on-failure"), QStringLiteral("any")});
+    c.oneOf(QStringLiteral("restartCondition"), restartCondition,
+            {QStringLiteral("none"), QStringLiteral("on-failure"), QStringLiteral("any")});
     c.duration(QStringLiteral("restartDelay"), restartDelay);
     c.integer(QStringLiteral("restartMaxAttempts"), restartMaxAttempts, 0, 1000000);
     c.duration(QStringLiteral("restartWindow"), restartWindow);
@@ -397,13 +448,18 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
         spec.insert(QStringLiteral("Mode"), QJsonObject{{QStringLiteral("Global"), QJsonObject()}});
     else
         spec.insert(QStringLiteral("Mode"),
-                    QJsonObject{{QStringLiteral("Replicated"), QJsonObject{{QStringLiteral("Replicas"), replicas.trimmed().toInt()}}}});
+                    QJsonObject{{QStringLiteral("Replicated"),
+                                 QJsonObject{{QStringLiteral("Replicas"), replicas.trimmed().toInt()}}}});
 
     QJsonObject task = spec.value(QLatin1String("TaskTemplate")).toObject();
     QJsonObject container = task.value(QLatin1String("ContainerSpec")).toObject();
     container.insert(QStringLiteral("Image"), image.trimmed());
-    setOrRemove(container, QStringLiteral("Command"), QJsonArray::fromStringList(ComposeSyntax::shellWords(command, &ignored).value_or(QStringList())));
-    setOrRemove(container, QStringLiteral("Args"), QJsonArray::fromStringList(ComposeSyntax::shellWords(args, &ignored).value_or(QStringList())));
+    setOrRemove(
+        container, QStringLiteral("Command"),
+        QJsonArray::fromStringList(ComposeSyntax::shellWords(command, &ignored).value_or(QStringList())));
+    setOrRemove(
+        container, QStringLiteral("Args"),
+        QJsonArray::fromStringList(ComposeSyntax::shellWords(args, &ignored).value_or(QStringList())));
     setOrRemove(container, QStringLiteral("Dir"), workingDir.trimmed());
     setOrRemove(container, QStringLiteral("User"), user.trimmed());
     setOrRemove(container, QStringLiteral("Hostname"), hostname.trimmed());
@@ -416,8 +472,8 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
     const QJsonValue oldMounts = container.value(QLatin1String("Mounts"));
     for (const Mount &mount : mounts) {
         QJsonObject m = baseEntry(oldMounts, [&](const QJsonObject &old) {
-            return old.value(QLatin1String("Target")).toString() == mount.target
-                   && old.value(QLatin1String("Type")).toString() == mount.type;
+            return old.value(QLatin1String("Target")).toString() == mount.target &&
+                   old.value(QLatin1String("Type")).toString() == mount.type;
         });
         m.insert(QStringLiteral("Type"), mount.type);
         m.insert(QStringLiteral("Target"), mount.target);
@@ -432,13 +488,14 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
         mountArray.append(m);
     }
     setOrRemove(container, QStringLiteral("Mounts"), mountArray);
-    const auto files = [&](const QList<FileReference> &refs, const QString &kind, const char *idKey, const char *nameKey,
-                           const QString &defaultDir) {
-        const QJsonValue old =
-            container.value(kind == QLatin1String("secret") ? QLatin1String("Secrets") : QLatin1String("Configs"));
+    const auto files = [&](const QList<FileReference> &refs, const QString &kind, const char *idKey,
+                           const char *nameKey, const QString &defaultDir) {
+        const QJsonValue old = container.value(kind == QLatin1String("secret") ? QLatin1String("Secrets")
+                                                                               : QLatin1String("Configs"));
         QJsonArray out;
         for (const FileReference &ref : refs) {
-            const QString target = ref.target.trimmed().isEmpty() ? defaultDir + ref.name : ref.target.trimmed();
+            const QString target =
+                ref.target.trimmed().isEmpty() ? defaultDir + ref.name : ref.target.trimmed();
             const QJsonObject given = baseEntry(old, [&](const QJsonObject &entry) {
                 return entry.value(QLatin1StringView(nameKey)).toString() == ref.name;
             });
@@ -454,16 +511,23 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
         }
         return out;
     };
-    setOrRemove(container, QStringLiteral("Secrets"), files(secrets, QStringLiteral("secret"), "SecretID", "SecretName", QStringLiteral("/run/secrets/")));
-    setOrRemove(container, QStringLiteral("Configs"), files(configs, QStringLiteral("config"), "ConfigID", "ConfigName", QStringLiteral("/")));
+    setOrRemove(
+        container, QStringLiteral("Secrets"),
+        files(secrets, QStringLiteral("secret"), "SecretID", "SecretName", QStringLiteral("/run/secrets/")));
+    setOrRemove(container, QStringLiteral("Configs"),
+                files(configs, QStringLiteral("config"), "ConfigID", "ConfigName", QStringLiteral("/")));
     if (healthDisabled) {
-        container.insert(QStringLiteral("Healthcheck"), QJsonObject{{QStringLiteral("Test"), QJsonArray{QStringLiteral("NONE")}}});
+        container.insert(QStringLiteral("Healthcheck"),
+                         QJsonObject{{QStringLiteral("Test"), QJsonArray{QStringLiteral("NONE")}}});
     } else if (!healthTest.trimmed().isEmpty()) {
-        QJsonObject health{{QStringLiteral("Test"), QJsonArray{QStringLiteral("CMD-SHELL"), healthTest.trimmed()}}};
-        for (const auto &[key, text] : {std::pair{"Interval", healthInterval}, std::pair{"Timeout", healthTimeout},
-                                        std::pair{"StartPeriod", healthStartPeriod}}) {
+        QJsonObject health{
+            {QStringLiteral("Test"), QJsonArray{QStringLiteral("CMD-SHELL"), healthTest.trimmed()}}};
+        for (const auto &[key, text] :
+             {std::pair{"Interval", healthInterval}, std::pair{"Timeout", healthTimeout},
+              std::pair{"StartPeriod", healthStartPeriod}}) {
             if (!text.trimmed().isEmpty())
-                health.insert(QLatin1StringView(key), ComposeSyntax::duration(text.trimmed(), &ignored).value_or(0));
+                health.insert(QLatin1StringView(key),
+                              ComposeSyntax::duration(text.trimmed(), &ignored).value_or(0));
         }
         if (!healthRetries.trimmed().isEmpty())
             health.insert(QStringLiteral("Retries"), healthRetries.toInt());
@@ -491,7 +555,9 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
     setOrRemove(placement, QStringLiteral("Constraints"), QJsonArray::fromStringList(constraints));
     QJsonArray preferenceArray;
     for (const QString &descriptor : preferences)
-        preferenceArray.append(QJsonObject{{QStringLiteral("Spread"), QJsonObject{{QStringLiteral("SpreadDescriptor"), descriptor.trimmed()}}}});
+        preferenceArray.append(
+            QJsonObject{{QStringLiteral("Spread"),
+                         QJsonObject{{QStringLiteral("SpreadDescriptor"), descriptor.trimmed()}}}});
     setOrRemove(placement, QStringLiteral("Preferences"), preferenceArray);
     if (maxReplicasPerNode.trimmed().isEmpty())
         placement.remove(QStringLiteral("MaxReplicas"));
@@ -502,9 +568,11 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
     const auto resources = [&](const QString &cpus, const QString &memory) {
         QJsonObject out;
         if (!cpus.trimmed().isEmpty())
-            out.insert(QStringLiteral("NanoCPUs"), ComposeSyntax::nanoCpus(cpus.trimmed(), &ignored).value_or(0));
+            out.insert(QStringLiteral("NanoCPUs"),
+                       ComposeSyntax::nanoCpus(cpus.trimmed(), &ignored).value_or(0));
         if (!memory.trimmed().isEmpty())
-            out.insert(QStringLiteral("MemoryBytes"), ComposeSyntax::bytes(memory.trimmed(), &ignored).value_or(0));
+            out.insert(QStringLiteral("MemoryBytes"),
+                       ComposeSyntax::bytes(memory.trimmed(), &ignored).value_or(0));
         return out;
     };
     QJsonObject resourceObject = task.value(QLatin1String("Resources")).toObject();
@@ -514,11 +582,13 @@ QJsonObject ServiceDraft::toSpec(const QJsonObject &base, const Resolver &resolv
 
     QJsonObject restart{{QStringLiteral("Condition"), restartCondition}};
     if (!restartDelay.trimmed().isEmpty())
-        restart.insert(QStringLiteral("Delay"), ComposeSyntax::duration(restartDelay.trimmed(), &ignored).value_or(0));
+        restart.insert(QStringLiteral("Delay"),
+                       ComposeSyntax::duration(restartDelay.trimmed(), &ignored).value_or(0));
     if (!restartMaxAttempts.trimmed().isEmpty())
         restart.insert(QStringLiteral("MaxAttempts"), restartMaxAttempts.toInt());
     if (!restartWindow.trimmed().isEmpty())
-        restart.insert(QStringLiteral("Window"), ComposeSyntax::duration(restartWindow.trimmed(), &ignored).value_or(0));
+        restart.insert(QStringLiteral("Window"),
+                       ComposeSyntax::duration(restartWindow.trimmed(), &ignored).value_or(0));
     task.insert(QStringLiteral("RestartPolicy"), restart);
     spec.insert(QStringLiteral("TaskTemplate"), task);
 

@@ -1,5 +1,7 @@
 #include "historypanel.h"
 
+#include "templatepanel.h"
+
 #include "models/deploymenttablemodel.h"
 #include "models/modelroles.h"
 #include "models/tablefilterproxymodel.h"
@@ -256,7 +258,7 @@ ResourceView::Detail HistoryPanel::detailOf(const QString &id)
     DetailHtml html(tr("Deployment of %1").arg(deployment.repository),
                     DeploymentTableModel::stateOf(deployment.status));
     html.section(tr("Deployment"))
-        .row(tr("Status"), Deployment::statusName(deployment.status))
+        .row(tr("Status"), DeploymentTableModel::statusText(deployment.status))
         .row(tr("Trigger"), deployment.rollbackOf.isEmpty() ? deployment.trigger
                                                             : tr("rollback to %1").arg(deployment.rollbackOf))
         .row(tr("Ref"), deployment.ref)
@@ -279,8 +281,9 @@ ResourceView::Detail HistoryPanel::detailOf(const QString &id)
                                .arg(change[QLatin1String("path")].toString(),
                                     SpecDiff::valueText(change[QLatin1String("before")]),
                                     SpecDiff::valueText(change[QLatin1String("after")]));
-            const QString title = QStringLiteral("%1 (%2)").arg(service[QLatin1String("name")].toString(),
-                                                                service[QLatin1String("action")].toString());
+            const QString title = QStringLiteral("%1 (%2)").arg(
+                service[QLatin1String("name")].toString(),
+                TemplatePanel::actionText(service[QLatin1String("action")].toString()));
             if (changes.isEmpty())
                 html.row(title, QStringLiteral("—"));
             else

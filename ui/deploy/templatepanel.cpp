@@ -300,6 +300,19 @@ void TemplatePanel::dryRun()
     deadline->start(TimeoutMs);
 }
 
+QString TemplatePanel::actionText(const QString &action)
+{
+    if (action == QLatin1String("create"))
+        return tr("create");
+    if (action == QLatin1String("update"))
+        return tr("update");
+    if (action == QLatin1String("remove"))
+        return tr("remove");
+    if (action == QLatin1String("unchanged"))
+        return tr("unchanged");
+    return action;
+}
+
 void TemplatePanel::showDryRun(const DryRun &run, const QString &templatePath)
 {
     m_plan->clear();
@@ -322,7 +335,7 @@ void TemplatePanel::showDryRun(const DryRun &run, const QString &templatePath)
         const QString action = DeploymentPlan::actionName(service.action);
         auto *item = new QTreeWidgetItem(m_plan);
         item->setText(0, service.name);
-        item->setText(1, action);
+        item->setText(1, actionText(action));
         item->setForeground(1, colours.value(action));
         QFont bold = item->font(0);
         bold.setBold(true);

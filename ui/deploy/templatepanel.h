@@ -44,6 +44,8 @@ public:
     void dryRun();
     // The working copy's root: its git top level, else the template's folder's parent.
     static QString repositoryRoot(const QString &templatePath);
+    // A plan's action word (DeploymentPlan::actionName) in the user's language.
+    static QString actionText(const QString &action);
 
 signals:
     void dryRunFinished(bool ok);

@@ -36,16 +36,21 @@ ResourceView::Detail StacksView::detailOf(const QString &stack) const
     const StackRecord *record = m_store->stacks()->find(stack);
     if (!record)
         return {};
-    DetailHtml html(stack, m_store->stacks()->index(m_store->stacks()->rowOf(stack), 0).data(StateRole).toString());
+    DetailHtml html(stack,
+                    m_store->stacks()->index(m_store->stacks()->rowOf(stack), 0).data(StateRole).toString());
     html.section(tr("Stack"))
         .row(tr("Services"), QString::number(record->services))
-        .row(tr("Replicas"), QStringLiteral("%1 running of %2").arg(record->running).arg(record->desired))
+        .row(tr("Replicas"), tr("%1 running of %2").arg(record->running).arg(record->desired))
         .row(tr("Networks"), QString::number(record->networks));
     QStringList services;
     for (const ServiceRecord &service : m_store->services()->records()) {
         if (service.stack == stack) {
             const auto count = m_store->services()->replicas(service.id);
-            services << QStringLiteral("%1 — %2/%3 — %4").arg(service.name).arg(count.running).arg(count.desired).arg(service.image);
+            services << QStringLiteral("%1 — %2/%3 — %4")
+                            .arg(service.name)
+                            .arg(count.running)
+                            .arg(count.desired)
+                            .arg(service.image);
         }
     }
     services.sort();
@@ -64,8 +69,10 @@ void StacksView::openDeployDialog()
 void StacksView::removeSelected()
 {
     const QString stack = currentId();
-    if (stack.isEmpty()
-        || !confirm(tr("Remove the stack %1? Its services, networks, configs and secrets are removed.").arg(stack), tr("Remove")))
+    if (stack.isEmpty() ||
+        !confirm(
+            tr("Remove the stack %1? Its services, networks, configs and secrets are removed.").arg(stack),
+            tr("Remove")))
         return;
     auto *deployer = new StackDeployer(this);
     connect(deployer, &StackDeployer::progress, this, &ResourceView::showInfo);

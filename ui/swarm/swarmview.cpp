@@ -47,7 +47,9 @@ SwarmView::SwarmView(ClusterStore *store, QWidget *parent)
         auto *rotateButton = new QPushButton(tr("Rotate"), this);
         rotateButton->setObjectName(QStringLiteral("rotate-") + role);
         connect(rotateButton, &QPushButton::clicked, this, [this, role] { rotate(role); });
-        tokens->addWidget(new QLabel(role == QLatin1String("worker") ? tr("Worker token") : tr("Manager token"), this), row, 0);
+        tokens->addWidget(
+            new QLabel(role == QLatin1String("worker") ? tr("Worker token") : tr("Manager token"), this), row,
+            0);
         tokens->addWidget(role == QLatin1String("worker") ? m_worker : m_manager, row, 1);
         tokens->addWidget(copy, row, 2);
         tokens->addWidget(rotateButton, row, 3);
@@ -84,6 +86,11 @@ QString SwarmView::managerAddress() const
     return {};
 }
 
+QString SwarmView::roleName(const QString &role)
+{
+    return role == QLatin1String("worker") ? tr("worker") : tr("manager");
+}
+
 QString SwarmView::token(const QString &role) const
 {
     return (role == QLatin1String("worker") ? m_worker : m_manager)->text();
@@ -111,19 +118,23 @@ void SwarmView::copyJoinCommand(const QString &role)
             setMessage(reply->error().toString(), true);
             return;
         }
-        const QString token = reply->object().value(role == QLatin1String("worker") ? QLatin1String("Worker") : QLatin1String("Manager")).toString();
-        QGuiApplication::clipboard()->setText(QStringLiteral("docker swarm join --token %1 %2").arg(token, managerAddress()));
-        setMessage(tr("The %1 join command is on the clipboard.").arg(role), false);
+        const QString token =
+            reply->object()
+                .value(role == QLatin1String("worker") ? QLatin1String("Worker") : QLatin1String("Manager"))
+                .toString();
+        QGuiApplication::clipboard()->setText(
+            QStringLiteral("docker swarm join --token %1 %2").arg(token, managerAddress()));
+        setMessage(tr("The %1 join command is on the clipboard.").arg(roleName(role)), false);
     });
 }
 
 void SwarmView::rotate(const QString &role)
 {
-    if (QMessageBox::warning(this, tr("Rotate the %1 token").arg(role),
+    if (QMessageBox::warning(this, tr("Rotate the %1 token").arg(roleName(role)),
                              tr("Rotate the %1 join token? Nodes already in the swarm are not affected; "
-                                "the old token stops working for new ones.").arg(role),
-                             QMessageBox::Cancel | QMessageBox::Ok, QMessageBox::Cancel)
-        != QMessageBox::Ok)
+                                "the old token stops working for new ones.")
+                                 .arg(roleName(role)),
+                             QMessageBox::Cancel | QMessageBox::Ok, QMessageBox::Cancel) != QMessageBox::Ok)
         return;
     const bool worker = role == QLatin1String("worker");
     m_store->client()->rotateJoinTokens(worker, !worker)->then(this, [this, role](DockerReply *reply) {
@@ -131,7 +142,7 @@ void SwarmView::rotate(const QString &role)
             setMessage(reply->error().toString(), true);
             return;
         }
-        setMessage(tr("The %1 token was rotated.").arg(role), false);
+        setMessage(tr("The %1 token was rotated.").arg(roleName(role)), false);
         if (m_worker->echoMode() == QLineEdit::Normal)
             showTokens();
     });
@@ -153,19 +164,24 @@ void SwarmView::updateSummary()
         .row(tr("Updated"), swarm.value(QLatin1String("UpdatedAt")).toString())
         .row(tr("Nodes"), QString::number(json::at(info, {"Swarm", "Nodes"}).toInt()))
         .row(tr("Managers"), QString::number(json::at(info, {"Swarm", "Managers"}).toInt()))
-        .row(tr("Default address pool"), [&] {
-            QStringList pools;
-            for (const QJsonValue &v : swarm.value(QLatin1String("DefaultAddrPool")).toArray())
-                pools << v.toString();
-            return pools.join(QLatin1String(", "));
-        }())
+        .row(tr("Default address pool"),
+             [&] {
+                 QStringList pools;
+                 for (const QJsonValue &v : swarm.value(QLatin1String("DefaultAddrPool")).toArray())
+                     pools << v.toString();
+                 return pools.join(QLatin1String(", "));
+             }())
         .row(tr("Data path port"), QString::number(swarm.value(QLatin1String("DataPathPort")).toInt()));
     html.section(tr("Orchestration"))
-        .row(tr("Task history per slot"), QString::number(json::at(spec, {"Orchestration", "TaskHistoryRetentionLimit"}).toInt()))
-        .row(tr("Heartbeat"), QStringLiteral("%1 s").arg(json::at(spec, {"Dispatcher", "HeartbeatPeriod"}).toInteger() / 1000000000))
+        .row(tr("Task history per slot"),
+             QString::number(json::at(spec, {"Orchestration", "TaskHistoryRetentionLimit"}).toInt()))
+        .row(tr("Heartbeat"), QStringLiteral("%1 s").arg(
+                                  json::at(spec, {"Dispatcher", "HeartbeatPeriod"}).toInteger() / 1000000000))
         .row(tr("Node certificates expire after"),
-             tr("%n day(s)", nullptr, int(json::at(spec, {"CAConfig", "NodeCertExpiry"}).toInteger() / 86400000000000LL)))
-        .row(tr("Autolock managers"), json::at(spec, {"EncryptionConfig", "AutoLockManagers"}).toBool() ? tr("yes") : tr("no"));
+             tr("%n day(s)", nullptr,
+                int(json::at(spec, {"CAConfig", "NodeCertExpiry"}).toInteger() / 86400000000000LL)))
+        .row(tr("Autolock managers"),
+             json::at(spec, {"EncryptionConfig", "AutoLockManagers"}).toBool() ? tr("yes") : tr("no"));
     html.section(tr("This engine"))
         .row(tr("Name"), info.value(QLatin1String("Name")).toString())
         .row(tr("Docker"), info.value(QLatin1String("ServerVersion")).toString())

@@ -29,6 +29,7 @@ private:
     void updateSummary();
     void setMessage(const QString &text, bool error);
     QString managerAddress() const;
+    static QString roleName(const QString &role); // "worker" or "manager", in the user's language
 
     ClusterStore *m_store;
     QTextBrowser *m_summary;

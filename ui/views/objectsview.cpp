@@ -52,7 +52,9 @@ ObjectsView::ObjectsView(Kind kind, ClusterStore *store, QWidget *parent)
 
 ObjectTableModel *ObjectsView::model() const
 {
-    return m_kind == Kind::Network ? m_store->networks() : m_kind == Kind::Config ? m_store->configs() : m_store->secrets();
+    return m_kind == Kind::Network  ? m_store->networks()
+           : m_kind == Kind::Config ? m_store->configs()
+                                    : m_store->secrets();
 }
 
 QString ObjectsView::noun() const
@@ -76,8 +78,8 @@ ResourceView::Detail ObjectsView::detailOf(const QString &id) const
         QStringList subnets;
         for (const QJsonValue &c : json::at(raw, {"IPAM", "Config"}).toArray()) {
             const QString gateway = c.toObject().value(QLatin1String("Gateway")).toString();
-            subnets << c.toObject().value(QLatin1String("Subnet")).toString()
-                           + (gateway.isEmpty() ? QString() : QStringLiteral(" via ") + gateway);
+            const QString subnet = c.toObject().value(QLatin1String("Subnet")).toString();
+            subnets << (gateway.isEmpty() ? subnet : tr("%1 via %2").arg(subnet, gateway));
         }
         html.list(tr("Subnets"), subnets);
     } else {
@@ -89,7 +91,9 @@ ResourceView::Detail ObjectsView::detailOf(const QString &id) const
         if (m_kind == Kind::Config) {
             const QByteArray content = QByteArray::fromBase64(json::string(raw, {"Spec", "Data"}).toLatin1());
             html.section(tr("Content"));
-            html.rawRow(tr("Data"), QStringLiteral("<pre>%1</pre>").arg(QString::fromUtf8(content.left(16384)).toHtmlEscaped()));
+            html.rawRow(
+                tr("Data"),
+                QStringLiteral("<pre>%1</pre>").arg(QString::fromUtf8(content.left(16384)).toHtmlEscaped()));
         } else {
             html.note(tr("A secret's value is never shown: the engine does not return it."));
         }
@@ -105,9 +109,12 @@ ResourceView::Detail ObjectsView::detailOf(const QString &id) const
             return false;
         };
         switch (m_kind) {
-        case Kind::Network: return listed(task.value(QLatin1String("Networks")), "Target");
-        case Kind::Config: return listed(json::at(task, {"ContainerSpec", "Configs"}), "ConfigID");
-        case Kind::Secret: return listed(json::at(task, {"ContainerSpec", "Secrets"}), "SecretID");
+        case Kind::Network:
+            return listed(task.value(QLatin1String("Networks")), "Target");
+        case Kind::Config:
+            return listed(json::at(task, {"ContainerSpec", "Configs"}), "ConfigID");
+        case Kind::Secret:
+            return listed(json::at(task, {"ContainerSpec", "Secrets"}), "SecretID");
         }
         return false;
     };
@@ -163,7 +170,8 @@ void ObjectsView::createObject()
         static const QRegularExpression valid(QStringLiteral("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$"));
         QString problem;
         if (!valid.match(name->text()).hasMatch())
-            problem = tr("A name is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit.");
+            problem =
+                tr("A name is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit.");
         else if (subnet && !subnet->text().isEmpty() && QHostAddress::parseSubnet(subnet->text()).second < 0)
             problem = tr("“%1” is not a subnet in CIDR notation.").arg(subnet->text());
         else if (contentEdit && contentEdit->toPlainText().isEmpty())
@@ -185,15 +193,18 @@ void ObjectsView::createObject()
                             {QStringLiteral("Internal"), internal->isChecked()},
                             {QStringLiteral("CheckDuplicate"), true}};
         if (!subnet->text().isEmpty())
-            request.insert(QStringLiteral("IPAM"),
-                           QJsonObject{{QStringLiteral("Config"), QJsonArray{QJsonObject{{QStringLiteral("Subnet"), subnet->text()}}}}});
+            request.insert(
+                QStringLiteral("IPAM"),
+                QJsonObject{{QStringLiteral("Config"),
+                             QJsonArray{QJsonObject{{QStringLiteral("Subnet"), subnet->text()}}}}});
         reply = m_store->client()->createNetwork(request);
     } else if (m_kind == Kind::Config) {
         reply = m_store->client()->createConfig(name->text(), contentEdit->toPlainText().toUtf8());
     } else {
         reply = m_store->client()->createSecret(name->text(), contentEdit->toPlainText().toUtf8());
     }
-    track(reply, tr("Creating %1 %2…").arg(noun(), name->text()), tr("Created %1 %2.").arg(noun(), name->text()));
+    track(reply, tr("Creating %1 %2…").arg(noun(), name->text()),
+          tr("Created %1 %2.").arg(noun(), name->text()));
 }
 
 void ObjectsView::removeSelected()
@@ -208,7 +219,7 @@ void ObjectsView::removeSelected()
         return;
     for (const QString &id : ids) {
         DockerClient *client = m_store->client();
-        DockerReply *reply = m_kind == Kind::Network ? client->removeNetwork(id)
+        DockerReply *reply = m_kind == Kind::Network  ? client->removeNetwork(id)
                              : m_kind == Kind::Config ? client->removeConfig(id)
                                                       : client->removeSecret(id);
         track(reply, tr("Removing…"), tr("Removed."));

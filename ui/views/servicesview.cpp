@@ -94,7 +94,9 @@ void ServicesView::showLogsOfSelected()
 {
     for (const QString &id : selectedIds()) {
         if (const ServiceRecord *service = m_store->services()->find(id)) {
-            const bool tty = json::object(service->spec(), {"TaskTemplate", "ContainerSpec"}).value(QLatin1String("TTY")).toBool();
+            const bool tty = json::object(service->spec(), {"TaskTemplate", "ContainerSpec"})
+                                 .value(QLatin1String("TTY"))
+                                 .toBool();
             emit logsRequested({LogFeed::Kind::Service, id, service->name, {}, tty});
         }
     }
@@ -114,9 +116,11 @@ ResourceView::Detail ServicesView::detailOf(const QString &id) const
         .row(tr("Stack"), service->stack)
         .row(tr("Image"), container.value(QLatin1String("Image")).toString())
         .row(tr("Mode"), service->mode)
-        .row(tr("Replicas"), QStringLiteral("%1 running of %2").arg(replicas.running).arg(replicas.desired))
+        .row(tr("Replicas"), tr("%1 running of %2").arg(replicas.running).arg(replicas.desired))
         .list(tr("Ports"), service->ports)
-        .row(tr("Command"), (strings(container.value(QLatin1String("Command"))) + strings(container.value(QLatin1String("Args")))).join(u' '))
+        .row(tr("Command"), (strings(container.value(QLatin1String("Command"))) +
+                             strings(container.value(QLatin1String("Args"))))
+                                .join(u' '))
         .list(tr("Environment"), strings(container.value(QLatin1String("Env"))))
         .list(tr("Labels"), keyValues(spec.value(QLatin1String("Labels")).toObject()));
     QStringList networks;
@@ -130,14 +134,18 @@ ResourceView::Detail ServicesView::detailOf(const QString &id) const
         .list(tr("Constraints"), strings(json::at(spec, {"TaskTemplate", "Placement", "Constraints"})));
     const QJsonObject limits = json::object(spec, {"TaskTemplate", "Resources", "Limits"});
     if (!limits.isEmpty())
-        html.row(tr("Limits"), QStringLiteral("%1 CPU, %2 MiB")
-                                   .arg(double(limits.value(QLatin1String("NanoCPUs")).toInteger()) / 1e9)
-                                   .arg(limits.value(QLatin1String("MemoryBytes")).toInteger() / (1024 * 1024)));
+        html.row(tr("Limits"),
+                 tr("%1 CPU, %2 MiB")
+                     .arg(double(limits.value(QLatin1String("NanoCPUs")).toInteger()) / 1e9)
+                     .arg(limits.value(QLatin1String("MemoryBytes")).toInteger() / (1024 * 1024)));
     const QJsonObject update = spec.value(QLatin1String("UpdateConfig")).toObject();
     html.section(tr("Updates"))
-        .rawRow(tr("State"), service->updateState.isEmpty() ? tr("never updated") : DetailHtml::badge(service->updateState))
+        .rawRow(tr("State"), service->updateState.isEmpty() ? tr("never updated")
+                                                            : DetailHtml::badge(service->updateState))
         .row(tr("Message"), service->updateMessage)
-        .row(tr("Parallelism"), update.isEmpty() ? QString() : QString::number(update.value(QLatin1String("Parallelism")).toInt()))
+        .row(tr("Parallelism"), update.isEmpty()
+                                    ? QString()
+                                    : QString::number(update.value(QLatin1String("Parallelism")).toInt()))
         .row(tr("Order"), update.value(QLatin1String("Order")).toString())
         .row(tr("Delay"), nanos(update.value(QLatin1String("Delay")).toInteger()))
         .row(tr("On failure"), update.value(QLatin1String("FailureAction")).toString());
@@ -159,7 +167,8 @@ void ServicesView::scaleSelected()
     if (!service)
         return;
     if (service->isGlobal()) {
-        showError(tr("%1 is a global service: it runs one task per eligible node and cannot be scaled.").arg(service->name));
+        showError(tr("%1 is a global service: it runs one task per eligible node and cannot be scaled.")
+                      .arg(service->name));
         return;
     }
     bool ok = false;
@@ -189,9 +198,11 @@ void ServicesView::rollbackSelected()
 {
     const QString id = currentId();
     const QString name = m_store->services()->nameOf(id);
-    if (id.isEmpty() || !confirm(tr("Roll %1 back to its previous specification?").arg(name), tr("Roll back")))
+    if (id.isEmpty() ||
+        !confirm(tr("Roll %1 back to its previous specification?").arg(name), tr("Roll back")))
         return;
-    track(m_store->client()->rollbackService(id), tr("Rolling %1 back…").arg(name), tr("%1 is rolling back.").arg(name));
+    track(m_store->client()->rollbackService(id), tr("Rolling %1 back…").arg(name),
+          tr("%1 is rolling back.").arg(name));
 }
 
 void ServicesView::removeSelected()
@@ -202,7 +213,8 @@ void ServicesView::removeSelected()
     QStringList names;
     for (const QString &id : ids)
         names << m_store->services()->nameOf(id);
-    if (!confirm(tr("Remove %1? Its tasks are stopped and removed.").arg(names.join(QLatin1String(", "))), tr("Remove")))
+    if (!confirm(tr("Remove %1? Its tasks are stopped and removed.").arg(names.join(QLatin1String(", "))),
+                 tr("Remove")))
         return;
     for (const QString &id : ids)
         track(m_store->client()->removeService(id), tr("Removing %1…").arg(m_store->services()->nameOf(id)),
