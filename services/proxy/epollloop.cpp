@@ -108,13 +108,18 @@ void EpollLoop::run(int tickMs, const std::function<void()> &tick)
         m_now = monotonicMs();
         if (ready < 0 && errno != EINTR)
             break;
+        // Posted tasks run after the batch, never in the middle of it: a task that retires
+        // watchers must not leave later events of the batch pointing at them.
+        bool woken = false;
         for (int i = 0; i < ready; ++i) {
             auto *watcher = static_cast<Watcher *>(events[size_t(i)].data.ptr);
             if (!watcher)
-                drainPosted();
+                woken = true;
             else if (!watcher->m_retired)
                 watcher->onEvents(events[size_t(i)].events);
         }
+        if (woken)
+            drainPosted();
         if (m_now >= nextTick) {
             tick();
             nextTick = m_now + tickMs;

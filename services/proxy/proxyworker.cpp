@@ -122,7 +122,10 @@ void ProxyWorker::drain()
         m_draining = true;
         for (Listener *listener : std::exchange(m_listeners, {})) {
             m_loop.unwatch(listener->fd());
-            delete listener; // closes the socket: new connections are refused (or go to another process)
+            // Retired, not deleted: the batch of events this runs in may still hold one for the
+            // listener (a connection that came with the SIGTERM). It is deleted, and its socket
+            // closed (new connections refused, or taken by another process), after the batch.
+            m_loop.retire(listener);
         }
         const std::vector<ProxyClientConnection *> clients(m_clients.begin(), m_clients.end());
         for (ProxyClientConnection *client : clients)
