@@ -2,8 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>QObject</name>
+    <message numerus="yes">
+        <location filename="../ui/eventsource/jsontreewidget.cpp" line="+24"/>
+        <source>[%n item(s)]</source>
+        <translation>
+            <numerusform>[%n item]</numerusform>
+            <numerusform>[%n items]</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>{%n key(s)}</source>
+        <translation>
+            <numerusform>{%n key}</numerusform>
+            <numerusform>{%n keys}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::CausalityWidget</name>
+    <message numerus="yes">
+        <location filename="../ui/eventsource/causalitywidget.cpp" line="+110"/>
+        <source>%n event(s) led to %1; the first has no cause recorded.</source>
+        <translation>
+            <numerusform>%n event led to %1; the first has no cause recorded.</numerusform>
+            <numerusform>%n events led to %1; the first has no cause recorded.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cape::ClusterVisualizer</name>
     <message numerus="yes">
+        <location filename="../ui/visualizer/clustervisualizer.cpp" line="+190"/>
         <source>%1 · %n task(s)</source>
         <translation>
             <numerusform>%1 · %n task</numerusform>
@@ -11,6 +42,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+1"/>
         <source>%1 · %2 · %n task(s)</source>
         <translation>
             <numerusform>%1 · %2 · %n task</numerusform>
@@ -21,6 +53,7 @@
 <context>
     <name>cape::ConnectionsDialog</name>
     <message numerus="yes">
+        <location filename="../ui/connections/connectionsdialog.cpp" line="+63"/>
         <source>%n cluster(s) imported.</source>
         <translation>
             <numerusform>%n cluster imported.</numerusform>
@@ -29,8 +62,96 @@
     </message>
 </context>
 <context>
+    <name>cape::DaemonInstaller</name>
+    <message numerus="yes">
+        <location filename="../services/install/daemoninstaller.cpp" line="+318"/>
+        <source>Removing %n route document(s) published to the proxy</source>
+        <translation>
+            <numerusform>Removing %n route document published to the proxy</numerusform>
+            <numerusform>Removing %n route documents published to the proxy</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::DaemonsView</name>
+    <message numerus="yes">
+        <location filename="../ui/install/daemonsview.cpp" line="+172"/>
+        <source>Installed as the stack &quot;cape&quot;: %n service(s), image %1.</source>
+        <translation>
+            <numerusform>Installed as the stack &quot;cape&quot;: %n service, image %1.</numerusform>
+            <numerusform>Installed as the stack &quot;cape&quot;: %n services, image %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::EventsourceView</name>
+    <message numerus="yes">
+        <location filename="../ui/eventsource/eventsourceview.cpp" line="+315"/>
+        <source>%1 / %2: its %n event(s) merged in order</source>
+        <translation>
+            <numerusform>%1 / %2: its %n event merged in order</numerusform>
+            <numerusform>%1 / %2: its %n events merged in order</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::InstallWizard</name>
+    <message numerus="yes">
+        <location filename="../ui/install/installwizard.cpp" line="+343"/>
+        <source>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node(s), %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node, %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n nodes, %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+115"/>
+        <source>%n replica(s)</source>
+        <translation>
+            <numerusform>%n replica</numerusform>
+            <numerusform>%n replicas</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::LogPanel</name>
+    <message numerus="yes">
+        <location filename="../ui/logs/logpanel.cpp" line="+291"/>
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n match</numerusform>
+            <numerusform>%n matches</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n replica(s)</source>
+        <translation>
+            <numerusform>%n replica</numerusform>
+            <numerusform>%n replicas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+74"/>
+        <source>%n replica(s) hidden</source>
+        <translation>
+            <numerusform>%n replica hidden</numerusform>
+            <numerusform>%n replicas hidden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+55"/>
+        <source>Saved %n line(s) to %1.</source>
+        <translation>
+            <numerusform>Saved %n line to %1.</numerusform>
+            <numerusform>Saved %n lines to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cape::OverviewView</name>
     <message numerus="yes">
+        <location filename="../ui/overview/overviewview.cpp" line="+106"/>
         <source>%n node(s) not ready</source>
         <translation>
             <numerusform>%n node not ready</numerusform>
@@ -38,6 +159,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+15"/>
         <source>%n service(s) degraded or updating</source>
         <translation>
             <numerusform>%n service degraded or updating</numerusform>
@@ -45,6 +167,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+12"/>
         <source>of %n active task(s)</source>
         <translation>
             <numerusform>of %n active task</numerusform>
@@ -55,6 +178,7 @@
 <context>
     <name>cape::ResourceView</name>
     <message numerus="yes">
+        <location filename="../ui/views/resourceview.cpp" line="+309"/>
         <source>%n item(s)</source>
         <translation>
             <numerusform>%n item</numerusform>
@@ -63,8 +187,64 @@
     </message>
 </context>
 <context>
+    <name>cape::StatsCollector</name>
+    <message numerus="yes">
+        <location filename="../models/statscollector.cpp" line="+674"/>
+        <source>… and %n more stream(s) being retried</source>
+        <translation>
+            <numerusform>… and %n more stream being retried</numerusform>
+            <numerusform>… and %n more streams being retried</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n stats sample(s) could not be read; the last: %1</source>
+        <translation>
+            <numerusform>%n stats sample could not be read; the last: %1</numerusform>
+            <numerusform>%n stats samples could not be read; the last: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::StatsView</name>
+    <message numerus="yes">
+        <location filename="../ui/stats/statsview.cpp" line="+335"/>
+        <location line="+29"/>
+        <source>%n container(s)</source>
+        <translation>
+            <numerusform>%n container</numerusform>
+            <numerusform>%n containers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="-28"/>
+        <source>%n node(s)</source>
+        <translation>
+            <numerusform>%n node</numerusform>
+            <numerusform>%n nodes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n replica(s)</source>
+        <translation>
+            <numerusform>%n replica</numerusform>
+            <numerusform>%n replicas</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n CPU(s), %1</source>
+        <translation>
+            <numerusform>%n CPU, %1</numerusform>
+            <numerusform>%n CPUs, %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cape::SwarmView</name>
     <message numerus="yes">
+        <location filename="../ui/swarm/swarmview.cpp" line="+181"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n day</numerusform>
@@ -75,6 +255,7 @@
 <context>
     <name>cape::TaskTableModel</name>
     <message numerus="yes">
+        <location filename="../models/tasktablemodel.cpp" line="+44"/>
         <source>%n second(s) ago</source>
         <translation>
             <numerusform>%n second ago</numerusform>
@@ -82,6 +263,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+2"/>
         <source>%n minute(s) ago</source>
         <translation>
             <numerusform>%n minute ago</numerusform>
@@ -89,6 +271,7 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+2"/>
         <source>%n hour(s) ago</source>
         <translation>
             <numerusform>%n hour ago</numerusform>
@@ -96,10 +279,30 @@
         </translation>
     </message>
     <message numerus="yes">
+        <location line="+1"/>
         <source>%n day(s) ago</source>
         <translation>
             <numerusform>%n day ago</numerusform>
             <numerusform>%n days ago</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cape::TemplatePanel</name>
+    <message numerus="yes">
+        <location filename="../ui/deploy/templatepanel.cpp" line="+349"/>
+        <source>%n field(s) change</source>
+        <translation>
+            <numerusform>%n field changes</numerusform>
+            <numerusform>%n fields change</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>A deployment would change %n service(s) (nothing is applied by a dry run).</source>
+        <translation>
+            <numerusform>A deployment would change %n service (nothing is applied by a dry run).</numerusform>
+            <numerusform>A deployment would change %n services (nothing is applied by a dry run).</numerusform>
         </translation>
     </message>
 </context>
