@@ -95,7 +95,7 @@ void DaemonInstaller::install(const StackPlan &plan, const QStringList &ingressN
                 service[L("Labels")] = labels;
             }
         }
-        deploy(labelled);
+        deploy(labelled, added);
     });
 }
 
@@ -123,22 +123,45 @@ void DaemonInstaller::labelNodes(QStringList nodes, QStringList added,
          });
 }
 
-void DaemonInstaller::deploy(StackPlan plan)
+void DaemonInstaller::deploy(StackPlan plan, QStringList labelledNodes)
 {
     auto *deployer = new StackDeployer(this);
     m_deployer = deployer;
     connect(deployer, &StackDeployer::progress, this, &SwarmOperation::progress);
-    connect(deployer, &StackDeployer::finished, this, [this, deployer](bool ok, const QString &error) {
-        deployer->deleteLater();
-        if (!ok) {
-            end(false, error);
-            return;
-        }
-        emit progress(tr("Waiting until every daemon runs and passes its health check"));
-        m_waiting.start();
-        waitHealthy();
-    });
+    connect(deployer, &StackDeployer::finished, this,
+            [this, deployer, labelledNodes](bool ok, const QString &error) {
+                deployer->deleteLater();
+                if (!ok) {
+                    undoFailedInstall(error, labelledNodes);
+                    return;
+                }
+                emit progress(tr("Waiting until every daemon runs and passes its health check"));
+                m_waiting.start();
+                waitHealthy();
+            });
     deployer->deploy(m_client, plan);
+}
+
+// With a service made, the Daemons view shows the stack and Uninstall removes it (the services
+// carry the record of the labels install added). With none, nothing would show it: what was made
+// (network, configs, secrets, labels) is taken off now.
+void DaemonInstaller::undoFailedInstall(const QString &error, const QStringList &labelledNodes)
+{
+    call(m_client->listServices(stackFilter(), false), tr("listing the daemons"),
+         [this, error, labelledNodes](DockerReply *reply) {
+             if (!reply->array().isEmpty()) {
+                 end(false, error + u'\n' + tr("Uninstall in the Daemons view removes what was made."));
+                 return;
+             }
+             auto *undo = new StackDeployer(this);
+             connect(undo, &StackDeployer::finished, this, [this, undo, error, labelledNodes] {
+                 undo->deleteLater();
+                 unlabelNodes(labelledNodes, [this, error] {
+                     end(false, error + u'\n' + tr("What the install had made was removed."));
+                 });
+             });
+             undo->remove(m_client, QLatin1String(DaemonInstallSettings::StackName));
+         });
 }
 
 void DaemonInstaller::waitHealthy()

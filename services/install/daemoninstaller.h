@@ -42,7 +42,8 @@ private:
     void begin();
     void end(bool ok, const QString &message);
     void labelNodes(QStringList nodes, QStringList added, std::function<void(const QStringList &)> then);
-    void deploy(StackPlan plan);
+    void deploy(StackPlan plan, QStringList labelledNodes);
+    void undoFailedInstall(const QString &error, const QStringList &labelledNodes);
     void waitHealthy();
     void reportUnhealthy(const QJsonArray &services);
     void upgradeNext(QList<QJsonObject> services, const QString &image);

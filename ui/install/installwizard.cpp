@@ -107,6 +107,13 @@ QString InstallWizard::defaultArchive()
     return candidates.first();
 }
 
+void InstallWizard::reject()
+{
+    if (currentId() == ProgressPage && !m_progress->isComplete())
+        return;
+    QWizard::reject();
+}
+
 bool InstallWizard::succeeded() const
 {
     return m_progress->succeeded();

@@ -40,6 +40,9 @@ public:
     DaemonInstallSettings settings() const;
     bool succeeded() const;
 
+    // Not while installing: closing would abandon the cluster half-installed.
+    void reject() override;
+
 protected:
     void initializePage(int id) override;
     bool validateCurrentPage() override;
