@@ -635,7 +635,7 @@
 <context>
     <name>cape::ClusterStore</name>
     <message>
-        <location filename="../models/clusterstore.cpp" line="+119"/>
+        <location filename="../models/clusterstore.cpp" line="+132"/>
         <source>Connecting to %1…</source>
         <translation>%1 に接続しています…</translation>
     </message>
@@ -866,7 +866,7 @@
 <context>
     <name>cape::DaemonInstaller</name>
     <message>
-        <location filename="../services/install/daemoninstaller.cpp" line="+82"/>
+        <location filename="../services/install/daemoninstaller.cpp" line="+88"/>
         <source>Labelling the proxy&apos;s nodes (%1=true)</source>
         <translation>プロキシのノードにラベルを付けています（%1=true）</translation>
     </message>
@@ -881,19 +881,30 @@
         <translation>ノード %1 へのラベル付け</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Waiting until every daemon runs and passes its health check</source>
         <translation>すべてのデーモンが起動してヘルスチェックに合格するのを待っています</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+58"/>
+        <location line="+12"/>
+        <location line="+19"/>
         <location line="+61"/>
+        <location line="+63"/>
         <source>listing the daemons</source>
         <translation>デーモンの一覧取得</translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-140"/>
+        <source>Uninstall in the Daemons view removes what was made.</source>
+        <translation>作成されたものは「デーモン」ビューのアンインストールで削除できます。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>What the install had made was removed.</source>
+        <translation>インストールで作成されたものは削除しました。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>no service of the stack yet</source>
         <translation>スタックのサービスはまだありません</translation>
     </message>
@@ -908,7 +919,7 @@
         <translation>デーモンのタスクの一覧取得</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>%1: %2/%3 running; its last task is %4%5</source>
         <translation>%1: %2/%3 が実行中。最新のタスクは %4%5</translation>
     </message>
@@ -918,12 +929,12 @@
         <translation>%1 秒経過しても正常になりません: %2</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>no daemon of the stack &quot;%1&quot; is installed</source>
         <translation>スタック「%1」のデーモンはインストールされていません</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Every daemon runs %1</source>
         <translation>すべてのデーモンが %1 を実行しています</translation>
     </message>
@@ -948,7 +959,7 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>listing the proxy&apos;s route documents</source>
         <translation>プロキシのルート ドキュメントの一覧取得</translation>
     </message>
@@ -970,12 +981,12 @@
         <translation>ノード %1 からのラベル削除: %2</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>listing the stack&apos;s networks</source>
         <translation>スタックのネットワークの一覧取得</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The daemons are uninstalled</source>
         <translation>デーモンをアンインストールしました</translation>
     </message>
@@ -985,7 +996,7 @@
         <translation>スタックを削除した後もネットワーク %1 が残っています</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-15"/>
         <source>removing route document %1: %2</source>
         <translation>ルート ドキュメント %1 の削除: %2</translation>
     </message>
@@ -993,7 +1004,7 @@
 <context>
     <name>cape::DaemonsView</name>
     <message>
-        <location filename="../ui/install/daemonsview.cpp" line="+36"/>
+        <location filename="../ui/install/daemonsview.cpp" line="+37"/>
         <source>Install…</source>
         <translation>インストール…</translation>
     </message>
@@ -1008,7 +1019,7 @@
         <translation>アンインストール…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+30"/>
         <source>Cape&apos;s daemons</source>
         <translation>Cape のデーモン</translation>
     </message>
@@ -1023,22 +1034,22 @@
         <translation>&lt;p&gt;インストール ウィザードは、パッケージに同梱のイメージから（レジストリ不要）デーモンをスタック「cape」として Swarm にデプロイし、それぞれが正常になるまで待機します:&lt;/p&gt;&lt;p&gt;&lt;b&gt;cape-proxyd&lt;/b&gt; — 唯一の TLS エントリポイント。選択したノード上で、ホストとパスによってサービスにルーティングします。&lt;br&gt;&lt;b&gt;cape-eventd&lt;/b&gt; — Redis Streams 上のイベントソース サーバー。Superhero クライアント向けです。&lt;br&gt;&lt;b&gt;cape-deployd&lt;/b&gt; — プッシュ デプロイ。Git リポジトリを監視し、そのテンプレートをダウンタイムなしでロールアウトします。&lt;/p&gt;&lt;p&gt;アンインストールすると、ウィザードが作成したものだけが削除されます。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>Activity</source>
         <translation>アクティビティ</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Upgrade the daemons</source>
         <translation>デーモンのアップグレード</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Roll every daemon to the version:</source>
         <translation>すべてのデーモンを次のバージョンに更新:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Uninstall the daemons</source>
         <translation>デーモンのアンインストール</translation>
     </message>
@@ -1053,7 +1064,7 @@
         <translation>アンインストール</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Not installed on this cluster.</source>
         <translation>このクラスターにはインストールされていません。</translation>
     </message>
@@ -1065,7 +1076,7 @@
         </translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Failed: %1</source>
         <translation>失敗: %1</translation>
     </message>
@@ -1075,7 +1086,7 @@
         <translation>インストールしました</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>The installation failed; see the wizard&apos;s steps</source>
         <translation>インストールに失敗しました。ウィザードの各ステップを確認してください</translation>
     </message>
@@ -1085,7 +1096,7 @@
         <translation>%1 にアップグレードしています</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+17"/>
         <source>Failed: the image is not on every node: %1</source>
         <translation>失敗: 一部のノードにイメージがありません: %1</translation>
     </message>
@@ -1948,32 +1959,32 @@
         <translation>確認中…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>present</source>
         <translation>あり</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>missing</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>loading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>loaded</source>
         <translation>読み込み済み</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>no image archive at %1</source>
         <translation>%1 にイメージ アーカイブがありません</translation>
     </message>
@@ -1999,12 +2010,12 @@
 <context>
     <name>cape::InstallWizard</name>
     <message>
-        <location filename="../ui/install/installwizard.cpp" line="+66"/>
+        <location filename="../ui/install/installwizard.cpp" line="+67"/>
         <source>Install Cape&apos;s daemons</source>
         <translation>Cape のデーモンのインストール</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+58"/>
         <source>Cluster</source>
         <translation>クラスター</translation>
     </message>
@@ -2015,13 +2026,13 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+17"/>
-        <location line="+52"/>
+        <location line="+18"/>
+        <location line="+54"/>
         <source>Image</source>
         <translation>イメージ</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-70"/>
         <source>Every node that may run a daemon needs the image %1 in its engine. Without a registry, the wizard loads it from the packaged archive onto the nodes that lack it.</source>
         <translation>デーモンを実行する可能性のあるすべてのノードで、エンジンにイメージ %1 が必要です。レジストリがない場合、ウィザードが同梱のアーカイブからイメージのないノードに読み込みます。</translation>
     </message>
@@ -2076,7 +2087,7 @@
         <translation>インストールするものを選択してください。cape-eventd と cape-deployd はデータを Redis に保存します。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>cape-proxyd — the TLS entry point: routes by host and path to services</source>
         <translation>cape-proxyd — TLS のエントリポイント: ホストとパスでサービスにルーティング</translation>
     </message>
@@ -2106,7 +2117,7 @@
         <translation>既存の Redis</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Published on the manager for clients outside the swarm (the Superhero clients, the event browser). Keep it behind a firewall.</source>
         <translation>Swarm 外のクライアント（Superhero クライアント、イベント ブラウザー）向けにマネージャー上で公開されます。ファイアウォールの内側に置いてください。</translation>
     </message>
@@ -2126,7 +2137,7 @@
         <translation>アドレス</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
@@ -2141,7 +2152,7 @@
         <translation>コピー</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>optional: https://github.com/you/app.git</source>
         <translation>任意: https://github.com/you/app.git</translation>
     </message>
@@ -2221,7 +2232,7 @@
         <translation>インストール</translation>
     </message>
     <message numerus="yes">
-        <location line="+56"/>
+        <location line="+57"/>
         <source>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node(s), %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</source>
         <translation>
             <numerusform>&lt;p&gt;マネージャー エンジン: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n ノード（うちマネージャー %2）。このウィンドウが把握している他のノードのエンジン: %3。&lt;/p&gt;</numerusform>
@@ -2233,7 +2244,7 @@
         <translation>一部のノードにイメージがありません。それらのノードに読み込むか、手動で読み込んで（docker load -i %1）から再確認してください。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+54"/>
         <source>not known to this window</source>
         <translation>このウィンドウでは不明</translation>
     </message>
@@ -2243,7 +2254,7 @@
         <translation>そのノードで手動で読み込んでください: docker load -i %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Stack &quot;%1&quot; with the image %2</source>
         <translation>スタック「%1」（イメージ %2）</translation>
     </message>
@@ -2265,7 +2276,7 @@
         </translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Networks: %1</source>
         <translation>ネットワーク: %1</translation>
     </message>
@@ -2285,7 +2296,7 @@
         <translation>ノード ラベル %1=true の付与先: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>cape-deployd&apos;s API: port %1, token %2…</source>
         <translation>cape-deployd の API: ポート %1、トークン %2…</translation>
     </message>
@@ -2457,7 +2468,7 @@
 <context>
     <name>cape::LogMatcher</name>
     <message>
-        <location filename="../models/logmatcher.cpp" line="+41"/>
+        <location filename="../models/logmatcher.cpp" line="+48"/>
         <source>%1 at offset %2</source>
         <translation>%1（オフセット %2）</translation>
     </message>
@@ -2933,17 +2944,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+185"/>
+        <location line="+186"/>
         <source>Preferences…</source>
         <translation>環境設定…</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-182"/>
         <source>Command palette</source>
         <translation>コマンド パレット</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+116"/>
         <source>Manage clusters…</source>
         <translation>クラスターの管理…</translation>
     </message>
@@ -3610,12 +3621,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+160"/>
+        <location line="+171"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location line="-147"/>
+        <location line="-156"/>
         <source>network</source>
         <translation>ネットワーク</translation>
     </message>
@@ -3641,23 +3652,23 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+69"/>
+        <location line="+74"/>
         <source>Driver</source>
         <translation>ドライバー</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-73"/>
         <source>Scope</source>
         <translation>スコープ</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+68"/>
+        <location line="+73"/>
         <source>Attachable</source>
         <translation>アタッチ可能</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-73"/>
         <location line="+1"/>
         <source>yes</source>
         <translation>はい</translation>
@@ -3670,12 +3681,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+68"/>
+        <location line="+73"/>
         <source>Internal</source>
         <translation>内部</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-68"/>
         <source>%1 via %2</source>
         <translation>%1（ゲートウェイ %2）</translation>
     </message>
@@ -3691,22 +3702,22 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+57"/>
+        <location line="+62"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-60"/>
         <source>Data</source>
         <translation>データ</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>A secret&apos;s value is never shown: the engine does not return it.</source>
         <translation>シークレットの値は表示されません。エンジンが値を返さないためです。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+26"/>
         <source>Usage</source>
         <translation>使用状況</translation>
     </message>
@@ -3761,7 +3772,7 @@
         <translation>作成</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>A name is 1 to 64 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;, starting with a letter or digit.</source>
         <translation>名前は 1～64 文字の英数字、「_」、「.」、「-」で、先頭は英数字にしてください。</translation>
     </message>
@@ -3776,12 +3787,12 @@
         <translation>内容を空にすることはできません。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Creating %1 %2…</source>
         <translation>%1 %2 を作成しています…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Created %1 %2.</source>
         <translation>%1 %2 を作成しました。</translation>
     </message>
@@ -4126,12 +4137,12 @@
         <translation>プレフィックス除去</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>certificate</source>
         <translation>証明書</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>redirect to HTTPS</source>
         <translation>HTTPS へリダイレクト</translation>
     </message>
@@ -4141,7 +4152,7 @@
         <translation>ヘルスチェック パス</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>+ listener %1</source>
         <translation>+ リスナー %1</translation>
     </message>
@@ -4489,27 +4500,27 @@
 <context>
     <name>cape::ServiceDraft</name>
     <message>
-        <location filename="../models/servicedraft.cpp" line="+157"/>
+        <location filename="../models/servicedraft.cpp" line="+161"/>
         <source>“%1” is not a whole number from %2 to %3</source>
         <translation>「%1」は %2～%3 の整数ではありません</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>“%1” is not one of %2</source>
         <translation>「%1」は %2 のいずれでもありません</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>“%1” is not a ratio from 0 to 1</source>
         <translation>「%1」は 0～1 の比率ではありません</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+124"/>
         <source>a name is 1 to 63 letters, digits, &apos;_&apos;, &apos;.&apos; or &apos;-&apos;, starting with a letter or digit</source>
         <translation>名前は 1～63 文字の英数字、「_」、「.」、「-」で、先頭は英数字にしてください</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>an image is required, e.g. nginx:1.27</source>
         <translation>イメージは必須です（例: nginx:1.27）</translation>
     </message>
@@ -4519,12 +4530,12 @@
         <translation>イメージ参照に空白は使えません</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>a replicated service needs a number of replicas</source>
         <translation>レプリケートされたサービスにはレプリカ数が必要です</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>“%1” is not a variable name</source>
         <translation>「%1」は変数名ではありません</translation>
     </message>
@@ -4539,27 +4550,27 @@
         <translation>各ポートにはターゲット（コンテナのポート）が必要です</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>port %1 is published twice</source>
         <translation>ポート %1 が二重に公開されています</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>a mount target is an absolute path in the container (“%1”)</source>
         <translation>マウントのターゲットはコンテナ内の絶対パスにしてください（「%1」）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>a bind mount&apos;s source is an absolute path on the node (“%1”)</source>
         <translation>バインド マウントのソースはノード上の絶対パスにしてください（「%1」）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>a tmpfs mount has no source</source>
         <translation>tmpfs マウントにはソースを指定できません</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>there is no network named “%1”</source>
         <translation>「%1」という名前のネットワークはありません</translation>
     </message>
@@ -4579,7 +4590,7 @@
         <translation>「%1」は制約ではありません（例: node.role==worker）</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>“%1” is not a spread descriptor such as node.labels.zone</source>
         <translation>「%1」は分散の指定ではありません（例: node.labels.zone）</translation>
     </message>
@@ -5080,18 +5091,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+104"/>
+        <location line="+114"/>
         <source>Roll back</source>
         <translation>ロールバック</translation>
     </message>
     <message>
-        <location line="-102"/>
-        <location line="+115"/>
+        <location line="-112"/>
+        <location line="+127"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-103"/>
         <source>Service</source>
         <translation>サービス</translation>
     </message>
@@ -5136,7 +5147,7 @@
         <translation>コマンド</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Environment</source>
         <translation>環境変数</translation>
     </message>
@@ -5166,7 +5177,7 @@
         <translation>制限</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>%1 CPU, %2 MiB</source>
         <translation>%1 CPU、%2 MiB</translation>
     </message>
@@ -5186,7 +5197,7 @@
         <translation>未更新</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Message</source>
         <translation>メッセージ</translation>
     </message>
@@ -5196,7 +5207,7 @@
         <translation>並列数</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Order</source>
         <translation>順序</translation>
     </message>
@@ -5216,7 +5227,7 @@
         <translation>%1 はグローバル サービスです。対象となる各ノードで 1 つずつタスクを実行するため、スケールできません。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Scale %1</source>
         <translation>%1 のスケール</translation>
     </message>
@@ -5246,7 +5257,7 @@
         <translation>%1 は更新ポリシーに従ってタスクを再起動しています。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Roll %1 back to its previous specification?</source>
         <translation>%1 を以前の仕様にロールバックしますか？</translation>
     </message>
@@ -5256,7 +5267,7 @@
         <translation>%1 をロールバックしています…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>%1 is rolling back.</source>
         <translation>%1 のロールバックを開始しました。</translation>
     </message>
@@ -5266,7 +5277,7 @@
         <translation>%1 を削除しますか？ タスクは停止され、削除されます。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Removing %1…</source>
         <translation>%1 を削除しています…</translation>
     </message>
@@ -5321,23 +5332,23 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+40"/>
+        <location line="+47"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-34"/>
         <source>Stack</source>
         <translation>スタック</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+15"/>
         <source>Services</source>
         <translation>サービス</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-14"/>
         <source>Replicas</source>
         <translation>レプリカ</translation>
     </message>
@@ -5352,17 +5363,17 @@
         <translation>ネットワーク</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
         <source>Name, replicas, image</source>
         <translation>名前、レプリカ、イメージ</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Remove the stack %1? Its services, networks, configs and secrets are removed.</source>
         <translation>スタック %1 を削除しますか？ そのサービス、ネットワーク、コンフィグ、シークレットが削除されます。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Stack %1 removed.</source>
         <translation>スタック %1 を削除しました。</translation>
     </message>
@@ -5759,7 +5770,7 @@
         <translation>ローテーション</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Worker token</source>
         <translation>ワーカー トークン</translation>
     </message>
@@ -5769,7 +5780,7 @@
         <translation>マネージャー トークン</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>worker</source>
         <translation>ワーカー</translation>
     </message>
@@ -5779,7 +5790,7 @@
         <translation>マネージャー</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+36"/>
         <source>The %1 join command is on the clipboard.</source>
         <translation>%1 の参加コマンドをクリップボードにコピーしました。</translation>
     </message>
@@ -5844,7 +5855,7 @@
         <translation>既定のアドレス プール</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Data path port</source>
         <translation>データ パス ポート</translation>
     </message>
@@ -5859,12 +5870,12 @@
         <translation>スロットごとのタスク履歴数</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Heartbeat</source>
         <translation>ハートビート</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Node certificates expire after</source>
         <translation>ノード証明書の有効期間</translation>
     </message>
@@ -5876,12 +5887,12 @@
         </translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Autolock managers</source>
         <translation>マネージャーの自動ロック</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>yes</source>
         <translation>はい</translation>
     </message>
