@@ -1004,7 +1004,7 @@
 <context>
     <name>cape::DaemonsView</name>
     <message>
-        <location filename="../ui/install/daemonsview.cpp" line="+37"/>
+        <location filename="../ui/install/daemonsview.cpp" line="+39"/>
         <source>Install…</source>
         <translation>インストール…</translation>
     </message>
@@ -1089,6 +1089,11 @@
         <location line="+1"/>
         <source>The installation failed; see the wizard&apos;s steps</source>
         <translation>インストールに失敗しました。ウィザードの各ステップを確認してください</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>cape-deployd answers at %1: the Deploy panel uses it</source>
+        <translation>cape-deployd は %1 で応答します: デプロイ パネルはこのアドレスを使います</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2842,7 +2847,7 @@
 <context>
     <name>cape::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow/mainwindow.cpp" line="+84"/>
+        <location filename="../ui/mainwindow/mainwindow.cpp" line="+85"/>
         <source>Switch clusters</source>
         <translation>クラスターの切り替え</translation>
     </message>
@@ -2923,7 +2928,7 @@
         <translation>ルート</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Deploy</source>
         <translation>デプロイ</translation>
     </message>
@@ -2933,12 +2938,12 @@
         <translation>証明書</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Daemons</source>
         <translation>デーモン</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>Refresh</source>
         <translation>更新</translation>
     </message>

@@ -4,6 +4,8 @@
 
 #include "models/clusterstore.h"
 #include "models/servicetablemodel.h"
+#include "services/docker/dockerclient.h"
+#include "services/docker/dockerreply.h"
 #include "services/install/daemoninstaller.h"
 #include "services/install/daemoninstallsettings.h"
 #include "services/install/imagedistributor.h"
@@ -203,9 +205,37 @@ void DaemonsView::openInstallWizard()
         if (wizard->currentId() == InstallWizard::ProgressPage)
             log(wizard->succeeded() ? tr("Installed")
                                     : tr("The installation failed; see the wizard's steps"));
+        const DaemonInstallSettings settings = wizard->settings();
+        if (wizard->succeeded() && settings.deploy)
+            announceDeployd(settings.deploydPort, settings.apiToken.toUtf8());
         emit operationFinished(wizard->succeeded(), QString());
     });
     wizard->open();
+}
+
+void DaemonsView::announceDeployd(int port, const QByteArray &token)
+{
+    const QString service = QLatin1String(DaemonInstallSettings::StackName) + QStringLiteral("_deployd");
+    DockerClient *client = m_store->client();
+    client
+        ->listTasks({{QStringLiteral("service"), {service}},
+                     {QStringLiteral("desired-state"), {QStringLiteral("running")}}})
+        ->then(this, [this, client, port, token](DockerReply *tasks) {
+            const QString node = tasks->array().isEmpty()
+                                     ? QString()
+                                     : tasks->array().first()[QLatin1String("NodeID")].toString();
+            if (tasks->error() || node.isEmpty())
+                return;
+            client->inspectNode(node)->then(this, [this, port, token](DockerReply *inspected) {
+                const QString address =
+                    inspected->object()[QLatin1String("Status")][QLatin1String("Addr")].toString();
+                if (inspected->error() || address.isEmpty())
+                    return;
+                const QUrl url(QStringLiteral("http://%1:%2").arg(address).arg(port));
+                log(tr("cape-deployd answers at %1: the Deploy panel uses it").arg(url.toString()));
+                emit deploydInstalled(url, token);
+            });
+        });
 }
 
 void DaemonsView::upgrade(const QString &version, const QString &archive)

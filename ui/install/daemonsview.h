@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QUrl>
 #include <QWidget>
 
 class QLabel;
@@ -34,8 +35,12 @@ public:
 signals:
     // An install, upgrade or uninstall has ended.
     void operationFinished(bool ok, const QString &message);
+    // cape-deployd was installed and answers here with this token (for the Deploy panel).
+    void deploydInstalled(const QUrl &url, const QByteArray &token);
 
 private:
+    // The node running cape-deployd's task, as the engine says, makes its address.
+    void announceDeployd(int port, const QByteArray &token);
     void updateSummary();
     void startOperation(const QString &title);
     void log(const QString &line);

@@ -13,6 +13,7 @@
 #include "ui/certificates/certificatesview.h"
 #include "ui/connections/connectionsdialog.h"
 #include "ui/deploy/deployview.h"
+#include "ui/deploy/historypanel.h"
 #include "ui/eventsource/eventsourceview.h"
 #include "ui/install/daemonsview.h"
 #include "ui/logs/logpanel.h"
@@ -135,12 +136,19 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     auto *certificates = new CertificateStore(this); // the certificates view's and the route editor's
     addView(QStringLiteral("routes"), tr("Routes"), new RouteEditorView(store, certificates, this));
     // cape-deployd's: its history, and the template editor with a dry run against this cluster.
-    addView(QStringLiteral("deploy"), tr("Deploy"), new DeployView(store, this));
+    auto *deploy = new DeployView(store, this);
+    addView(QStringLiteral("deploy"), tr("Deploy"), deploy);
     // The workstation's: certificates for the proxy, keys in the OS keychain.
     addView(QStringLiteral("certificates"), tr("Certificates"),
             new CertificatesView(certificates, store, this));
     // Cape's own daemons on this cluster: install, status, upgrade, uninstall.
-    addView(QStringLiteral("daemons"), tr("Daemons"), new DaemonsView(store, this));
+    auto *daemons = new DaemonsView(store, this);
+    addView(QStringLiteral("daemons"), tr("Daemons"), daemons);
+    // A cape-deployd the wizard installed is the Deploy panel's, token and all.
+    connect(daemons, &DaemonsView::deploydInstalled, deploy->history(),
+            [history = deploy->history()](const QUrl &url, const QByteArray &token) {
+                history->connectTo(url, token);
+            });
 
     connect(m_sidebar, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);
