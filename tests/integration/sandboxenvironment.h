@@ -2,9 +2,11 @@
 
 #include "services/docker/dockerclient.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
@@ -113,6 +115,27 @@ inline bool removeNetworksNamed(DockerClient *client, const QString &name)
         gone = gone && (!removed->error() || removed->error().httpStatus == 404);
     }
     return gone;
+}
+
+// A removed network stays listed until every task that used it is gone (the engine deletes it
+// then): waits until no network of that name is listed, so that the next test finds the cluster as
+// this one found it. False (and a warning) after timeoutMs.
+inline bool waitUntilNetworkGone(DockerClient *client, const QString &name, int timeoutMs = 60000)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < timeoutMs) {
+        std::unique_ptr<DockerReply> networks(
+            await(client->listNetworks({{QStringLiteral("name"), {name}}})));
+        bool listed = bool(networks->error());
+        for (const QJsonValue &network : networks->json().array())
+            listed = listed || network[QLatin1String("Name")].toString() == name;
+        if (!listed)
+            return true;
+        QTest::qWait(500);
+    }
+    qWarning().noquote() << "the network" << name << "is still listed after" << timeoutMs << "ms";
+    return false;
 }
 
 } // namespace cape::test

@@ -228,8 +228,10 @@ class TestDeployd : public QObject
             const bool networkGone =
                 test::removeNetworksNamed(m_manager.get(), m_prefix + QStringLiteral("-net"));
             const bool configGone = !config->error() || config->error().httpStatus == 404;
-            if (networkGone && configGone)
+            if (networkGone && configGone) {
+                test::waitUntilNetworkGone(m_manager.get(), m_prefix + QStringLiteral("-net"));
                 return;
+            }
             QTest::qWait(500);
         }
     }

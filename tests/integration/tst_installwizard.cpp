@@ -375,7 +375,13 @@ private slots:
                             wizard->findChild<QLabel *>(QStringLiteral("installOutcome"))->text()));
         QCOMPARE(stackNotReady(), QString());
         screenshot(wizard, "install-wizard-done");
+        QSignalSpy deployd(&view, &DaemonsView::deploydInstalled);
         wizard->button(QWizard::FinishButton)->click();
+        // The Deploy panel gets cape-deployd's address (the node its task runs on) and token.
+        QVERIFY(deployd.wait(10000));
+        QCOMPARE(deployd.at(0).at(0).toUrl(),
+                 QUrl(QStringLiteral("http://%1:%2").arg(node1Ip()).arg(DeploydPort)));
+        QCOMPARE(deployd.at(0).at(1).toByteArray(), token.toUtf8());
 
         // The view shows them, live from the store.
         auto *table = view.findChild<QTableView *>(QStringLiteral("daemonsTable"));

@@ -169,8 +169,10 @@ class TestProxydSwarm : public QObject
             const bool networkGone =
                 test::removeNetworksNamed(m_manager.get(), m_prefix + QStringLiteral("-net"));
             const bool configGone = !configs->error() || configs->error().httpStatus == 404;
-            if (networkGone && configGone)
+            if (networkGone && configGone) {
+                test::waitUntilNetworkGone(m_manager.get(), m_prefix + QStringLiteral("-net"));
                 return;
+            }
             QTest::qWait(500);
         }
     }
