@@ -25,9 +25,7 @@ constexpr int NetworkGoneAttempts = 60;
 
 DockerClient::Filters stackFilter()
 {
-    return {{QStringLiteral("label"),
-             {QLatin1String(StackPlan::NamespaceLabel) + QLatin1Char('=') +
-              QLatin1String(DaemonInstallSettings::StackName)}}};
+    return StackDeployer::stackFilter(QLatin1String(DaemonInstallSettings::StackName));
 }
 
 // The engine's times (RFC 3339, nanoseconds with trailing zeros cut) padded to nine fraction digits,
@@ -126,7 +124,6 @@ void DaemonInstaller::labelNodes(QStringList nodes, QStringList added,
 void DaemonInstaller::deploy(StackPlan plan, QStringList labelledNodes)
 {
     auto *deployer = new StackDeployer(this);
-    m_deployer = deployer;
     connect(deployer, &StackDeployer::progress, this, &SwarmOperation::progress);
     connect(deployer, &StackDeployer::finished, this,
             [this, deployer, labelledNodes](bool ok, const QString &error) {
@@ -324,7 +321,6 @@ void DaemonInstaller::removeEverything(const QJsonArray &services, const QJsonAr
             documents << config[L("ID")].toString();
     }
     auto *deployer = new StackDeployer(this);
-    m_deployer = deployer;
     connect(deployer, &StackDeployer::progress, this, &SwarmOperation::progress);
     connect(deployer, &StackDeployer::finished, this,
             [this, deployer, labelled, documents](bool ok, const QString &error) {

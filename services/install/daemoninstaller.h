@@ -4,13 +4,11 @@
 #include "services/swarm/swarmoperation.h"
 
 #include <QElapsedTimer>
-#include <QPointer>
 #include <QStringList>
 
 namespace cape {
 
 class DockerClient;
-class StackDeployer;
 
 // Installs, upgrades and uninstalls Cape's daemons as the stack "cape",
 // leaving the cluster as it was found when uninstalled: what install
@@ -53,7 +51,6 @@ private:
     void waitUntilGone(int attemptsLeft);
 
     DockerClient *m_client;
-    QPointer<StackDeployer> m_deployer;
     bool m_running = false;
     int m_healthTimeoutMs = 300000;
     QElapsedTimer m_waiting;

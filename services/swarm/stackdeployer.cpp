@@ -24,17 +24,17 @@ QHash<QString, QJsonObject> byName(const QJsonArray &objects)
     return out;
 }
 
-DockerClient::Filters stackFilter(const QString &stack)
-{
-    return {{QStringLiteral("label"), {QLatin1String(StackPlan::NamespaceLabel) + QLatin1Char('=') + stack}}};
-}
-
 // How often and how long to retry removing an object a task still holds: a
 // removed service's tasks (and their network attachments) go away shortly after.
 constexpr int RemoveAttempts = 40;
 constexpr int RemoveRetryMs = 500;
 
 } // namespace
+
+DockerClient::Filters StackDeployer::stackFilter(const QString &stack)
+{
+    return {{QStringLiteral("label"), {QLatin1String(StackPlan::NamespaceLabel) + QLatin1Char('=') + stack}}};
+}
 
 StackDeployer::StackDeployer(QObject *parent)
     : QObject(parent)

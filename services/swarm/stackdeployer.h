@@ -38,6 +38,9 @@ public:
 
     bool isRunning() const { return m_running; }
 
+    // What lists a stack's objects: label com.docker.stack.namespace=<stack>.
+    static DockerClient::Filters stackFilter(const QString &stack);
+
 signals:
     void progress(const QString &line);
     void finished(bool ok, const QString &error);

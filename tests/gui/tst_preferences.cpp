@@ -33,6 +33,8 @@ private slots:
         QCOMPARE(language->count(), 3);
         language->setCurrentIndex(language->findData(QStringLiteral("ja")));
         QCOMPARE(language->currentText(), QStringLiteral("日本語"));
+        if (const QString dir = qEnvironmentVariable("CAPE_SCREENSHOT_DIR"); !dir.isEmpty())
+            dialog.grab().save(dir + QStringLiteral("/preferences.png"));
         dialog.accept();
         QCOMPARE(PreferencesDialog::language(), QStringLiteral("ja"));
         QCOMPARE(PreferencesDialog::locale().language(), QLocale::Japanese);

@@ -194,7 +194,7 @@ class TestInstallWizard : public QObject
         // An interrupted run's stack, demo service and labels.
         run(QStringLiteral("docker"),
             {QStringLiteral("-H"), m_sandbox.value("DOCKER_HOST"), QStringLiteral("service"),
-             QStringLiteral("rm"), QLatin1String(DemoName)},
+             QStringLiteral("rm"), QLatin1String(DemoName), QStringLiteral("capedecoy_web")},
             30000);
         run(QStringLiteral("docker"),
             {QStringLiteral("-H"), m_sandbox.value("DOCKER_HOST"), QStringLiteral("stack"),
@@ -286,6 +286,21 @@ private slots:
 
     void wizardInstallsAndUninstallLeavesTheClusterAsItWas()
     {
+        // A decoy: a service of the stack "capedecoy".
+        const QString decoy =
+            ok(m_manager->createService(QJsonObject{
+                   {QStringLiteral("Name"), QStringLiteral("capedecoy_web")},
+                   {QStringLiteral("Labels"),
+                    QJsonObject{{QLatin1String(StackPlan::NamespaceLabel), QStringLiteral("capedecoy")}}},
+                   {QStringLiteral("TaskTemplate"),
+                    QJsonObject{
+                        {QStringLiteral("ContainerSpec"),
+                         QJsonObject{{QStringLiteral("Image"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")},
+                                     {QStringLiteral("Command"),
+                                      QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}}}}}}}))
+                .object()[L("ID")]
+                .toString();
+        QVERIFY(!decoy.isEmpty());
         const QMap<QString, QStringList> before = settledSnapshot();
         ClusterStore store;
         QList<DockerEndpoint> nodes;
@@ -298,6 +313,9 @@ private slots:
         DaemonsView view(&store);
         view.resize(1100, 700);
         view.show();
+        // Another stack whose name contains "cape" is not the daemons'.
+        QTRY_VERIFY_WITH_TIMEOUT(!store.services()->records().isEmpty(), 10000);
+        QCOMPARE(view.findChild<QTableView *>(QStringLiteral("daemonsTable"))->model()->rowCount(), 0);
         QVERIFY(view.findChild<QLabel *>(QStringLiteral("daemonsSummary"))
                     ->text()
                     .startsWith(QStringLiteral("Not installed")));
@@ -479,6 +497,7 @@ private slots:
         QVERIFY(finished.wait(180000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
         compareWithBefore(before);
+        test::removeService(m_manager.get(), decoy);
         QTRY_VERIFY_WITH_TIMEOUT(view.findChild<QLabel *>(QStringLiteral("daemonsSummary"))
                                      ->text()
                                      .startsWith(QStringLiteral("Not installed")),

@@ -19,6 +19,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QTableView>
@@ -50,7 +51,9 @@ DaemonsView::DaemonsView(ClusterStore *store, QWidget *parent)
     // The store's own service rows, those of the stack: live and incremental as everywhere.
     m_filter->setSourceModel(store->services());
     m_filter->setFilterRole(ServiceTableModel::StackNameRole);
-    m_filter->setFilterFixedString(QLatin1String(DaemonInstallSettings::StackName));
+    // The whole name: a fixed string would match any stack containing it ("capetest").
+    m_filter->setFilterRegularExpression(QRegularExpression(QStringLiteral("^%1$").arg(
+        QRegularExpression::escape(QLatin1String(DaemonInstallSettings::StackName)))));
     m_table->setModel(m_filter);
     m_table->setObjectName(QStringLiteral("daemonsTable"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -94,7 +97,6 @@ DaemonsView::DaemonsView(ClusterStore *store, QWidget *parent)
         empty);
     emptyText->setWordWrap(true);
     emptyText->setTextFormat(Qt::RichText);
-    m_install->setObjectName(QStringLiteral("installDaemons"));
     m_install->setProperty("primary", true);
     auto *emptyLayout = new QVBoxLayout(empty);
     emptyLayout->setContentsMargins(28, 24, 28, 24);
