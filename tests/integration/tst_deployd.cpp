@@ -414,15 +414,15 @@ private slots:
             QVERIFY2(deployment[QLatin1String("status")] == QStringLiteral("succeeded"),
                      qPrintable(deploymentText(deployment)));
         });
-        QVERIFY2(report.total() > 10000, qPrintable(report.text));
+        QVERIFY2(report.sentThroughout(30), qPrintable(report.text));
         QVERIFY2(report.failed() == 0, qPrintable(report.text));
         const QJsonObject deployment = waitForDeployment(id);
         const qint64 issued =
             QDateTime::fromString(deployment[QLatin1String("queuedAt")].toString(), Qt::ISODateWithMs)
                 .msecsTo(QDateTime::fromString(deployment[QLatin1String("updateIssuedAt")].toString(),
                                                Qt::ISODateWithMs));
-        qInfo("%d requests at 1,000/s through a deployment, %d failed; webhook to update issued: %lld ms",
-              report.total(), report.failed(), issued);
+        qInfo("through a deployment (1,000/s asked): %s; webhook to update issued: %lld ms",
+              qPrintable(report.summary()), issued);
         QCOMPARE(env(webName(), QStringLiteral("GREETING")), QStringLiteral("bonjour"));
         QTRY_COMPARE_WITH_TIMEOUT(greetingThroughProxy(), QStringLiteral("bonjour"), 10000);
         // The plan says what changed, field by field.

@@ -292,7 +292,7 @@ private slots:
                 20000);
         });
         QVERIFY2(completed, "the rolling update did not complete while the load ran");
-        QVERIFY2(report.total() > 15000, qPrintable(report.text));
+        QVERIFY2(report.sentThroughout(25), qPrintable(report.text));
         QVERIFY2(report.failed() == 0, qPrintable(report.text));
         // Every replica was replaced.
         const QJsonArray after = tasksOf(m_webId);
@@ -301,7 +301,7 @@ private slots:
             for (const QJsonValue &old : before)
                 QVERIFY(task[QLatin1String("ID")] != old[QLatin1String("ID")]);
         }
-        qInfo("%d requests at 1,000/s through a rolling update, %d failed", report.total(), report.failed());
+        qInfo("through a rolling update (1,000/s asked): %s", qPrintable(report.summary()));
     }
 
     void aKilledReplicaLosesNoRequest()
@@ -325,11 +325,11 @@ private slots:
             ok(node.send(
                 DockerRequest::post(QStringLiteral("/containers/%1/kill").arg(containerId), {}, query)));
         });
-        QVERIFY2(report.total() > 12000, qPrintable(report.text));
+        QVERIFY2(report.sentThroughout(20), qPrintable(report.text));
         QVERIFY2(report.failed() == 0, qPrintable(report.text));
         // Swarm replaced it meanwhile.
         QTRY_COMPARE_WITH_TIMEOUT(tasksOf(m_webId).size(), 2, 60000);
-        qInfo("%d requests at 1,000/s with a replica killed, %d failed", report.total(), report.failed());
+        qInfo("with a replica killed (1,000/s asked): %s", qPrintable(report.summary()));
     }
 
     void servesAPublishedCertificateForItsSniName()
