@@ -1,12 +1,15 @@
 #include "clusterstore.h"
 
 #include "backgrounddecode.h"
+#include "errortext.h"
 #include "eventlogmodel.h"
+#include "managercheck.h"
 #include "nodetablemodel.h"
 #include "objecttablemodel.h"
 #include "servicetablemodel.h"
 #include "stacktablemodel.h"
 #include "tasktablemodel.h"
+#include "tasktally.h"
 
 #include "services/docker/dockerclient.h"
 
@@ -22,6 +25,7 @@ namespace cape {
 namespace {
 constexpr int MaxRetryDelayMs = 30000;
 constexpr int MaxTaskSyncAttempts = 14; // about two minutes of back-off
+constexpr int RefusedRetryMs = 30000;
 const QString AllServices;             // the key of a whole-cluster task listing
 
 QString attribute(const QJsonObject &event, const char *key)
@@ -59,11 +63,22 @@ ClusterStore::ClusterStore(QObject *parent)
     m_stacksTimer.setSingleShot(true);
     m_stacksTimer.setInterval(0);
     connect(&m_stacksTimer, &QTimer::timeout, this, &ClusterStore::rebuildStacks);
+    m_recountTimer.setSingleShot(true);
+    m_recountTimer.setInterval(0);
+    connect(&m_recountTimer, &QTimer::timeout, this, &ClusterStore::recount);
     // Names shown in task rows live in the service and node models.
     const auto renamed = [this] { m_tasks->namesChanged(); };
     connect(m_services, &QAbstractItemModel::rowsInserted, this, renamed);
     connect(m_nodes, &QAbstractItemModel::rowsInserted, this, renamed);
-    connect(m_nodes, &QAbstractItemModel::dataChanged, this, [this] { recountReplicas(AllServices); });
+    // A node that goes down no longer runs its tasks (its own Tasks column
+    // changing is no news: roles say which).
+    connect(m_nodes, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                if (from.column() != NodeTableModel::Tasks || to.column() != NodeTableModel::Tasks)
+                    scheduleRecount();
+            });
+    connect(m_nodes, &QAbstractItemModel::rowsInserted, this, &ClusterStore::scheduleRecount);
+    connect(m_nodes, &QAbstractItemModel::rowsRemoved, this, &ClusterStore::scheduleRecount);
 }
 
 ClusterStore::~ClusterStore()
@@ -90,6 +105,29 @@ QList<DockerEndpoint> ClusterStore::engines() const
     return engines;
 }
 
+QString ClusterStore::nameOf(const QString &id) const
+{
+    if (id.size() < 12)
+        return {};
+    const auto named = [&id](const auto *model, auto name) -> QString {
+        for (const auto &record : model->records()) {
+            if (record.id.startsWith(id))
+                return name(record);
+        }
+        return {};
+    };
+    QString name = named(m_nodes, [](const NodeRecord &n) { return n.hostname; });
+    if (name.isEmpty())
+        name = named(m_services, [](const ServiceRecord &s) { return s.name; });
+    if (name.isEmpty())
+        name = named(m_tasks, [this](const TaskRecord &t) { return m_tasks->taskName(t); });
+    for (const ObjectTableModel *objects : {m_networks, m_configs, m_secrets}) {
+        if (name.isEmpty())
+            name = named(objects, [](const ObjectRecord &o) { return o.name; });
+    }
+    return name;
+}
+
 void ClusterStore::connectTo(const DockerEndpoint &manager, const QList<DockerEndpoint> &nodeEndpoints)
 {
     ++m_generation;
@@ -107,14 +145,12 @@ void ClusterStore::connectTo(const DockerEndpoint &manager, const QList<DockerEn
     m_taskSyncAgain.clear();
     m_taskSyncAttempt.clear();
     m_objectsDue.clear();
+    m_info = {};
+    m_swarm = {};
     // Another cluster: nothing of the last one may linger in the views.
-    m_nodes->replaceAll({});
-    m_services->replaceAll({});
-    m_tasks->replaceAll({});
-    m_networks->replaceAll({});
-    m_configs->replaceAll({});
-    m_secrets->replaceAll({});
-    m_stacks->replaceAll({});
+    clearModels();
+    m_events->clear();
+    m_events->setLiveSince(0);
 
     m_endpoint = manager;
     m_nodeEndpoints.clear();
@@ -129,13 +165,25 @@ void ClusterStore::connectTo(const DockerEndpoint &manager, const QList<DockerEn
         m_feeds.append(feed);
         startNodeFeed(feed);
     }
+    m_historyLoaded = false;
     setState(State::Connecting, tr("Connecting to %1…").arg(manager.toString()));
     startEvents();
-    loadEventHistory();
 }
 
 // The last hour of events, for the log only: they describe the past, the
 // listing that follows describes the present.
+void ClusterStore::clearModels()
+{
+    m_nodes->replaceAll({});
+    m_services->replaceAll({});
+    m_tasks->replaceAll({});
+    m_networks->replaceAll({});
+    m_configs->replaceAll({});
+    m_secrets->replaceAll({});
+    m_stacks->replaceAll({});
+    recount();
+}
+
 void ClusterStore::loadEventHistory()
 {
     DockerClient::EventOptions options;
@@ -143,16 +191,14 @@ void ClusterStore::loadEventHistory()
     options.since = QString::number(now - 3600);
     options.until = QString::number(now);
     DockerEventStream *history = m_client->events(options);
-    connect(history, &DockerEventStream::event, m_events, [this](const QJsonObject &event) {
-        if (!event.value(QLatin1String("Action")).toString().startsWith(QLatin1String("exec_")))
-            m_events->append(event);
-    });
+    connect(history, &DockerEventStream::event, m_events,
+            [this](const QJsonObject &event) { logEvent(event); });
     connect(history, &DockerExchange::finished, history, &QObject::deleteLater);
 }
 
 void ClusterStore::refresh()
 {
-    if (m_state == State::Reconnecting) {
+    if (m_state == State::Reconnecting || m_state == State::Refused) {
         m_retryTimer.stop();
         startEvents();
     } else if (m_client) {
@@ -169,19 +215,69 @@ void ClusterStore::setState(State state, const QString &message)
     emit stateChanged(state, message);
 }
 
-// The event stream first, then the listing: nothing that happens in
-// between is missed, and version indexes settle what arrives twice.
+// First what the endpoint is (GET /info): a worker, an engine outside a
+// swarm or something that is no engine at all is said at once, as the
+// docker CLI does, instead of retrying a listing it can never give. Then
+// the event stream, then the listing: nothing that happens in between is
+// missed, and version indexes settle what arrives twice.
 void ClusterStore::startEvents()
 {
     if (m_eventStream)
         m_eventStream->abort();
     const int generation = ++m_generation;
+    // /_ping first: what answers it wrongly is no engine at all.
+    m_client->ping()->then(this, [this, generation](DockerReply *pinged) {
+        if (generation != m_generation)
+            return;
+        if (pinged->error()) {
+            const ManagerCheck check = ManagerCheck::ofError(pinged->error(), m_endpoint.toString(), true);
+            if (check.isRefusal())
+                refuse(check);
+            else
+                connectionLost(pinged->error());
+            return;
+        }
+        inspectEndpoint(generation);
+    });
+}
+
+void ClusterStore::inspectEndpoint(int generation)
+{
+    m_client->info()->then(this, [this, generation](DockerReply *reply) {
+        if (generation != m_generation)
+            return;
+        const QString endpoint = m_endpoint.toString();
+        const ManagerCheck check = reply->error() ? ManagerCheck::ofError(reply->error(), endpoint, false)
+                                                  : ManagerCheck::ofInfo(reply->object(), endpoint);
+        if (check.isRefusal()) {
+            refuse(check);
+            return;
+        }
+        if (reply->error()) {
+            connectionLost(reply->error());
+            return;
+        }
+        m_info = reply->object();
+        // What the manager recorded before: once, and only from a manager.
+        if (!std::exchange(m_historyLoaded, true))
+            loadEventHistory();
+        openEventStream(generation);
+    });
+}
+
+void ClusterStore::openEventStream(int generation)
+{
     DockerEventStream *stream = m_client->events();
     m_eventStream = stream;
     connect(stream, &DockerEventStream::event, this, &ClusterStore::onEvent);
     connect(stream, &DockerStream::live, this, [this, generation] {
-        if (generation == m_generation)
-            syncAll();
+        if (generation != m_generation)
+            return;
+        // The log is whole from the first moment the stream flowed; a
+        // reconnect later may have missed some (said in the log itself).
+        if (m_events->liveSince() == 0)
+            m_events->setLiveSince(QDateTime::currentMSecsSinceEpoch());
+        syncAll();
     });
     connect(stream, &DockerExchange::finished, this, [this, stream, generation] {
         stream->deleteLater();
@@ -197,6 +293,28 @@ void ClusterStore::startEvents()
     });
 }
 
+// The endpoint answers, but cannot be a manager: nothing it would list is
+// the cluster's. It is asked again now and then (a worker may be promoted,
+// a swarm initialised); F5 asks at once.
+void ClusterStore::refuse(const ManagerCheck &check)
+{
+    ++m_generation;
+    if (m_eventStream)
+        m_eventStream->abort();
+    m_refusal = check;
+    m_info = {};
+    m_swarm = {};
+    // What an earlier session listed is not this endpoint's: it must not
+    // stand in the views as if it were.
+    clearModels();
+    setState(State::Refused, check.message);
+    m_retryTimer.start(RefusedRetryMs);
+    if (!m_loaded) {
+        m_loaded = true;
+        emit loaded();
+    }
+}
+
 void ClusterStore::connectionLost(const DockerError &error)
 {
     ++m_generation; // whatever is still in flight belongs to the lost session
@@ -204,8 +322,9 @@ void ClusterStore::connectionLost(const DockerError &error)
         m_eventStream->abort();
     const int delay = std::min(MaxRetryDelayMs, 1000 << std::min(m_retryAttempt, 5));
     ++m_retryAttempt;
+    m_lastError = error;
     setState(State::Reconnecting,
-             tr("%1 — retrying in %2 s").arg(error.toString()).arg(delay / 1000));
+             tr("%1 Retrying in %n s.", nullptr, delay / 1000).arg(ErrorText::of(error).summary));
     m_retryTimer.start(delay);
     if (!m_loaded) {
         // The first attempt is over: views can show what went wrong.
@@ -298,7 +417,7 @@ void ClusterStore::syncFinished(int generation)
     if (m_syncFailed)
         return; // connectionLost() has run
     m_retryAttempt = 0;
-    recountReplicas(AllServices);
+    recount();
     rebuildStacks();
     QString swarmName = m_info.value(QLatin1String("Name")).toString();
     setState(State::Live, tr("Connected to %1 (%2) — Docker %3, API %4")
@@ -328,17 +447,14 @@ void ClusterStore::onEvent(const QJsonObject &event)
 {
     const QString type = event.value(QLatin1String("Type")).toString();
     const QString action = event.value(QLatin1String("Action")).toString();
-    // Health checks run an exec every few seconds per container: three
-    // events each that would bury everything else in the log.
-    if (!action.startsWith(QLatin1String("exec_")))
-        m_events->append(event);
+    logEvent(event);
     const QString id = actorId(event);
     if (type == QLatin1String("service")) {
         if (action == QLatin1String("remove")) {
             m_services->remove(id);
             m_tasks->replaceAll({}, [&id](const TaskRecord &task) { return task.serviceId != id; });
             m_services->setReplicas(id, {});
-            scheduleStacks();
+            scheduleRecount();
         } else {
             fetchService(id);
             m_taskSyncAttempt.remove(id);
@@ -358,6 +474,21 @@ void ClusterStore::onEvent(const QJsonObject &event)
         if (action != QLatin1String("connect") && action != QLatin1String("disconnect"))
             relistObjects(type);
     }
+}
+
+void ClusterStore::logEvent(const QJsonObject &event)
+{
+    // Health checks run an exec every few seconds per container: three
+    // events each that would bury everything else in the log.
+    if (event.value(QLatin1String("Action")).toString().startsWith(QLatin1String("exec_")))
+        return;
+    QString node;
+    if (event.value(QLatin1String("Type")).toString() == QLatin1String("container")) {
+        node = m_nodes->hostnameOf(attribute(event, "com.docker.swarm.node.id"));
+        if (node.isEmpty()) // a container of no task: the manager's own stream has it
+            node = m_info.value(QLatin1String("Name")).toString();
+    }
+    m_events->append(event, node);
 }
 
 void ClusterStore::onContainerEvent(const QJsonObject &event)
@@ -391,7 +522,7 @@ void ClusterStore::fetchService(const QString &id)
             m_services->remove(id);
         } else if (reply->ok()) {
             m_services->upsert(ServiceRecord::fromJson(reply->object()));
-            recountReplicas(id);
+            recount();
         }
         scheduleStacks();
     });
@@ -416,16 +547,13 @@ void ClusterStore::fetchTask(const QString &id)
     m_client->inspectTask(id)->then(this, [this, generation, id](DockerReply *reply) {
         if (generation != m_generation)
             return;
+        // A burst of container events (a stack starting) is one recount.
         if (reply->error().httpStatus == 404) {
-            const TaskRecord *task = m_tasks->find(id);
-            const QString serviceId = task ? task->serviceId : QString();
-            m_tasks->remove(id);
-            if (!serviceId.isEmpty())
-                recountReplicas(serviceId);
+            if (m_tasks->remove(id))
+                scheduleRecount();
         } else if (reply->ok()) {
-            const TaskRecord task = TaskRecord::fromJson(reply->object());
-            if (m_tasks->upsert(task))
-                recountReplicas(task.serviceId);
+            if (m_tasks->upsert(TaskRecord::fromJson(reply->object())))
+                scheduleRecount();
         }
         emit taskApplied(id);
     });
@@ -516,8 +644,7 @@ void ClusterStore::applyTaskListing(const QString &serviceId, const QList<TaskRe
         m_tasks->replaceAll(tasks);
     else
         m_tasks->replaceAll(tasks, [&serviceId](const TaskRecord &task) { return task.serviceId != serviceId; });
-    recountReplicas(serviceId);
-    scheduleStacks();
+    recount();
 #ifdef __GLIBC__
     // A whole-cluster listing is tens of megabytes of JSON, decoded on a pool
     // thread between the records that outlive it: glibc keeps those pages
@@ -549,34 +676,31 @@ bool ClusterStore::isSettling(const QString &serviceId) const
     return !service->isGlobal() && replicas.running != replicas.desired;
 }
 
-void ClusterStore::recountReplicas(const QString &serviceId)
+void ClusterStore::scheduleRecount()
 {
-    // One pass over the tasks; a task on a node that is down does not run.
-    QHash<QString, ServiceTableModel::ReplicaCount> counts;
-    for (const TaskRecord &task : m_tasks->records()) {
-        if (!serviceId.isEmpty() && task.serviceId != serviceId)
-            continue;
-        if (!task.isDesiredRunning())
-            continue;
-        auto &count = counts[task.serviceId];
-        ++count.desired;
-        const NodeRecord *node = m_nodes->find(task.nodeId);
-        if (task.isRunning() && (!node || node->isReady()))
-            ++count.running;
+    if (!m_recountTimer.isActive())
+        m_recountTimer.start();
+}
+
+// Every figure derived from the tasks, in one pass: what services, nodes
+// and stacks show can never disagree with each other or with the tasks.
+void ClusterStore::recount()
+{
+    m_recountTimer.stop();
+    QSet<QString> notReady;
+    for (const NodeRecord &node : m_nodes->records()) {
+        if (!node.isReady())
+            notReady.insert(node.id);
     }
-    const auto apply = [this, &counts](const ServiceRecord &service) {
-        ServiceTableModel::ReplicaCount count = counts.value(service.id);
+    const TaskTally tally = TaskTally::of(m_tasks->records(), notReady);
+    for (const ServiceRecord &service : m_services->records()) {
+        TaskTally::Replicas count = tally.services.value(service.id);
         // A replicated service wants its spec's replicas, whatever tasks exist yet.
         if (service.specReplicas >= 0)
             count.desired = service.specReplicas;
         m_services->setReplicas(service.id, count);
-    };
-    if (serviceId.isEmpty()) {
-        for (const ServiceRecord &service : m_services->records())
-            apply(service);
-    } else if (const ServiceRecord *service = m_services->find(serviceId)) {
-        apply(*service);
     }
+    m_nodes->setLoads(tally.nodes);
     scheduleStacks();
 }
 
@@ -615,7 +739,10 @@ void ClusterStore::startNodeFeed(NodeFeed *feed)
     options.filters.insert(QStringLiteral("label"), {QStringLiteral("com.docker.swarm.task.id")});
     DockerEventStream *stream = feed->client->events(options);
     feed->stream = stream;
-    connect(stream, &DockerEventStream::event, this, &ClusterStore::onContainerEvent);
+    connect(stream, &DockerEventStream::event, this, [this](const QJsonObject &event) {
+        logEvent(event); // the manager hears nothing of other nodes' containers
+        onContainerEvent(event);
+    });
     connect(stream, &DockerStream::live, this, [feed] { feed->attempt = 0; });
     connect(stream, &DockerExchange::finished, this, [this, feed, stream] {
         stream->deleteLater();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "managercheck.h"
+
 #include "services/docker/dockerendpoint.h"
 #include "services/docker/dockererror.h"
 
@@ -41,7 +43,9 @@ class ClusterStore : public QObject
     Q_OBJECT
 
 public:
-    enum class State { Idle, Connecting, Live, Reconnecting };
+    // Refused: the endpoint answers, but is no manager (a worker, an engine
+    // in no swarm, not an engine at all); refusal() says which.
+    enum class State { Idle, Connecting, Live, Reconnecting, Refused };
     Q_ENUM(State)
 
     explicit ClusterStore(QObject *parent = nullptr);
@@ -62,6 +66,10 @@ public:
     // "Lost connection to unix:///…: … Retrying in 4 s."
     QString stateMessage() const { return m_stateMessage; }
     bool isLoaded() const { return m_loaded; }
+    // Why the endpoint cannot be followed, while the state is Refused.
+    const ManagerCheck &refusal() const { return m_refusal; }
+    // The error that made the state Reconnecting (the engine's own words).
+    const DockerError &lastError() const { return m_lastError; }
     // GET /info and GET /swarm as of the last sync.
     QJsonObject info() const { return m_info; }
     QJsonObject swarm() const { return m_swarm; }
@@ -74,6 +82,9 @@ public:
     ObjectTableModel *configs() const { return m_configs; }
     ObjectTableModel *secrets() const { return m_secrets; }
     EventLogModel *events() const { return m_events; }
+    // The name of a node, service, task, network, config or secret by its
+    // ID or a prefix of it (12 characters or more); empty when unknown.
+    QString nameOf(const QString &id) const;
 
 signals:
     void stateChanged(ClusterStore::State state, const QString &message);
@@ -89,12 +100,17 @@ private:
 
     void setState(State state, const QString &message);
     void startEvents();
+    void inspectEndpoint(int generation);
+    void openEventStream(int generation);
+    void refuse(const ManagerCheck &check);
+    void clearModels();
     void loadEventHistory();
     void syncAll();
     void syncFinished(int generation);
     void connectionLost(const DockerError &error);
     void onEvent(const QJsonObject &event);
     void onContainerEvent(const QJsonObject &event);
+    void logEvent(const QJsonObject &event);
     void fetchService(const QString &id);
     void fetchNode(const QString &id);
     void fetchTask(const QString &id);
@@ -103,7 +119,8 @@ private:
     void runTaskSync(const QString &serviceId);
     void applyTaskListing(const QString &serviceId, const QList<TaskRecord> &tasks);
     bool isSettling(const QString &serviceId) const;
-    void recountReplicas(const QString &serviceId); // empty: every service
+    void recount();
+    void scheduleRecount();
     void scheduleStacks();
     void rebuildStacks();
     void startNodeFeed(NodeFeed *feed);
@@ -117,14 +134,18 @@ private:
     State m_state = State::Idle;
     QString m_stateMessage;
     bool m_loaded = false;
+    bool m_historyLoaded = false;
     int m_generation = 0; // bumped by connectTo and each reconnect: late answers are dropped
     int m_pendingLists = 0;
     bool m_syncFailed = false;
     int m_retryAttempt = 0;
     QTimer m_retryTimer;
     QTimer m_stacksTimer;
+    QTimer m_recountTimer;
     QJsonObject m_info;
     QJsonObject m_swarm;
+    ManagerCheck m_refusal;
+    DockerError m_lastError;
 
     // Task re-listing per service ("" = the whole cluster).
     QSet<QString> m_taskSyncDue;

@@ -3,8 +3,21 @@
 #include "modelroles.h"
 
 #include <QDateTime>
+#include <QLocale>
 
 namespace cape {
+
+namespace {
+// Today's times by the clock, other days' with their date.
+QString clockText(qint64 ms)
+{
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(ms);
+    const QLocale locale;
+    return at.date() == QDate::currentDate()
+               ? at.toString(QStringLiteral("HH:mm:ss"))
+               : locale.toString(at.date(), QLocale::ShortFormat) + at.toString(QStringLiteral(" HH:mm:ss"));
+}
+} // namespace
 
 EventLogModel::EventLogModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent)
@@ -22,38 +35,46 @@ int EventLogModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-EventLogModel::Entry EventLogModel::describe(const QJsonObject &event)
+EventLogModel::Entry EventLogModel::describe(const QJsonObject &event, const QString &node)
 {
     Entry e;
     const qint64 ns = event.value(QLatin1String("timeNano")).toInteger();
     e.timeMs = ns ? ns / 1000000 : event.value(QLatin1String("time")).toInteger() * 1000;
     e.type = event.value(QLatin1String("Type")).toString();
     e.action = event.value(QLatin1String("Action")).toString();
+    e.node = node;
     const QJsonObject actor = event.value(QLatin1String("Actor")).toObject();
     const QJsonObject attributes = actor.value(QLatin1String("Attributes")).toObject();
-    e.object = attributes.value(QLatin1String("name")).toString();
+    // A task's container: "web.2", not "web.2.x7f3k…" (the task ID says
+    // nothing to a reader and pushes the name out of its column).
+    const QString taskName = attributes.value(QLatin1String("com.docker.swarm.task.name")).toString();
+    const QString taskId = attributes.value(QLatin1String("com.docker.swarm.task.id")).toString();
+    e.object = taskName.isEmpty() ? attributes.value(QLatin1String("name")).toString() : taskName;
+    if (!taskId.isEmpty() && e.object.endsWith(QLatin1Char('.') + taskId))
+        e.object.chop(taskId.size() + 1);
     if (e.object.isEmpty())
         e.object = actor.value(QLatin1String("ID")).toString().left(12);
     QStringList details;
     for (auto it = attributes.begin(); it != attributes.end(); ++it) {
         // The interesting part of an update: what changed ("replicas.new").
-        if (it.key().endsWith(QLatin1String(".new")) || it.key() == QLatin1String("exitCode")
-            || it.key() == QLatin1String("image") || it.key() == QLatin1String("com.docker.swarm.task.name"))
+        if (it.key().endsWith(QLatin1String(".new")) || it.key() == QLatin1String("exitCode") ||
+            it.key() == QLatin1String("image"))
             details << it.key() + u'=' + it.value().toString();
     }
     e.details = details.join(QLatin1String(", "));
     return e;
 }
 
-void EventLogModel::append(const QJsonObject &event)
+void EventLogModel::append(const QJsonObject &event, const QString &node)
 {
     // Newest first; history fetched after live events still lands in order.
-    Entry entry = describe(event);
+    Entry entry = describe(event, node);
     int row = 0;
     while (row < m_entries.size() && m_entries.at(row).timeMs > entry.timeMs)
         ++row;
     if (row >= m_capacity)
         return;
+    const qint64 oldest = historyFrom();
     beginInsertRows({}, row, row);
     m_entries.insert(row, std::move(entry));
     endInsertRows();
@@ -63,6 +84,41 @@ void EventLogModel::append(const QJsonObject &event)
         m_entries.remove(m_capacity, last - m_capacity + 1);
         endRemoveRows();
     }
+    if (historyFrom() != oldest)
+        emit coverageChanged();
+}
+
+void EventLogModel::clear()
+{
+    if (m_entries.isEmpty())
+        return;
+    beginResetModel();
+    m_entries.clear();
+    endResetModel();
+    emit coverageChanged();
+}
+
+void EventLogModel::setLiveSince(qint64 ms)
+{
+    if (m_liveSinceMs == ms)
+        return;
+    m_liveSinceMs = ms;
+    emit coverageChanged();
+}
+
+QString EventLogModel::coverageText() const
+{
+    if (m_liveSinceMs == 0)
+        return tr("Not following the cluster's events.");
+    const QString live = clockText(m_liveSinceMs);
+    const qint64 from = historyFrom();
+    if (m_entries.size() >= m_capacity)
+        return tr("The newest %1 events of this session, from %2.")
+            .arg(QLocale().toString(m_capacity), clockText(from));
+    if (from == 0 || from >= m_liveSinceMs)
+        return tr("Every event since %1, when Cape connected.").arg(live);
+    return tr("Every event since %1, when Cape connected; before that, what the engine still kept, from %2.")
+        .arg(live, clockText(from));
 }
 
 QVariant EventLogModel::data(const QModelIndex &index, int role) const
@@ -73,7 +129,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     if (role == SortRole && index.column() == Time)
         return e.timeMs;
     if (role == FilterRole)
-        return QStringList{e.type, e.action, e.object, e.details}.join(u' ');
+        return QStringList{e.type, e.action, e.object, e.node, e.details}.join(u' ');
     if (role == StateRole)
         return e.action;
     if (role != Qt::DisplayRole && role != SortRole)
@@ -83,6 +139,8 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case Type: return e.type;
     case Action: return e.action;
     case Object: return e.object;
+    case Node:
+        return e.node;
     case Details: return e.details;
     }
     return {};
@@ -97,6 +155,8 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
     case Type: return tr("Type");
     case Action: return tr("Action");
     case Object: return tr("Object");
+    case Node:
+        return tr("Node");
     case Details: return tr("Details");
     }
     return {};

@@ -42,6 +42,18 @@ LogFeed::LogFeed(ClusterStore *store, Target target, LogModel *model, QObject *p
     connect(store->nodes(), &QAbstractItemModel::dataChanged, this, &LogFeed::watchNodes);
     connect(store->nodes(), &QAbstractItemModel::rowsInserted, this, &LogFeed::watchNodes);
     connect(store->nodes(), &QAbstractItemModel::modelReset, this, &LogFeed::watchNodes);
+    // Which replicas cannot be read follows the tasks and nodes as they change.
+    m_coverageTimer.setSingleShot(true);
+    m_coverageTimer.setInterval(50);
+    connect(&m_coverageTimer, &QTimer::timeout, this, &LogFeed::updateCoverage);
+    for (QAbstractItemModel *watched : {static_cast<QAbstractItemModel *>(store->tasks()),
+                                        static_cast<QAbstractItemModel *>(store->nodes())}) {
+        connect(watched, &QAbstractItemModel::dataChanged, this, &LogFeed::scheduleCoverage);
+        connect(watched, &QAbstractItemModel::rowsInserted, this, &LogFeed::scheduleCoverage);
+        connect(watched, &QAbstractItemModel::rowsRemoved, this, &LogFeed::scheduleCoverage);
+        connect(watched, &QAbstractItemModel::modelReset, this, &LogFeed::scheduleCoverage);
+    }
+    updateCoverage();
 }
 
 LogFeed::~LogFeed()
@@ -231,6 +243,36 @@ void LogFeed::resolveLabels()
         m_model->addSource({*it, node, label});
         it = m_unresolved.erase(it);
     }
+}
+
+void LogFeed::scheduleCoverage()
+{
+    if (!m_coverageTimer.isActive())
+        m_coverageTimer.start();
+}
+
+void LogFeed::updateCoverage()
+{
+    QList<Unreadable> unreadable;
+    if (m_target.kind != Kind::Container) {
+        const TaskTableModel *tasks = m_store->tasks();
+        for (const TaskRecord &task : tasks->records()) {
+            const bool ours =
+                m_target.kind == Kind::Service ? task.serviceId == m_target.id : task.id == m_target.id;
+            if (!ours || task.nodeId.isEmpty() ||
+                (m_target.kind == Kind::Service && !task.isDesiredRunning()))
+                continue;
+            const NodeRecord *node = m_store->nodes()->find(task.nodeId);
+            if (node && !node->isReady())
+                unreadable.append({tasks->taskName(task), node->hostname, node->state});
+        }
+        std::sort(unreadable.begin(), unreadable.end(),
+                  [](const Unreadable &a, const Unreadable &b) { return a.replica < b.replica; });
+    }
+    if (unreadable == m_unreadable)
+        return;
+    m_unreadable = unreadable;
+    emit unreadableChanged();
 }
 
 // The manager goes quiet about a lost node's replicas; say so in the log.

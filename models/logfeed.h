@@ -57,6 +57,19 @@ public:
     // "Streaming from unix:///…", "Reconnecting in 4 s: …"
     QString stateText() const { return m_stateText; }
 
+    // A replica whose lines cannot reach this log now: its node is not ready.
+    struct Unreadable
+    {
+        QString replica; // "web.2"
+        QString node;    // "node3"
+        QString state;   // the node's: down, unknown, disconnected
+        bool operator==(const Unreadable &) const = default;
+    };
+    // Every replica of the target that should run on a node that is not
+    // ready, whatever lines arrived before: the log is incomplete while
+    // this is not empty (a container's own engine says so itself).
+    QList<Unreadable> unreadable() const { return m_unreadable; }
+
     // Clears the model and streams the window anew.
     void start(const Window &window);
     void stop();
@@ -66,6 +79,7 @@ public:
 
 signals:
     void stateChanged(LogFeed::State state, const QString &text);
+    void unreadableChanged();
 
 private:
     void open();
@@ -76,6 +90,8 @@ private:
     QString labelFor(const QString &taskId, const QString &nodeId, QString *resolvedNode) const;
     void resolveLabels();
     void watchNodes();
+    void scheduleCoverage();
+    void updateCoverage();
 
     ClusterStore *m_store;
     Target m_target;
@@ -95,6 +111,8 @@ private:
     QSet<QString> m_unresolved; // tasks not yet in the task model: labelled by ID for now
     QHash<QString, bool> m_nodeReady; // the nodes of our replicas, as last seen
     int m_noticeSource = -1;          // Cape's own lines
+    QList<Unreadable> m_unreadable;
+    QTimer m_coverageTimer;
 };
 
 } // namespace cape

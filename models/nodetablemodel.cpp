@@ -46,6 +46,8 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
             return node.cpus;
         if (index.column() == Memory)
             return node.memoryBytes;
+        if (index.column() == Tasks)
+            return load(node.id).assigned;
         return data(index, Qt::DisplayRole);
     case Qt::ToolTipRole:
         if (index.column() == Labels)
@@ -58,6 +60,8 @@ QVariant NodeTableModel::data(const QModelIndex &index, int role) const
         case ManagerStatus: return node.managerStatus;
         case Availability: return node.availability;
         case Status: return node.state;
+        case Tasks:
+            return loadText(node);
         case EngineVersion: return node.engineVersion;
         case Cpus: return node.cpus > 0 ? QString::number(node.cpus, 'g', 3) : QString();
         case Memory: return node.memoryBytes > 0 ? formatBytes(node.memoryBytes) : QString();
@@ -83,6 +87,8 @@ QVariant NodeTableModel::headerData(int section, Qt::Orientation orientation, in
     case ManagerStatus: return tr("Manager");
     case Availability: return tr("Availability");
     case Status: return tr("Status");
+    case Tasks:
+        return tr("Tasks");
     case EngineVersion: return tr("Engine");
     case Cpus: return tr("CPUs");
     case Memory: return tr("Memory");
@@ -99,6 +105,26 @@ void NodeTableModel::setNodes(const QJsonArray &nodes)
     for (const QJsonValue &node : nodes)
         records.append(NodeRecord::fromJson(node.toObject()));
     replaceAll(records);
+}
+
+void NodeTableModel::setLoads(const QHash<QString, TaskTally::NodeLoad> &loads)
+{
+    const QHash<QString, TaskTally::NodeLoad> before = std::exchange(m_load, loads);
+    for (int row = 0; row < rowCount(); ++row) {
+        const QString &id = at(row).id;
+        if (before.value(id) != m_load.value(id))
+            emit dataChanged(index(row, Tasks), index(row, Tasks), {Qt::DisplayRole, SortRole});
+    }
+}
+
+QString NodeTableModel::loadText(const NodeRecord &node) const
+{
+    const TaskTally::NodeLoad tasks = load(node.id);
+    if (!node.isReady() && tasks.assigned > 0)
+        return tr("%1, state unknown").arg(tasks.assigned);
+    if (tasks.running == tasks.assigned)
+        return QString::number(tasks.assigned);
+    return tr("%1 of %2 running").arg(tasks.running).arg(tasks.assigned);
 }
 
 QString NodeTableModel::hostnameOf(const QString &id) const

@@ -29,6 +29,7 @@ ServiceRecord ServiceRecord::fromJson(const QJsonObject &service)
     r.ports = portsOf(service);
     r.updateState = json::string(service, {"UpdateStatus", "State"});
     r.updateMessage = json::string(service, {"UpdateStatus", "Message"});
+    r.updateStartedAt = json::string(service, {"UpdateStatus", "StartedAt"});
     r.createdMs = json::timeMs(service.value(QLatin1String("CreatedAt")));
     r.updatedMs = json::timeMs(service.value(QLatin1String("UpdatedAt")));
     const QJsonObject status = service.value(QLatin1String("ServiceStatus")).toObject();

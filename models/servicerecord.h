@@ -19,6 +19,7 @@ struct ServiceRecord
     QStringList ports;     // "*:8080->80/tcp", "8080->80/tcp (host)"
     QString updateState;   // UpdateStatus.State, "" when never updated
     QString updateMessage;
+    QString updateStartedAt; // UpdateStatus.StartedAt: tells one update from the next
     qint64 createdMs = 0;
     qint64 updatedMs = 0;
     // ServiceStatus (GET /services?status=true): the engine's own counts,

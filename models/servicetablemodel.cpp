@@ -3,6 +3,7 @@
 #include "jsonpath.h"
 
 #include <QDateTime>
+#include <QLocale>
 
 namespace cape {
 
@@ -87,6 +88,8 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
             return service.updateMessage;
         if (index.column() == Image)
             return json::string(service.raw, {"Spec", "TaskTemplate", "ContainerSpec", "Image"});
+        if (index.column() == Updated && service.updatedMs)
+            return QDateTime::fromMSecsSinceEpoch(service.updatedMs).toString(Qt::ISODate);
         return {};
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -99,13 +102,42 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("%1/%2").arg(count.running).arg(count.desired);
         }
         case Ports: return service.ports.join(QLatin1String(", "));
-        case UpdateState: return service.updateState;
+        case UpdateState:
+            return updateStateText(service.updateState);
         case Updated:
-            return service.updatedMs ? QDateTime::fromMSecsSinceEpoch(service.updatedMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                                     : QString();
+            return service.updatedMs ? shortTime(service.updatedMs) : QString();
         }
     }
     return {};
+}
+
+QString ServiceTableModel::updateStateText(const QString &state)
+{
+    if (state == QLatin1String("updating"))
+        return tr("updating");
+    if (state == QLatin1String("paused"))
+        return tr("paused");
+    if (state == QLatin1String("completed"))
+        return tr("updated");
+    if (state == QLatin1String("rollback_started"))
+        return tr("rolling back");
+    if (state == QLatin1String("rollback_paused"))
+        return tr("rollback paused");
+    if (state == QLatin1String("rollback_completed"))
+        return tr("rolled back");
+    return state;
+}
+
+QString ServiceTableModel::shortTime(qint64 ms)
+{
+    // Today's by the clock; older ones with their day: never stale, and
+    // short enough for its column.
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(ms);
+    const QLocale locale;
+    if (at.date() == QDate::currentDate())
+        return locale.toString(at.time(), QLocale::ShortFormat);
+    return locale.toString(at.date(), QLocale::ShortFormat) + u' ' +
+           locale.toString(at.time(), QLocale::ShortFormat);
 }
 
 QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -2,6 +2,7 @@
 
 #include "recordtablemodel.h"
 #include "servicerecord.h"
+#include "tasktally.h"
 
 namespace cape {
 
@@ -15,12 +16,7 @@ public:
     enum Column { Name, Stack, Mode, Image, Replicas, Ports, UpdateState, Updated, ColumnCount };
     enum ServiceRole { StackNameRole = FilterRole + 1 };
 
-    struct ReplicaCount
-    {
-        int running = 0;
-        int desired = 0;
-        bool operator==(const ReplicaCount &) const = default;
-    };
+    using ReplicaCount = TaskTally::Replicas;
 
     explicit ServiceTableModel(QObject *parent = nullptr);
 
@@ -33,6 +29,10 @@ public:
     QString nameOf(const QString &id) const;
     // converged | degraded | down | updating | paused | rollback
     QString healthOf(const ServiceRecord &service) const;
+    // "rolling back" for rollback_started: the engine's states in words.
+    static QString updateStateText(const QString &state);
+    // "14:03" today, "07/12/2026 14:03" before (the locale's short forms).
+    static QString shortTime(qint64 ms);
 
 private:
     QHash<QString, ReplicaCount> m_replicas;

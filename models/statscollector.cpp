@@ -24,6 +24,13 @@ constexpr int ProblemsBatchMs = 200;
 // An engine that stays up this long has recovered: its back-off starts over.
 constexpr int SteadyMs = 30000;
 
+// A sample newer than this is current; a stream being retried has a newest
+// sample, but not a current one.
+qint64 currentSinceMs()
+{
+    return QDateTime::currentMSecsSinceEpoch() - (StatsSeries::AlignToleranceSeconds + 1) * 1000;
+}
+
 int backoffMs(int attempt)
 {
     return std::min(MaxRetryDelayMs, 1000 << std::min(attempt, 5));
@@ -107,10 +114,15 @@ StatsCollector::~StatsCollector()
     stop();
 }
 
+bool StatsCollector::hasCluster() const
+{
+    return m_store->state() != ClusterStore::State::Idle && m_store->state() != ClusterStore::State::Refused;
+}
+
 bool StatsCollector::followsStore() const
 {
     QList<DockerEndpoint> wanted;
-    if (m_store->state() != ClusterStore::State::Idle)
+    if (hasCluster())
         wanted << m_store->endpoint() << m_store->nodeEndpoints();
     return wanted == m_endpoints;
 }
@@ -119,8 +131,8 @@ void StatsCollector::start()
 {
     stop();
     m_running = true;
-    if (m_store->state() == ClusterStore::State::Idle)
-        return; // not connected yet: stateChanged() starts it
+    if (!hasCluster())
+        return; // not connected yet, or not to a manager: stateChanged() starts it
     m_endpoints << m_store->endpoint() << m_store->nodeEndpoints();
     QList<DockerEndpoint> distinct;
     for (const DockerEndpoint &endpoint : std::as_const(m_endpoints)) {
@@ -547,9 +559,7 @@ std::optional<StatsSeries::Point> StatsCollector::current(Group group, const QSt
                                                           const QList<const Container *> &members) const
 {
     std::optional<StatsSeries::Point> total;
-    // A stream being retried has a newest sample, but not a current one.
-    const qint64 staleBefore =
-        QDateTime::currentMSecsSinceEpoch() - (StatsSeries::AlignToleranceSeconds + 1) * 1000;
+    const qint64 staleBefore = currentSinceMs();
     bool everyLimitSet = true;
     for (const Container *c : members) {
         const auto point = c->series.latest();
@@ -581,6 +591,23 @@ std::optional<StatsSeries::Point> StatsCollector::current(Group group, const QSt
         }
     }
     return total;
+}
+
+StatsCollector::Coverage StatsCollector::coverage(Group group, const QString &key) const
+{
+    Coverage coverage;
+    const qint64 staleBefore = currentSinceMs();
+    for (const Container *c : members(group, key)) {
+        ++coverage.members;
+        const auto point = c->series.latest();
+        coverage.measured += point && point->timeMs >= staleBefore;
+    }
+    for (const EngineFeed *feed : m_feeds) {
+        const bool concerned = group == Group::Cluster || (group == Group::Node && feed->nodeId == key) ||
+                               group == Group::Service; // a service's replicas may run there
+        coverage.enginesConnecting += concerned && feed->state == EngineState::Connecting;
+    }
+    return coverage;
 }
 
 std::optional<StatsSeries::Point> StatsCollector::at(Group group, const QString &key, qint64 second) const

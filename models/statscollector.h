@@ -92,6 +92,18 @@ public:
     // The same, for members already at hand (from groups()).
     std::optional<StatsSeries::Point> current(Group group, const QString &key,
                                               const QList<const Container *> &members) const;
+    // How much of a total is measured now: the members with a current
+    // sample, of all the members, and engines still being asked (whose
+    // containers are not even known yet). A total is partial until
+    // measured == members and no engine is connecting.
+    struct Coverage
+    {
+        int members = 0;
+        int measured = 0;
+        int enginesConnecting = 0;
+        bool isComplete() const { return measured == members && enginesConnecting == 0; }
+    };
+    Coverage coverage(Group group, const QString &key) const;
     // As of one second (ms since the epoch / 1000): the members aligned.
     std::optional<StatsSeries::Point> at(Group group, const QString &key, qint64 second) const;
     // For charts: a container's own line; for a group its total first, then
@@ -124,6 +136,7 @@ private:
     void pruneRetired();
     void markProblemsChanged();
     bool followsStore() const;
+    bool hasCluster() const;
     const EngineFeed *feedOfNode(const QString &nodeId) const;
 
     ClusterStore *m_store;

@@ -261,6 +261,9 @@ DockerReply *DockerClient::ping()
 {
     DockerRequest request = DockerRequest::get(QStringLiteral("/_ping"));
     request.versioned = false;
+    // Any engine answers at once: one that keeps silent this long is not
+    // one, or not well, and the user hears so in seconds, not a minute.
+    request.timeoutMs = 5000;
     return createReply(std::move(request));
 }
 

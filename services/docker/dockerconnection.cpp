@@ -65,6 +65,24 @@ void DockerConnection::execute(DockerExchange *exchange, const QString &apiVersi
     connectSocket();
 }
 
+// Qt's words for a Unix socket's errors name its own call ("QLocalSocket::
+// connectToServer: Invalid name" for a path where no socket is): say what
+// it means for a Docker socket instead.
+QString DockerConnection::localSocketMessage(int error, const QLocalSocket *socket) const
+{
+    const QString path = m_settings.endpoint.socketPath;
+    switch (QLocalSocket::LocalSocketError(error)) {
+    case QLocalSocket::ServerNotFoundError:
+        return QStringLiteral("no socket at %1 (is Docker running, and is the path right?)").arg(path);
+    case QLocalSocket::ConnectionRefusedError:
+        return QStringLiteral("nothing accepts connections on %1 (is the Docker daemon running?)").arg(path);
+    case QLocalSocket::SocketAccessError:
+        return QStringLiteral("permission denied on %1 (is your user in the docker group?)").arg(path);
+    default:
+        return socket->errorString();
+    }
+}
+
 void DockerConnection::connectSocket()
 {
     m_state = State::Connecting;
@@ -79,7 +97,7 @@ void DockerConnection::connectSocket()
                     if (error == QLocalSocket::PeerClosedError)
                         onDisconnected();
                     else
-                        onSocketError(int(DockerError::Kind::Connection), socket->errorString());
+                        onSocketError(int(DockerError::Kind::Connection), localSocketMessage(error, socket));
                 });
         connect(socket, &QLocalSocket::disconnected, this, &DockerConnection::onDisconnected);
         connect(socket, &QLocalSocket::readyRead, this, &DockerConnection::onReadyRead);

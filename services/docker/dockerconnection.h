@@ -59,6 +59,7 @@ private:
     enum class State { Disconnected, Connecting, Idle, Busy, Closed };
 
     void connectSocket();
+    QString localSocketMessage(int error, const QLocalSocket *socket) const;
     void onConnected();
     void sendRequest();
     void pumpBody();

@@ -1,4 +1,5 @@
 #include "../integration/sandboxenvironment.h"
+#include "guitest.h"
 
 #include "models/clusterstore.h"
 #include "models/logmodel.h"
@@ -47,57 +48,15 @@
 
 using namespace cape;
 
+using test::actionNamed;
+using test::clickButton;
+using test::whenModal;
+
 namespace {
-
-// Answers the next modal dialog (a confirmation, a number to scale to) as a
-// user would, once it is up.
-void whenModal(std::function<void(QWidget *)> answer)
-{
-    auto *timer = new QTimer(qApp);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, [timer, answer] {
-        if (QWidget *dialog = QApplication::activeModalWidget()) {
-            timer->stop();
-            timer->deleteLater();
-            answer(dialog);
-        }
-    });
-    timer->start();
-}
-
-void clickButton(QWidget *dialog, const QString &text)
-{
-    for (QAbstractButton *button : dialog->findChildren<QAbstractButton *>()) {
-        if (button->text() == text) {
-            button->click();
-            return;
-        }
-    }
-    QFAIL(qPrintable(QStringLiteral("no button %1 in the dialog").arg(text)));
-}
-
-QAction *actionNamed(QWidget *view, const QString &text)
-{
-    for (QAction *action : view->actions()) {
-        if (action->text() == text)
-            return action;
-    }
-    return nullptr;
-}
 
 QJsonObject busyboxService(const QString &name, int replicas, const QString &image)
 {
-    return QJsonObject{
-        {QStringLiteral("Name"), name},
-        {QStringLiteral("TaskTemplate"),
-         QJsonObject{{QStringLiteral("ContainerSpec"),
-                      QJsonObject{{QStringLiteral("Image"), image},
-                                  {QStringLiteral("Command"), QJsonArray{QStringLiteral("sleep"), QStringLiteral("3600")}},
-                                  {QStringLiteral("StopGracePeriod"), 1000000000}}},
-                     {QStringLiteral("Placement"),
-                      QJsonObject{{QStringLiteral("MaxReplicas"), 1}}}}},
-        {QStringLiteral("Mode"), QJsonObject{{QStringLiteral("Replicated"), QJsonObject{{QStringLiteral("Replicas"), replicas}}}}},
-    };
+    return test::busyboxService(name, replicas, image);
 }
 
 } // namespace
@@ -129,8 +88,8 @@ class TestMainWindow : public QObject
 
     void removeService(MainWindow &window, const QString &id)
     {
-        if (!id.isEmpty())
-            test::await(window.store()->client()->removeService(id));
+        if (!id.isEmpty()) // also after a failure, when QTest's waits return at once
+            test::removeService(window.store()->client(), id);
     }
 
 private slots:
@@ -269,7 +228,9 @@ private slots:
         // Desired first, from the update event; then running, from the tasks.
         QTRY_COMPARE_WITH_TIMEOUT(replicas().section(u'/', 1), QStringLiteral("3"), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(replicas(), QStringLiteral("3/3"), 60000);
-        QVERIFY(services->messageLabel()->shownText().contains(QLatin1String("scaled to 3")));
+        // The notice follows the scaling to its end, as the engine counts it.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            services->messageLabel()->shownText().contains(QLatin1String("runs 3 replica")), 10000);
     }
 
     void drainingANodeMovesItsTasksInTheVisualizer()
@@ -330,7 +291,8 @@ private slots:
         editor->findChild<QLineEdit *>(QStringLiteral("replicas"))->setText(QStringLiteral("two"));
         const int before = window->store()->services()->rowCount();
         editor->submit();
-        QVERIFY2(editor->problemText().contains(QLatin1String("replicas")), qPrintable(editor->problemText()));
+        QVERIFY2(editor->problemText().contains(QLatin1String("Replicas")),
+                 qPrintable(editor->problemText()));
         QVERIFY(editor->isVisible());
         QTest::qWait(500);
         QCOMPARE(window->store()->services()->rowCount(), before);
@@ -511,7 +473,16 @@ private slots:
         auto *banner = window.findChild<QLabel *>(QStringLiteral("banner"));
         QVERIFY(banner && banner->isVisible());
         QVERIFY2(banner->text().contains(QLatin1String("unix:///nonexistent/docker.sock")), qPrintable(banner->text()));
-        QVERIFY2(banner->text().contains(QLatin1String("retrying")), qPrintable(banner->text()));
+        QVERIFY2(banner->text().contains(QLatin1String("retrying"), Qt::CaseInsensitive),
+                 qPrintable(banner->text()));
+        // Said once, in words: no Qt function name, not again in the status line.
+        QVERIFY2(banner->text().contains(QLatin1String("no socket at /nonexistent/docker.sock")),
+                 qPrintable(banner->text()));
+        QVERIFY2(!banner->text().contains(QLatin1String("QLocalSocket")), qPrintable(banner->text()));
+        int saying = 0;
+        for (QLabel *label : window.findChildren<QLabel *>())
+            saying += label->isVisible() && label->text().contains(QLatin1String("no socket"));
+        QCOMPARE(saying, 1);
     }
 };
 

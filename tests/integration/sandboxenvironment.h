@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QStringList>
@@ -58,6 +59,20 @@ struct SandboxEnvironment
     QStringList nodeEndpoints() const
     {
         return value("CAPE_SANDBOX_NODES").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    }
+
+    // Stops or starts sandbox node I's engine (sandbox.sh node-stop|node-start).
+    static bool nodeAction(const QString &action, int node)
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QStringLiteral(QT_TESTCASE_SOURCEDIR "/../../packaging/sandbox/sandbox.sh"),
+                      {action, QString::number(node), QStringLiteral("--state"),
+                       qEnvironmentVariable("CAPE_SANDBOX_ENV")});
+        const bool ok = process.waitForFinished(120000) && process.exitCode() == 0;
+        if (!ok)
+            qWarning("sandbox.sh %s %d: %s", qPrintable(action), node, process.readAll().constData());
+        return ok;
     }
 
     static DockerEndpoint endpoint(const QString &spec)

@@ -58,14 +58,7 @@ class TestLogFeed : public QObject
     // The sandbox's own script stops and starts a node's dockerd.
     bool sandbox(const QString &action, int node)
     {
-        QProcess process;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(QStringLiteral(QT_TESTCASE_SOURCEDIR "/../../packaging/sandbox/sandbox.sh"),
-                      {action, QString::number(node), QStringLiteral("--state"), qEnvironmentVariable("CAPE_SANDBOX_ENV")});
-        const bool ok = process.waitForFinished(120000) && process.exitCode() == 0;
-        if (!ok)
-            qWarning("sandbox.sh %s %d: %s", qPrintable(action), node, process.readAll().constData());
-        return ok;
+        return test::SandboxEnvironment::nodeAction(action, node);
     }
 
     bool allNodesReady() const

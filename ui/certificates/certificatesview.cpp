@@ -90,6 +90,9 @@ CertificatesView::CertificatesView(CertificateStore *store, ClusterStore *cluste
     table()->horizontalHeader()->resizeSection(CertificateTableModel::Names, 280);
     table()->horizontalHeader()->resizeSection(CertificateTableModel::Issuer, 150);
     table()->sortByColumn(CertificateTableModel::Expires, Qt::AscendingOrder);
+    setPlaceholder(
+        tr("No certificates yet. New… makes a key and a certificate (or a signing request for your CA); "
+           "Import… takes a PEM certificate and its key. Keys stay in the system keychain."));
     setDetailProvider([this](const QString &id) { return detailOf(id); });
 
     auto *create = new QAction(tr("New…"), this);

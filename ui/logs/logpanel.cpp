@@ -4,6 +4,7 @@
 #include "models/clusterstore.h"
 #include "models/logmodel.h"
 #include "models/nodetablemodel.h"
+#include "models/servicetablemodel.h"
 #include "ui/style/messagelabel.h"
 
 #include <QAction>
@@ -64,6 +65,7 @@ LogPanel::LogPanel(ClusterStore *store, const LogFeed::Target &target, QWidget *
     , m_until(new QComboBox(this))
     , m_status(new QLabel(this))
     , m_message(new MessageLabel(this))
+    , m_coverage(new MessageLabel(this))
 {
     m_view->setModel(m_model);
 
@@ -143,6 +145,8 @@ LogPanel::LogPanel(ClusterStore *store, const LogFeed::Target &target, QWidget *
     layout->setSpacing(6);
     layout->addLayout(header);
     layout->addWidget(searchBar);
+    m_coverage->setDismissible(false);
+    layout->addWidget(m_coverage);
     layout->addWidget(m_message);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
@@ -207,10 +211,42 @@ LogPanel::LogPanel(ClusterStore *store, const LogFeed::Target &target, QWidget *
     connect(m_model, &LogModel::countsChanged, this, &LogPanel::updateStatus);
     connect(m_model, &LogModel::sourcesChanged, this, &LogPanel::updateReplicaMenu);
     connect(m_feed, &LogFeed::stateChanged, this, &LogPanel::updateStatus);
+    connect(m_feed, &LogFeed::unreadableChanged, this, &LogPanel::updateCoverage);
+    // The replica count is the swarm's, live.
+    connect(m_store->services(), &QAbstractItemModel::dataChanged, this, &LogPanel::updateStatus);
     connect(m_store->nodes(), &QAbstractItemModel::dataChanged, this, &LogPanel::updateReplicaMenu);
 
     updateReplicaMenu();
+    updateCoverage();
     restart();
+}
+
+QString LogPanel::statusText() const
+{
+    return m_status->text();
+}
+
+QString LogPanel::coverageText() const
+{
+    return m_coverage->shownText();
+}
+
+// Says, for as long as it is so, whose lines cannot arrive: the docker CLI
+// warns of an "incomplete log stream" in the same case.
+void LogPanel::updateCoverage()
+{
+    const QList<LogFeed::Unreadable> unreadable = m_feed->unreadable();
+    if (unreadable.isEmpty()) {
+        m_coverage->hide();
+        m_coverage->clear();
+        return;
+    }
+    QStringList who;
+    for (const LogFeed::Unreadable &replica : unreadable)
+        who << tr("%1 on %2 (%3)").arg(replica.replica, replica.node, replica.state);
+    m_coverage->showError(
+        tr("Incomplete: no lines from %1 until the node is back; the manager cannot reach it.")
+            .arg(who.join(QLatin1String(", "))));
 }
 
 QString LogPanel::title() const
@@ -295,10 +331,14 @@ void LogPanel::updateStatus()
     parts << tr("%1 lines").arg(locale.toString(m_model->bufferedCount()));
     if (m_model->rowCount() != m_model->bufferedCount())
         parts << tr("%1 shown").arg(locale.toString(m_model->rowCount()));
-    int replicas = 0;
-    for (const LogSource &source : m_model->sources())
-        replicas += source.id.isEmpty() ? 0 : 1;
-    parts << tr("%n replica(s)", nullptr, replicas);
+    if (m_feed->target().kind == LogFeed::Kind::Service) {
+        // The swarm's count, not the sources that wrote lines: a replica
+        // that wrote nothing yet runs all the same, and old tasks do not.
+        const auto replicas = m_store->services()->replicas(m_feed->target().id);
+        parts << (replicas.running == replicas.desired
+                      ? tr("%n replica(s)", nullptr, replicas.running)
+                      : tr("%1 of %n replica(s) running", nullptr, replicas.desired).arg(replicas.running));
+    }
     if (m_model->isPaused())
         parts << tr("paused: %1 new lines waiting").arg(locale.toString(m_model->waitingCount()));
     if (m_model->droppedCount() > 0)

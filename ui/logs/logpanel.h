@@ -47,6 +47,10 @@ public:
     // new lines back meanwhile. exportFinished() tells how it went.
     void exportTo(const QString &path);
     bool isExporting() const { return m_export != nullptr; }
+    // The status line ("Following … · 1,204 lines · 3 replicas").
+    QString statusText() const;
+    // The warning shown while some replicas' lines cannot arrive; empty when none.
+    QString coverageText() const;
 
 signals:
     void exportFinished(bool ok, const QString &message);
@@ -54,6 +58,7 @@ signals:
 private:
     void applySearch();
     void updateStatus();
+    void updateCoverage();
     void updateReplicaMenu();
     void applyReplicaFilter();
     void chooseExportFile();
@@ -79,6 +84,7 @@ private:
     QAction *m_timestamps;
     QLabel *m_status;
     MessageLabel *m_message;
+    MessageLabel *m_coverage;
     QSet<QString> m_hiddenReplicas; // by task or container ID: survives a restart
     QSet<QString> m_hiddenNodes;
     QSaveFile *m_export = nullptr;

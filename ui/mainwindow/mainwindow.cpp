@@ -129,6 +129,11 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
     events->setDetailsVisible(false);
     events->setStateColumns({EventLogModel::Action});
     events->table()->sortByColumn(EventLogModel::Time, Qt::DescendingOrder);
+    events->setPlaceholder(
+        tr("No events yet: services, nodes, networks and containers report here as they change."));
+    const auto eventsCoverage = [events, log = store->events()] { events->setNote(log->coverageText()); };
+    connect(store->events(), &EventLogModel::coverageChanged, events, eventsCoverage);
+    eventsCoverage();
     addView(QStringLiteral("events"), tr("Events"), events);
     // Not the swarm's: a Redis an eventsource server indexes (cape-eventd).
     addView(QStringLiteral("eventsource"), tr("Eventsource"), new EventsourceView(this));
@@ -172,6 +177,9 @@ MainWindow::MainWindow(ClusterStore *store, QWidget *parent)
         addAction(go);
     }
 
+    // The engine's messages name objects by ID: say their names instead.
+    for (ResourceView *clusterView : clusterViews())
+        clusterView->setNameResolver([store](const QString &id) { return store->nameOf(id); });
     connect(store, &ClusterStore::stateChanged, this, &MainWindow::updateConnectionState);
     connect(store, &ClusterStore::loaded, this, &MainWindow::loaded);
     updateConnectionState();
@@ -357,11 +365,29 @@ CommandPalette *MainWindow::openPalette()
                         showView(QStringLiteral("swarm"));
                         qobject_cast<SwarmView *>(view(QStringLiteral("swarm")))->showTokens();
                     }});
+    // Each object by name, and what can be done to it as its view offers
+    // it ("Drain node3", "Scale web…"): run on the object, selected there.
+    const bool live = m_store->state() == ClusterStore::State::Live;
     const auto objects = [&](const QString &viewName, const QString &kind, auto *model, auto nameOf) {
+        auto *resourceView = qobject_cast<ResourceView *>(view(viewName));
+        const QList<QAction *> rowActions =
+            resourceView && live ? resourceView->rowActions() : QList<QAction *>();
         for (const auto &record : model->records()) {
             const QString name = nameOf(record);
-            if (!name.isEmpty())
-                entries.append({name, kind, [this, viewName, id = record.id] { reveal(viewName, id); }});
+            if (name.isEmpty())
+                continue;
+            entries.append({name, kind, [this, viewName, id = record.id] { reveal(viewName, id); }});
+            for (QAction *rowAction : rowActions) {
+                QString verb = rowAction->text();
+                const bool asks = verb.endsWith(u'…');
+                if (asks)
+                    verb.chop(1);
+                entries.append({tr("%1 %2").arg(verb, name) + (asks ? QStringLiteral("…") : QString()),
+                                tr("%1 · action").arg(kind), [this, viewName, rowAction, id = record.id] {
+                                    if (reveal(viewName, id))
+                                        rowAction->trigger();
+                                }});
+            }
         }
     };
     objects(QStringLiteral("nodes"), tr("node"), m_store->nodes(),
@@ -389,19 +415,46 @@ CommandPalette *MainWindow::openPalette()
     return palette;
 }
 
+// The views of the swarm's own objects, whose actions go to its manager.
+QList<ResourceView *> MainWindow::clusterViews() const
+{
+    QList<ResourceView *> views;
+    for (const char *name : {"nodes", "services", "tasks", "stacks", "networks", "configs", "secrets"}) {
+        if (auto *clusterView = qobject_cast<ResourceView *>(view(QLatin1String(name))))
+            views << clusterView;
+    }
+    return views;
+}
+
 void MainWindow::updateConnectionState()
 {
     const QString endpoint = m_store->endpoint().toString();
-    setWindowTitle(tr("Cape — %1").arg(endpoint));
     const QString name = m_store->info().value(QLatin1String("Name")).toString();
+    // The application's display name ("Cape") is added by Qt.
+    setWindowTitle(name.isEmpty() ? endpoint : tr("%1 (%2)").arg(name, endpoint));
     m_cluster->setText(name.isEmpty() ? endpoint : tr("%1\n%2").arg(name, endpoint));
-    m_status->setText(m_store->stateMessage());
-    const bool lost = m_store->state() == ClusterStore::State::Reconnecting;
-    m_banner->setVisible(lost);
-    if (lost)
-        m_banner->setText(tr("⚠  Cannot reach the engine. %1. What you see may be out of date; it resyncs "
-                             "when the engine answers.")
-                              .arg(m_store->stateMessage()));
+    const ClusterStore::State state = m_store->state();
+    const bool refused = state == ClusterStore::State::Refused;
+    const bool lost = state == ClusterStore::State::Reconnecting;
+    // The reason is said once, in the banner; the status line says the state.
+    m_banner->setVisible(lost || refused);
+    if (refused)
+        m_banner->setText(tr("⚠  %1 Cape asks again every 30 s; F5 asks now.").arg(m_store->stateMessage()));
+    else if (lost && m_store->nodes()->rowCount() > 0)
+        m_banner->setText(
+            tr("⚠  Lost the connection. %1 Until it answers, the views show the last known state; "
+               "they resync then.")
+                .arg(m_store->stateMessage()));
+    else if (lost)
+        m_banner->setText(tr("⚠  %1").arg(m_store->stateMessage()));
+    m_banner->setToolTip(lost ? m_store->lastError().toString() : QString());
+    m_status->setText(refused ? tr("Not connected: %1 is not a swarm manager").arg(endpoint)
+                      : lost  ? tr("Not connected to %1").arg(endpoint)
+                              : m_store->stateMessage());
+    // Nothing can be created or changed through an endpoint that is not a
+    // live manager: its actions wait until it is one.
+    for (ResourceView *clusterView : clusterViews())
+        clusterView->setActionsAvailable(state == ClusterStore::State::Live);
 }
 
 } // namespace cape

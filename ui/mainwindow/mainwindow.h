@@ -19,6 +19,7 @@ class ConnectionsDialog;
 class LogPanel;
 class LogsView;
 class PreferencesDialog;
+class ResourceView;
 
 // The desktop cockpit: a sidebar of views over one live ClusterStore, a
 // banner while the engine is unreachable, and the keyboard shortcuts
@@ -68,6 +69,7 @@ private:
     void restoreLayout();
     void addView(const QString &name, const QString &label, QWidget *view);
     void updateConnectionState();
+    QList<ResourceView *> clusterViews() const;
 
     void reloadSwitcher();
 

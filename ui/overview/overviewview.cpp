@@ -87,8 +87,33 @@ void OverviewView::scheduleUpdate()
         m_timer->start();
 }
 
+// Figures are shown only for a live manager. Until then the tiles say
+// why not, in grey while connecting and in red when the endpoint is not
+// reachable or not a manager: an empty cluster must never read as a
+// healthy one ("0/0, every node is ready").
+bool OverviewView::showConnectionState()
+{
+    const ClusterStore::State state = m_store->state();
+    const bool stale = state == ClusterStore::State::Reconnecting && !m_store->nodes()->records().isEmpty();
+    if (state == ClusterStore::State::Live || stale)
+        return false;
+    const bool connecting = state == ClusterStore::State::Connecting || state == ClusterStore::State::Idle;
+    const QString why = connecting                              ? tr("connecting…")
+                        : state == ClusterStore::State::Refused ? tr("not a swarm manager")
+                                                                : tr("not connected");
+    const QString severity = connecting ? QStringLiteral("idle") : QStringLiteral("down");
+    for (StatCard *card : {m_nodes, m_managers, m_services, m_tasks})
+        card->setValue(QStringLiteral("–"), why, severity);
+    m_taskStates->clear();
+    m_cluster->setText(connecting ? m_store->stateMessage()
+                                  : tr("%1 — %2").arg(m_store->endpoint().toString(), why));
+    return true;
+}
+
 void OverviewView::update()
 {
+    if (showConnectionState())
+        return;
     const auto &nodes = m_store->nodes()->records();
     int ready = 0, managers = 0, reachable = 0;
     QString leader;
@@ -139,10 +164,20 @@ void OverviewView::update()
                      .arg(it.value());
     m_taskStates->setText(tr("<b>Tasks by state:</b>&nbsp; %1").arg(parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"))));
 
+    // Lost after having been live: the last known figures, marked as such.
+    if (m_store->state() == ClusterStore::State::Reconnecting) {
+        for (StatCard *card : {m_nodes, m_managers, m_services, m_tasks})
+            card->setValue(card->value(), tr("last known; not connected"), QStringLiteral("unknown"));
+    }
     const QJsonObject swarm = m_store->swarm();
-    m_cluster->setText(m_store->stateMessage()
-                       + (swarm.isEmpty() ? QString()
-                                          : tr("  ·  swarm %1").arg(swarm.value(QLatin1String("ID")).toString().left(12))));
+    const QString where =
+        m_store->state() == ClusterStore::State::Reconnecting
+            ? tr("Not connected to %1: the figures are the last known").arg(m_store->endpoint().toString())
+            : m_store->stateMessage();
+    m_cluster->setText(where +
+                       (swarm.isEmpty()
+                            ? QString()
+                            : tr("  ·  swarm %1").arg(swarm.value(QLatin1String("ID")).toString().left(12))));
 }
 
 } // namespace cape

@@ -22,10 +22,13 @@ public:
 
     StatCard *nodesCard() const { return m_nodes; }
     StatCard *servicesCard() const { return m_services; }
+    StatCard *managersCard() const { return m_managers; }
+    StatCard *tasksCard() const { return m_tasks; }
 
 private:
     void scheduleUpdate();
     void update();
+    bool showConnectionState();
 
     ClusterStore *m_store;
     QLabel *m_cluster;

@@ -31,12 +31,18 @@ void StatCard::setValue(const QString &value, const QString &detail, const QStri
 {
     m_value->setText(value);
     m_value->setStyleSheet(QStringLiteral("color: %1").arg(StateColors::of(state).name()));
+    m_severity = StateColors::severity(state);
     m_detail->setText(detail);
 }
 
 QString StatCard::value() const
 {
     return m_value->text();
+}
+
+QString StatCard::detail() const
+{
+    return m_detail->text();
 }
 
 } // namespace cape

@@ -121,8 +121,13 @@ void CommandPalette::refilter()
         auto *item = new QListWidgetItem(QStringLiteral("  ") + entry.text, m_list);
         item->setData(KindRole, entry.kind);
     }
-    if (m_list->count() > 0)
+    if (m_list->count() > 0) {
         m_list->setCurrentRow(0);
+    } else {
+        // Said, not an empty list that looks like a palette still loading.
+        auto *item = new QListWidgetItem(tr("  No matches for “%1”").arg(query), m_list);
+        item->setFlags(Qt::NoItemFlags);
+    }
 }
 
 void CommandPalette::activateCurrent()

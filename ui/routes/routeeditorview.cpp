@@ -400,7 +400,8 @@ QString RouteEditorView::proxyServiceId()
 void RouteEditorView::runPublisher(const std::function<void(RoutePublisher *)> &start)
 {
     auto *publisher = new RoutePublisher(m_cluster->client(), this);
-    connect(publisher, &RoutePublisher::progress, m_message, &MessageLabel::showInfo);
+    connect(publisher, &RoutePublisher::progress, m_message,
+            [this](const QString &text) { m_message->showInfo(text); });
     connect(publisher, &RoutePublisher::finished, this, [this, publisher](bool ok, const QString &message) {
         publisher->deleteLater();
         finish(ok, message);

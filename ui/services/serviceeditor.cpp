@@ -5,6 +5,7 @@
 #include "ui/style/messagelabel.h"
 
 #include "models/clusterstore.h"
+#include "models/errortext.h"
 #include "models/objecttablemodel.h"
 #include "models/servicetablemodel.h"
 #include "services/docker/dockerclient.h"
@@ -461,11 +462,36 @@ void ServiceEditor::showError(const QString &text)
     m_problems->showHtml(MessageLabel::Severity::Error, text);
 }
 
+// A field as the form names it: "Resources › CPU limit", not "limitCpus".
+QString ServiceEditor::labelOf(const QString &field) const
+{
+    QStringList path;
+    const int tab = m_tabOf.value(field, -1);
+    if (tab >= 0 && tab < m_tabs->count())
+        path << m_tabs->tabText(tab).remove(u'&');
+    if (QWidget *widget = m_fields.value(field)) {
+        QWidget *parent = widget->parentWidget();
+        if (auto *group = qobject_cast<QGroupBox *>(parent))
+            path << group->title();
+        // Its row in whichever form of the page holds it.
+        const QList<QFormLayout *> forms =
+            parent ? parent->findChildren<QFormLayout *>() : QList<QFormLayout *>();
+        for (QFormLayout *form : forms) {
+            if (auto *label = qobject_cast<QLabel *>(form->labelForField(widget))) {
+                path << label->text().remove(u'&');
+                break;
+            }
+        }
+    }
+    return path.isEmpty() ? field : path.join(QStringLiteral(" › "));
+}
+
 void ServiceEditor::showProblems(const QList<ServiceDraft::Problem> &problems)
 {
     QStringList lines;
     for (const ServiceDraft::Problem &problem : problems)
-        lines << QStringLiteral("<b>%1</b>: %2").arg(problem.field.toHtmlEscaped(), problem.message.toHtmlEscaped());
+        lines << QStringLiteral("<b>%1</b>: %2")
+                     .arg(labelOf(problem.field).toHtmlEscaped(), problem.message.toHtmlEscaped());
     showError(lines.join(QStringLiteral("<br>")));
     // Take the user to the first field in trouble.
     const QString first = problems.first().field;
@@ -499,7 +525,9 @@ void ServiceEditor::submit()
         m_submit->setText(m_serviceId.isEmpty() ? tr("Create") : tr("Update"));
         if (r->error()) {
             // The engine's words, in place: the form keeps what was typed.
-            showError(tr("The engine refused it: %1").arg(r->error().toString().toHtmlEscaped()));
+            const ErrorText text =
+                ErrorText::of(r->error(), [this](const QString &id) { return m_store->nameOf(id); });
+            m_problems->showError(text.summary, text.details);
             return;
         }
         emit submitted(m_serviceId.isEmpty() ? tr("Created %1.").arg(name) : tr("Updated %1.").arg(name));

@@ -52,6 +52,7 @@ private:
     QWidget *healthTab();
     QLineEdit *line(const QString &objectName, const QString &placeholder = {});
     QComboBox *combo(const QString &objectName, const QStringList &choices);
+    QString labelOf(const QString &field) const;
     void showProblems(const QList<ServiceDraft::Problem> &problems);
     void showError(const QString &text);
     QString resolve(const QString &kind, const QString &name) const;

@@ -3,6 +3,7 @@
 #include "models/clusterstore.h"
 #include "models/nodetablemodel.h"
 #include "models/statstablemodel.h"
+#include "models/tablefilterproxymodel.h"
 #include "ui/charts/timeserieschart.h"
 #include "ui/style/messagelabel.h"
 #include "ui/views/resourceview.h"
@@ -10,6 +11,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QDateTime>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -67,6 +69,7 @@ StatsView::StatsView(ClusterStore *store, QWidget *parent)
     , m_detailTitle(new QLabel(this))
     , m_detailSubtitle(new QLabel(this))
     , m_legend(new QLabel(this))
+    , m_partial(new QLabel(this))
     , m_clusterButton(new QPushButton(tr("Whole cluster"), this))
 {
     setObjectName(QStringLiteral("Stats"));
@@ -97,6 +100,11 @@ StatsView::StatsView(ClusterStore *store, QWidget *parent)
     QTableView *table = m_table->table();
     table->setSelectionMode(QAbstractItemView::SingleSelection);
     table->sortByColumn(StatsTableModel::Cpu, Qt::DescendingOrder); // the busiest first, as top
+    // The rows re-sort as the numbers move, but not under the pointer: a
+    // click must select the row that was aimed at, not the one that moved
+    // there since. The numbers go on changing in place meanwhile.
+    table->viewport()->installEventFilter(this);
+    table->viewport()->setAttribute(Qt::WA_Hover);
     for (int column = 0; column < StatsTableModel::ColumnCount; ++column)
         table->setColumnHidden(column, !m_model->isColumnUsed(column));
     // Once the first rows are in (ResourceView sizes them then, too).
@@ -122,6 +130,9 @@ StatsView::StatsView(ClusterStore *store, QWidget *parent)
     m_detailTitle->setObjectName(QStringLiteral("detailTitle"));
     m_detailSubtitle->setObjectName(QStringLiteral("detailSubtitle"));
     m_legend->setObjectName(QStringLiteral("chartLegend"));
+    m_partial->setObjectName(QStringLiteral("partialTotals"));
+    m_partial->setWordWrap(true);
+    m_partial->hide();
     m_legend->setTextFormat(Qt::RichText);
     m_legend->setWordWrap(true);
     m_clusterButton->setToolTip(tr("Show the sum of every container, a line per node"));
@@ -160,6 +171,7 @@ StatsView::StatsView(ClusterStore *store, QWidget *parent)
     detailLayout->setContentsMargins(16, 8, 16, 12);
     detailLayout->setSpacing(8);
     detailLayout->addLayout(header);
+    detailLayout->addWidget(m_partial);
     detailLayout->addWidget(m_legend);
     detailLayout->addLayout(grid, 1);
 
@@ -180,7 +192,9 @@ StatsView::StatsView(ClusterStore *store, QWidget *parent)
         "QLabel#chartHeadline { color: #1f2328; font-size: 11.5pt; font-weight: 600; }"
         "QLabel#detailTitle { font-size: 13pt; font-weight: 600; }"
         "QLabel#detailSubtitle { color: #57606a; }"
-        "QLabel#chartLegend { color: #1f2328; }"));
+        "QLabel#chartLegend { color: #1f2328; }"
+        "QLabel#partialTotals { color: #9a6700; background: #fff8c5; border: 1px solid #d4a72c;"
+        " border-radius: 4px; padding: 3px 8px; }"));
 
     m_timer.setInterval(1000);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -190,6 +204,28 @@ StatsView::StatsView(ClusterStore *store, QWidget *parent)
     m_timer.start();
     connect(m_collector, &StatsCollector::problemsChanged, this, &StatsView::updateProblems);
     updateCharts();
+}
+
+bool StatsView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->table()->viewport()) {
+        if (event->type() == QEvent::Enter || event->type() == QEvent::HoverEnter)
+            setOrderFrozen(true);
+        else if (event->type() == QEvent::Leave || event->type() == QEvent::HoverLeave)
+            setOrderFrozen(false);
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void StatsView::setOrderFrozen(bool frozen)
+{
+    // Off and on again re-sorts once, to the order the numbers now give.
+    m_table->proxy()->setDynamicSortFilter(!frozen);
+}
+
+bool StatsView::isOrderFrozen() const
+{
+    return !m_table->proxy()->dynamicSortFilter();
 }
 
 void StatsView::showEvent(QShowEvent *event)
@@ -228,10 +264,9 @@ void StatsView::fitColumns()
 {
     // Other names, other widths (a service's node list, a node's name);
     // numbers need no more than "853.2 KiB/s", so that all twelve fit.
-    m_table->fitColumns();
-    QTableView *table = m_table->table();
     for (int column = StatsTableModel::Cpu; column <= StatsTableModel::Count; ++column)
-        table->setColumnWidth(column, std::min(table->columnWidth(column), 96));
+        m_table->setMaximumColumnWidth(column, 96);
+    m_table->fitColumns();
 }
 
 void StatsView::setWindow(int seconds)
@@ -325,6 +360,7 @@ void StatsView::updateHeader(StatsCollector::Group group, const QList<StatsColle
                                : m_window == 600 ? tr("the last 10 minutes")
                                                  : tr("the last hour");
     m_clusterButton->setVisible(group != Group::Cluster);
+    updatePartial(group);
     switch (group) {
     case Group::Cluster: {
         int live = 0;
@@ -394,6 +430,33 @@ void StatsView::updateHeader(StatsCollector::Group group, const QList<StatsColle
         m_legend->setText(m_collector->isRunning() ? tr("Waiting for the first samples…") : QString());
     else
         m_legend->setText(legend.join(QStringLiteral("&nbsp;&nbsp;&nbsp; ")));
+}
+
+// A total over containers not all measured yet (the first seconds, a
+// stream being retried, an engine still answering) says so, with how much
+// it lacks, until it is whole.
+void StatsView::updatePartial(StatsCollector::Group group)
+{
+    const StatsCollector::Coverage coverage = m_collector->coverage(group, m_key);
+    if (!m_collector->isRunning() || group == Group::Container || coverage.isComplete()) {
+        m_partial->hide();
+        m_partial->clear();
+        return;
+    }
+    QStringList missing;
+    if (coverage.measured < coverage.members)
+        missing
+            << tr("%1 of %n container(s) measured so far", nullptr, coverage.members).arg(coverage.measured);
+    if (coverage.enginesConnecting > 0)
+        missing << tr("%n engine(s) not answering yet", nullptr, coverage.enginesConnecting);
+    m_partial->setText(
+        tr("Partial: %1. The totals grow as samples arrive.").arg(missing.join(QLatin1String("; "))));
+    m_partial->show();
+}
+
+QString StatsView::partialText() const
+{
+    return m_partial->isVisible() ? m_partial->text() : QString();
 }
 
 void StatsView::updateHeadlines(StatsCollector::Group group)

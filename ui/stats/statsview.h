@@ -51,18 +51,26 @@ public:
     bool select(const QString &key);
     QString selectedKey() const { return m_key; }
     QString detailTitle() const;
+    // "Partial: 3 of 9 containers measured so far…" while the shown total
+    // lacks members; empty once it is whole.
+    QString partialText() const;
+    // While the pointer is over the table its rows keep their order.
+    bool isOrderFrozen() const;
 
     // Redraws the charts (once a second while the view is visible).
     void updateCharts();
 
 protected:
     void showEvent(QShowEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     QList<StatsCollector::Line> currentLines(StatsCollector::Group group, qint64 nowMs) const;
     void updateHeader(StatsCollector::Group group, const QList<StatsCollector::Line> &lines);
     void updateHeadlines(StatsCollector::Group group);
     void updateProblems();
+    void updatePartial(StatsCollector::Group group);
+    void setOrderFrozen(bool frozen);
     void fitColumns();
 
     ClusterStore *m_store;
@@ -74,6 +82,7 @@ private:
     QLabel *m_detailTitle;
     QLabel *m_detailSubtitle;
     QLabel *m_legend;
+    QLabel *m_partial;
     QPushButton *m_clusterButton;
     QList<TimeSeriesChart *> m_charts;
     QTimer m_timer;

@@ -28,6 +28,7 @@ QComboBox#clusterSwitcher { background: #2d333b; color: #e6edf3; border: 1px sol
 QComboBox#clusterSwitcher QAbstractItemView { background: white; color: #1f2328; }
 QLabel#viewTitle { font-size: 15pt; font-weight: 600; }
 QLabel#viewCount { color: #57606a; }
+QLabel#viewNote { color: #57606a; }
 QLabel#banner { background: #fff4e5; color: #6b4700; border-bottom: 1px solid #e3b341; padding: 8px 12px; }
 QLabel#message[severity="error"] { background: #ffebe9; color: #82071e; border: 1px solid #ff818266; border-radius: 4px; padding: 6px 10px; }
 QLabel#message[severity="info"] { background: #ddf4ff; color: #0a3069; border: 1px solid #54aeff66; border-radius: 4px; padding: 6px 10px; }

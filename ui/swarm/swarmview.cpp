@@ -1,6 +1,7 @@
 #include "swarmview.h"
 
 #include "models/clusterstore.h"
+#include "models/errortext.h"
 #include "models/jsonpath.h"
 #include "models/nodetablemodel.h"
 #include "services/docker/dockerclient.h"
@@ -8,10 +9,12 @@
 #include "ui/views/detailhtml.h"
 
 #include <QClipboard>
+#include <QDateTime>
 #include <QGridLayout>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStyle>
@@ -19,6 +22,20 @@
 #include <QVBoxLayout>
 
 namespace cape {
+
+namespace {
+// The engine's RFC 3339 time in the reader's zone and words.
+QString localTime(const QJsonValue &value)
+{
+    const qint64 ms = json::timeMs(value);
+    if (ms <= 0)
+        return value.toString();
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(ms);
+    const QLocale locale;
+    return locale.toString(at.date(), QLocale::LongFormat) + QStringLiteral(", ") +
+           at.toString(QStringLiteral("HH:mm:ss"));
+}
+} // namespace
 
 SwarmView::SwarmView(ClusterStore *store, QWidget *parent)
     : QWidget(parent)
@@ -66,7 +83,14 @@ SwarmView::SwarmView(ClusterStore *store, QWidget *parent)
     layout->addLayout(tokens);
     layout->addWidget(m_summary, 1);
     connect(store, &ClusterStore::synced, this, &SwarmView::updateSummary);
+    connect(store, &ClusterStore::stateChanged, this, &SwarmView::updateSummary);
     updateSummary();
+}
+
+void SwarmView::showEngineError(const DockerError &error)
+{
+    const ErrorText text = ErrorText::of(error, [this](const QString &id) { return m_store->nameOf(id); });
+    m_message->showError(text.summary, text.details);
 }
 
 void SwarmView::setMessage(const QString &text, bool error)
@@ -74,7 +98,7 @@ void SwarmView::setMessage(const QString &text, bool error)
     if (error)
         m_message->showError(text);
     else
-        m_message->showInfo(text);
+        m_message->showInfo(text, MessageLabel::NewsMs);
 }
 
 QString SwarmView::managerAddress() const
@@ -100,7 +124,7 @@ void SwarmView::showTokens()
 {
     m_store->client()->joinTokens()->then(this, [this](DockerReply *reply) {
         if (reply->error()) {
-            setMessage(reply->error().toString(), true);
+            showEngineError(reply->error());
             return;
         }
         m_worker->setText(reply->object().value(QLatin1String("Worker")).toString());
@@ -115,7 +139,7 @@ void SwarmView::copyJoinCommand(const QString &role)
 {
     m_store->client()->joinTokens()->then(this, [this, role](DockerReply *reply) {
         if (reply->error()) {
-            setMessage(reply->error().toString(), true);
+            showEngineError(reply->error());
             return;
         }
         const QString token =
@@ -139,7 +163,7 @@ void SwarmView::rotate(const QString &role)
     const bool worker = role == QLatin1String("worker");
     m_store->client()->rotateJoinTokens(worker, !worker)->then(this, [this, role](DockerReply *reply) {
         if (reply->error()) {
-            setMessage(reply->error().toString(), true);
+            showEngineError(reply->error());
             return;
         }
         setMessage(tr("The %1 token was rotated.").arg(roleName(role)), false);
@@ -153,15 +177,17 @@ void SwarmView::updateSummary()
     const QJsonObject swarm = m_store->swarm();
     const QJsonObject info = m_store->info();
     if (swarm.isEmpty()) {
-        m_summary->setHtml(tr("<p>Not connected to a swarm manager.</p>"));
+        m_summary->setHtml(m_store->state() == ClusterStore::State::Refused
+                               ? QStringLiteral("<p>%1</p>").arg(m_store->stateMessage().toHtmlEscaped())
+                               : tr("<p>Not connected to a swarm manager.</p>"));
         return;
     }
     const QJsonObject spec = swarm.value(QLatin1String("Spec")).toObject();
     DetailHtml html(tr("Swarm %1").arg(swarm.value(QLatin1String("ID")).toString().left(12)));
     html.section(tr("Cluster"))
         .row(tr("ID"), swarm.value(QLatin1String("ID")).toString())
-        .row(tr("Created"), swarm.value(QLatin1String("CreatedAt")).toString())
-        .row(tr("Updated"), swarm.value(QLatin1String("UpdatedAt")).toString())
+        .row(tr("Created"), localTime(swarm.value(QLatin1String("CreatedAt"))))
+        .row(tr("Updated"), localTime(swarm.value(QLatin1String("UpdatedAt"))))
         .row(tr("Nodes"), QString::number(json::at(info, {"Swarm", "Nodes"}).toInt()))
         .row(tr("Managers"), QString::number(json::at(info, {"Swarm", "Managers"}).toInt()))
         .row(tr("Default address pool"),

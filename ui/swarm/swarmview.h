@@ -10,6 +10,7 @@ namespace cape {
 
 class ClusterStore;
 class MessageLabel;
+struct DockerError;
 
 // The swarm itself: its settings, and the join tokens, fetched and shown
 // only on request, copied as ready-to-paste `docker swarm join` commands.
@@ -28,6 +29,7 @@ public:
 private:
     void updateSummary();
     void setMessage(const QString &text, bool error);
+    void showEngineError(const DockerError &error);
     QString managerAddress() const;
     static QString roleName(const QString &role); // "worker" or "manager", in the user's language
 

@@ -22,7 +22,8 @@ NodesView::NodesView(ClusterStore *store, QWidget *parent)
     , m_tasks(new TaskList(store->tasks(), TaskTableModel::NodeIdRole, this))
 {
     setStateColumns({NodeTableModel::ManagerStatus, NodeTableModel::Availability, NodeTableModel::Status});
-    table()->horizontalHeader()->resizeSection(NodeTableModel::Hostname, 150);
+    // Address and labels are in the detail pane: the table keeps its width for state.
+    setOptionalColumns({NodeTableModel::Address, NodeTableModel::Labels});
     setDetailProvider([this](const QString &id) { return detailOf(id); });
     addDetailTab(m_tasks, tr("Tasks"));
     connect(this, &ResourceView::currentIdChanged, m_tasks, &TaskList::setScope);
@@ -70,11 +71,32 @@ ResourceView::Detail NodesView::detailOf(const QString &id) const
         html.note(tr("No labels. Labels steer placement constraints such as node.labels.zone==a."));
     else
         html.list(tr("Spec"), labels);
-    int running = 0;
-    for (const TaskRecord &task : m_store->tasks()->records())
-        running += task.nodeId == id && task.isRunning() && task.isDesiredRunning();
-    html.section(tr("Workload")).row(tr("Running tasks"), QString::number(running));
+    // The store's tally, kept live with the tasks: the row's dataChanged
+    // refreshes this pane whenever the figure moves.
+    const TaskTally::NodeLoad load = m_store->nodes()->load(id);
+    html.section(tr("Workload"))
+        .row(tr("Running tasks"),
+             node->isReady() ? QString::number(load.running) : tr("unknown: the node is %1").arg(node->state))
+        .row(tr("Assigned tasks"), QString::number(load.assigned));
     return {html.toHtml(), QString::fromUtf8(QJsonDocument(node->raw).toJson(QJsonDocument::Indented))};
+}
+
+QString NodesView::doingText(const QString &host, const QString &availability)
+{
+    if (availability == QLatin1String("drain"))
+        return tr("Draining %1…").arg(host);
+    if (availability == QLatin1String("pause"))
+        return tr("Pausing %1…").arg(host);
+    return tr("Activating %1…").arg(host);
+}
+
+QString NodesView::doneText(const QString &host, const QString &availability)
+{
+    if (availability == QLatin1String("drain"))
+        return tr("%1 is drained: its tasks move to other nodes, and it takes no new ones.").arg(host);
+    if (availability == QLatin1String("pause"))
+        return tr("%1 is paused: it keeps its tasks, but takes no new ones.").arg(host);
+    return tr("%1 is active: it takes new tasks again.").arg(host);
 }
 
 void NodesView::setAvailability(const QString &availability)
@@ -84,8 +106,8 @@ void NodesView::setAvailability(const QString &availability)
         if (availability == QLatin1String("drain")
             && !confirm(tr("Drain %1? Its tasks are stopped and rescheduled on other nodes.").arg(host), tr("Drain")))
             return;
-        track(m_store->client()->setNodeAvailability(id, availability), tr("Setting %1 to %2…").arg(host, availability),
-              tr("%1 is now %2.").arg(host, availability));
+        track(m_store->client()->setNodeAvailability(id, availability), doingText(host, availability),
+              doneText(host, availability));
     }
 }
 
@@ -96,8 +118,10 @@ void NodesView::setRole(const QString &role)
         if (role == QLatin1String("worker")
             && !confirm(tr("Demote %1 to a worker? The swarm keeps fewer managers for its quorum.").arg(host), tr("Demote")))
             return;
-        track(m_store->client()->setNodeRole(id, role), tr("Making %1 a %2…").arg(host, role),
-              tr("%1 is now a %2.").arg(host, role));
+        const bool manager = role == QLatin1String("manager");
+        track(m_store->client()->setNodeRole(id, role),
+              manager ? tr("Promoting %1…").arg(host) : tr("Demoting %1…").arg(host),
+              manager ? tr("%1 is a manager now.").arg(host) : tr("%1 is a worker now.").arg(host));
     }
 }
 

@@ -24,6 +24,8 @@ public:
 
 private:
     Detail detailOf(const QString &id) const;
+    static QString doingText(const QString &host, const QString &availability);
+    static QString doneText(const QString &host, const QString &availability);
 
     ClusterStore *m_store;
     TaskList *m_tasks;

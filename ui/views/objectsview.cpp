@@ -38,7 +38,13 @@ ObjectsView::ObjectsView(Kind kind, ClusterStore *store, QWidget *parent)
     , m_kind(kind)
     , m_store(store)
 {
-    table()->horizontalHeader()->resizeSection(0, 220);
+    setPlaceholder(
+        kind == Kind::Network ? tr("No networks.")
+        : kind == Kind::Config
+            ? tr("No configs yet. A config is a file the swarm hands to the services that name it, "
+                 "read-only. Create… makes one.")
+            : tr("No secrets yet. A secret is kept encrypted by the managers and handed only to the "
+                 "services that name it. Create… makes one."));
     setDetailProvider([this](const QString &id) { return detailOf(id); });
     auto *create = new QAction(tr("Create…"), this);
     create->setShortcut(QKeySequence::New);

@@ -2,12 +2,14 @@
 
 #include "statedelegate.h"
 
+#include "models/errortext.h"
 #include "models/modelroles.h"
 #include "models/tablefilterproxymodel.h"
 #include "services/docker/dockerreply.h"
 #include "ui/style/messagelabel.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -19,6 +21,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStyle>
@@ -29,6 +32,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <numeric>
+
 namespace cape {
 
 ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWidget *parent)
@@ -37,6 +42,8 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
     , m_model(model)
     , m_proxy(new TableFilterProxyModel(this))
     , m_count(new QLabel(this))
+    , m_note(new QLabel(this))
+    , m_empty(nullptr)
     , m_filter(new QLineEdit(this))
     , m_toolbar(new QToolBar(this))
     , m_message(new MessageLabel(this))
@@ -103,15 +110,23 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
         refreshDetail();
         emit currentIdChanged(currentId());
     });
-    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
-        connect(m_proxy, signal, this, &ResourceView::updateCount);
+    // The proxy takes its rows out while the source still has them (in the
+    // source's rowsAboutToBeRemoved): the count is right only once both
+    // models have settled, so both say when to count.
+    for (QAbstractItemModel *counted : {static_cast<QAbstractItemModel *>(m_proxy), model}) {
+        for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+            connect(counted, signal, this, &ResourceView::updateCount);
+        connect(counted, &QAbstractItemModel::modelReset, this, &ResourceView::updateCount);
+        connect(counted, &QAbstractItemModel::layoutChanged, this, &ResourceView::updateCount);
+    }
     // The first rows to arrive get a selection, so the detail pane is never
     // blank while there is something to show.
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_columnsSized) {
-            // Once, on the first rows: later the user's widths win.
             m_columnsSized = true;
             QTimer::singleShot(0, this, &ResourceView::fitColumns);
+        } else {
+            scheduleWiden();
         }
         if (!m_table->selectionModel()->hasSelection() && m_proxy->rowCount() > 0 && !m_details->isHidden())
             QTimer::singleShot(0, this, [this] {
@@ -119,8 +134,6 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
                     selectId(m_proxy->index(0, 0).data(IdRole).toString());
             });
     });
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &ResourceView::updateCount);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ResourceView::updateCount);
     // The selected object changed in the engine: show it as it is now.
     connect(m_proxy, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &to) {
@@ -135,6 +148,21 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
                     }
                 }
             });
+
+    // Columns are chosen from the header's menu, kept for the next start.
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
+            [this](const QPoint &pos) { columnMenu(m_table->horizontalHeader()->mapToGlobal(pos)); });
+
+    m_widenTimer.setSingleShot(true);
+    m_widenTimer.setInterval(1000);
+    connect(&m_widenTimer, &QTimer::timeout, this, &ResourceView::widenColumns);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &ResourceView::scheduleWiden);
+    m_table->horizontalHeader()->viewport()->installEventFilter(this);
+    connect(m_table->horizontalHeader(), &QHeaderView::sectionResized, this, [this] {
+        if (m_headerPressed)
+            m_userSized = true;
+    });
 
     m_summary->setOpenExternalLinks(false);
     m_summary->setFrameShape(QFrame::NoFrame);
@@ -156,10 +184,22 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
     splitter->setSizes({900, 420});
     splitter->setChildrenCollapsible(false);
 
+    m_note->setObjectName(QStringLiteral("viewNote"));
+    m_note->setWordWrap(true);
+    m_note->hide();
+    m_empty = new QLabel(m_table->viewport());
+    m_empty->setObjectName(QStringLiteral("emptyTable"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(QStringLiteral("color: #57606a; padding: 24px;"));
+    m_empty->hide();
+    m_table->viewport()->installEventFilter(this);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 12);
     layout->setSpacing(8);
     layout->addLayout(header);
+    layout->addWidget(m_note);
     layout->addWidget(m_toolbar);
     layout->addWidget(m_message);
     layout->addWidget(splitter, 1);
@@ -168,11 +208,138 @@ ResourceView::ResourceView(const QString &title, QAbstractItemModel *model, QWid
     refreshDetail();
 }
 
+QList<int> ResourceView::shareWidth(const QList<int> &wanted, const QList<int> &least, int available)
+{
+    QList<int> widths = wanted;
+    int total = std::accumulate(widths.begin(), widths.end(), 0);
+    // The widest column gives way first, down to the next widest, and so
+    // on: long names and images get cut short ("cape/busybox:la…"), the
+    // short columns that say what matters stay whole.
+    while (total > available) {
+        int widest = -1;
+        for (int i = 0; i < widths.size(); ++i) {
+            if (widths.at(i) > least.at(i) && (widest < 0 || widths.at(i) > widths.at(widest)))
+                widest = i;
+        }
+        if (widest < 0)
+            break; // every column at its least: the table scrolls
+        int next = least.at(widest);
+        for (int i = 0; i < widths.size(); ++i) {
+            if (i != widest && widths.at(i) < widths.at(widest))
+                next = std::max(next, widths.at(i));
+        }
+        const int cut = std::min(total - available, std::max(1, widths.at(widest) - next));
+        widths[widest] -= cut;
+        total -= cut;
+    }
+    return widths;
+}
+
 void ResourceView::fitColumns()
 {
-    m_table->resizeColumnsToContents();
+    QList<int> shown, wanted, least;
+    const QAbstractItemView *view = m_table; // sizeHintForColumn is public there
+    for (int column = 0; column < m_proxy->columnCount(); ++column) {
+        if (m_table->isColumnHidden(column))
+            continue;
+        const int header = m_table->horizontalHeader()->sectionSizeHint(column);
+        const int content = std::max(view->sizeHintForColumn(column), header) + 12;
+        shown << column;
+        wanted << std::clamp(content, 48, maxWidthOf(column));
+        least << std::min(wanted.constLast(), std::max(header, 56));
+    }
+    const QList<int> widths = shareWidth(wanted, least, m_table->viewport()->width() - 2);
+    for (int i = 0; i < shown.size(); ++i)
+        m_table->setColumnWidth(shown.at(i), widths.at(i));
+}
+
+int ResourceView::maxWidthOf(int column) const
+{
+    return m_maxWidth.value(column, 320);
+}
+
+void ResourceView::setMaximumColumnWidth(int column, int width)
+{
+    m_maxWidth.insert(column, width);
+}
+
+void ResourceView::scheduleWiden()
+{
+    if (!m_userSized && !m_widenTimer.isActive())
+        m_widenTimer.start();
+}
+
+// Contents that grew since the columns were fitted (an update state, an
+// error, a longer name) widen their column, up to its limit; columns never
+// shrink under the reader, and once they resize one by hand, theirs win.
+void ResourceView::widenColumns()
+{
+    if (m_userSized)
+        return;
+    QList<int> shown, wanted, current;
+    const QAbstractItemView *view = m_table; // sizeHintForColumn is public there
+    for (int column = 0; column < m_proxy->columnCount(); ++column) {
+        if (m_table->isColumnHidden(column))
+            continue;
+        const int content =
+            std::max(view->sizeHintForColumn(column), m_table->horizontalHeader()->sectionSizeHint(column));
+        const int width = m_table->columnWidth(column);
+        shown << column;
+        current << width;
+        wanted << std::max(width, std::clamp(content + 12, 48, maxWidthOf(column)));
+    }
+    // The last column is stretched to the edge: what it has is not what it needs.
+    if (!current.isEmpty() && m_table->horizontalHeader()->stretchLastSection()) {
+        const int column = shown.constLast();
+        current.last() = std::min(current.constLast(), std::max(view->sizeHintForColumn(column), 48));
+    }
+    const QList<int> widths = shareWidth(wanted, current, m_table->viewport()->width() - 2);
+    for (int i = 0; i < shown.size(); ++i) {
+        if (widths.at(i) > m_table->columnWidth(shown.at(i)))
+            m_table->setColumnWidth(shown.at(i), widths.at(i));
+    }
+}
+
+void ResourceView::setOptionalColumns(const QList<int> &hiddenByDefault)
+{
+    const QVariant saved = QSettings().value(columnsKey());
+    QList<int> hidden = hiddenByDefault;
+    if (saved.isValid()) {
+        hidden.clear();
+        for (const QString &column : saved.toStringList())
+            hidden << column.toInt();
+    }
     for (int column = 0; column < m_proxy->columnCount(); ++column)
-        m_table->setColumnWidth(column, std::clamp(m_table->columnWidth(column) + 16, 70, 320));
+        m_table->setColumnHidden(column, hidden.contains(column));
+}
+
+QString ResourceView::columnsKey() const
+{
+    return QStringLiteral("columns/%1/hidden").arg(objectName());
+}
+
+void ResourceView::columnMenu(const QPoint &globalPos)
+{
+    QMenu menu(this);
+    menu.addSection(tr("Columns"));
+    for (int column = 0; column < m_proxy->columnCount(); ++column) {
+        QAction *action = menu.addAction(m_proxy->headerData(column, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!m_table->isColumnHidden(column));
+        action->setEnabled(column != 0); // the name says which row it is
+        connect(action, &QAction::toggled, this, [this, column](bool shown) {
+            m_table->setColumnHidden(column, !shown);
+            QStringList hidden;
+            for (int c = 0; c < m_proxy->columnCount(); ++c) {
+                if (m_table->isColumnHidden(c))
+                    hidden << QString::number(c);
+            }
+            QSettings().setValue(columnsKey(), hidden);
+            if (shown && !m_userSized)
+                fitColumns();
+        });
+    }
+    menu.exec(globalPos);
 }
 
 void ResourceView::setStateColumns(const QList<int> &columns)
@@ -214,6 +381,7 @@ void ResourceView::addRowAction(QAction *action)
 
 void ResourceView::addViewAction(QAction *action)
 {
+    m_viewActions.append(action);
     m_toolbar->addAction(action);
     action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addAction(action);
@@ -289,17 +457,38 @@ void ResourceView::track(DockerReply *reply, const QString &doing, const QString
     showInfo(doing);
     reply->then(this, [this, done](DockerReply *r) {
         if (r->error())
-            showError(r->error().toString());
+            showEngineError(r->error());
         else
-            showInfo(done);
+            m_message->showInfo(done, MessageLabel::NewsMs);
     });
+}
+
+void ResourceView::showEngineError(const DockerError &error)
+{
+    const ErrorText text = ErrorText::of(error, m_nameOf);
+    m_message->showError(text.summary, text.details);
+}
+
+void ResourceView::setNameResolver(ErrorText::NameOf nameOf)
+{
+    m_nameOf = std::move(nameOf);
+}
+
+void ResourceView::setActionsAvailable(bool available)
+{
+    m_actionsAvailable = available;
+    updateActions();
 }
 
 void ResourceView::updateActions()
 {
     const bool selected = m_table->selectionModel()->hasSelection();
     for (QAction *action : std::as_const(m_rowActions))
-        action->setEnabled(selected);
+        action->setEnabled(m_actionsAvailable && selected);
+    for (QAction *action : std::as_const(m_viewActions)) {
+        if (!action->isCheckable()) // choices of how to show (groupings) stay
+            action->setEnabled(m_actionsAvailable);
+    }
 }
 
 void ResourceView::updateCount()
@@ -308,6 +497,55 @@ void ResourceView::updateCount()
     const int total = m_model->rowCount();
     m_count->setText(shown == total ? tr("%n item(s)", nullptr, total)
                                     : tr("%1 of %2").arg(shown).arg(total));
+    QString empty;
+    if (shown == 0 && total > 0)
+        empty = tr("No row matches “%1”. Esc clears the filter.").arg(m_filter->text());
+    else if (total == 0)
+        empty = m_placeholder;
+    m_empty->setText(empty);
+    m_empty->setVisible(!empty.isEmpty());
+    m_empty->resize(m_table->viewport()->size());
+}
+
+void ResourceView::setNote(const QString &text)
+{
+    m_note->setText(text);
+    m_note->setVisible(!text.isEmpty());
+}
+
+void ResourceView::setPlaceholder(const QString &text)
+{
+    m_placeholder = text;
+    updateCount();
+}
+
+QString ResourceView::placeholderShown() const
+{
+    return m_empty->isHidden() ? QString() : m_empty->text();
+}
+
+void ResourceView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    // Rows that came while the view was hidden were fitted to a width it
+    // did not have yet: fit them to the one it has, once.
+    if (!m_userSized && !m_fittedShown && m_proxy->rowCount() > 0) {
+        m_fittedShown = true;
+        QTimer::singleShot(0, this, &ResourceView::fitColumns);
+    }
+}
+
+bool ResourceView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        m_empty->resize(m_table->viewport()->size());
+    if (watched == m_table->horizontalHeader()->viewport()) {
+        if (event->type() == QEvent::MouseButtonPress)
+            m_headerPressed = true;
+        else if (event->type() == QEvent::MouseButtonRelease)
+            m_headerPressed = false;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void ResourceView::refreshDetail()

@@ -11,6 +11,7 @@
 #include "models/servicetablemodel.h"
 #include "models/tasktablemodel.h"
 #include "services/docker/dockerclient.h"
+#include "ui/style/messagelabel.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -60,6 +61,7 @@ ServicesView::ServicesView(ClusterStore *store, QWidget *parent)
     table()->horizontalHeader()->resizeSection(ServiceTableModel::Image, 170);
     table()->horizontalHeader()->resizeSection(ServiceTableModel::Replicas, 90);
     table()->horizontalHeader()->resizeSection(ServiceTableModel::Mode, 90);
+    setPlaceholder(tr("No services yet. Create… starts one; a stack (Stacks › Deploy…) starts several."));
     setDetailProvider([this](const QString &id) { return detailOf(id); });
     addDetailTab(m_tasks, tr("Tasks"));
     connect(this, &ResourceView::currentIdChanged, m_tasks, &TaskList::setScope);
@@ -88,6 +90,18 @@ ServicesView::ServicesView(ClusterStore *store, QWidget *parent)
     action(tr("Roll back"), &ServicesView::rollbackSelected);
     addSeparator();
     action(tr("Remove"), &ServicesView::removeSelected)->setShortcut(QKeySequence::Delete);
+
+    // A followed action's notice moves with the service (its record and
+    // replica counts change in place), at most a few times a second.
+    m_progressTimer.setSingleShot(true);
+    m_progressTimer.setInterval(100);
+    connect(&m_progressTimer, &QTimer::timeout, this, &ServicesView::updateProgress);
+    const auto schedule = [this] {
+        if (m_followed && !m_progressTimer.isActive())
+            m_progressTimer.start();
+    };
+    connect(store->services(), &QAbstractItemModel::dataChanged, this, schedule);
+    connect(store->services(), &QAbstractItemModel::rowsRemoved, this, schedule);
 }
 
 void ServicesView::showLogsOfSelected()
@@ -156,7 +170,8 @@ void ServicesView::openEditor(const QString &id)
 {
     auto *editor = new ServiceEditor(m_store, id, this);
     editor->setAttribute(Qt::WA_DeleteOnClose);
-    connect(editor, &ServiceEditor::submitted, this, &ResourceView::showInfo);
+    connect(editor, &ServiceEditor::submitted, this,
+            [this](const QString &message) { messageLabel()->showInfo(message, MessageLabel::NewsMs); });
     editor->open();
 }
 
@@ -181,16 +196,16 @@ void ServicesView::scaleSelected()
 void ServicesView::scale(const QString &id, int replicas)
 {
     const QString name = m_store->services()->nameOf(id);
-    track(m_store->client()->scaleService(id, replicas), tr("Scaling %1 to %2…").arg(name).arg(replicas),
-          tr("%1 scaled to %2.").arg(name).arg(replicas));
+    act(m_store->client()->scaleService(id, replicas), id, ServiceProgress::Operation::Scale,
+        tr("Scaling %1 to %2…").arg(name).arg(replicas), replicas);
 }
 
 void ServicesView::restartSelected()
 {
     for (const QString &id : selectedIds()) {
         const QString name = m_store->services()->nameOf(id);
-        track(m_store->client()->forceUpdateService(id), tr("Restarting %1…").arg(name),
-              tr("%1 is restarting its tasks with its update policy.").arg(name));
+        act(m_store->client()->forceUpdateService(id), id, ServiceProgress::Operation::Restart,
+            tr("Restarting %1…").arg(name));
     }
 }
 
@@ -201,8 +216,47 @@ void ServicesView::rollbackSelected()
     if (id.isEmpty() ||
         !confirm(tr("Roll %1 back to its previous specification?").arg(name), tr("Roll back")))
         return;
-    track(m_store->client()->rollbackService(id), tr("Rolling %1 back…").arg(name),
-          tr("%1 is rolling back.").arg(name));
+    act(m_store->client()->rollbackService(id), id, ServiceProgress::Operation::Rollback,
+        tr("Rolling %1 back…").arg(name));
+}
+
+void ServicesView::act(DockerReply *reply, const QString &id, ServiceProgress::Operation operation,
+                       const QString &doing, int scaleTo)
+{
+    const ServiceRecord *service = m_store->services()->find(id);
+    if (!service)
+        return;
+    // The status as it was: the action's own update is the next one.
+    Followed followed{id, service->name, operation, ServiceProgress::Before::of(*service, scaleTo)};
+    m_followed.reset();
+    showInfo(doing);
+    reply->then(this, [this, followed](DockerReply *r) {
+        if (r->error()) {
+            showEngineError(r->error());
+            return;
+        }
+        m_followed = followed;
+        updateProgress();
+    });
+}
+
+void ServicesView::updateProgress()
+{
+    if (!m_followed)
+        return;
+    const ServiceRecord *service = m_store->services()->find(m_followed->id);
+    const ServiceProgress progress =
+        ServiceProgress::of(m_followed->operation, m_followed->before, m_followed->name, service,
+                            m_store->services()->replicas(m_followed->id));
+    if (progress.phase == ServiceProgress::Phase::Running) {
+        showInfo(progress.text);
+        return;
+    }
+    m_followed.reset();
+    if (progress.phase == ServiceProgress::Phase::Failed)
+        messageLabel()->showError(progress.text, service ? service->updateMessage : QString());
+    else
+        messageLabel()->showInfo(progress.text, MessageLabel::NewsMs);
 }
 
 void ServicesView::removeSelected()

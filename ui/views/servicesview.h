@@ -3,6 +3,9 @@
 #include "resourceview.h"
 
 #include "models/logfeed.h"
+#include "models/serviceprogress.h"
+
+#include <QTimer>
 
 namespace cape {
 
@@ -32,10 +35,24 @@ signals:
     void logsRequested(const cape::LogFeed::Target &target);
 
 private:
+    struct Followed
+    {
+        QString id;
+        QString name;
+        ServiceProgress::Operation operation;
+        ServiceProgress::Before before;
+    };
+
     Detail detailOf(const QString &id) const;
+    // Sends an action, then says what becomes of it until it has ended.
+    void act(DockerReply *reply, const QString &id, ServiceProgress::Operation operation,
+             const QString &doing, int scaleTo = -1);
+    void updateProgress();
 
     ClusterStore *m_store;
     TaskList *m_tasks;
+    std::optional<Followed> m_followed; // the last action's, while it runs
+    QTimer m_progressTimer;
 };
 
 } // namespace cape

@@ -23,9 +23,9 @@ TasksView::TasksView(ClusterStore *store, QWidget *parent)
     , m_history(new QAction(tr("Show shutdown history"), this))
 {
     setStateColumns({TaskTableModel::DesiredState, TaskTableModel::State});
-    table()->horizontalHeader()->resizeSection(TaskTableModel::Name, 180);
-    table()->horizontalHeader()->resizeSection(TaskTableModel::Since, 130);
-    table()->horizontalHeader()->resizeSection(TaskTableModel::ExitCode, 50);
+    // The ID is in the detail pane; an error needs the width more.
+    setOptionalColumns({TaskTableModel::Id});
+    setPlaceholder(tr("No tasks: no service runs anything yet."));
     setDetailProvider([this](const QString &id) { return detailOf(id); });
     auto *logs = new QAction(tr("Logs"), this);
     logs->setShortcut(QKeySequence(Qt::Key_L));

@@ -67,51 +67,47 @@ void ClusterVisualizer::setAvailableWidth(int width)
     layoutColumns();
 }
 
+const ClusterVisualizer::Column *ClusterVisualizer::columnOf(const QString &hostname) const
+{
+    for (const Column &column : m_columns) {
+        if (hostname.isEmpty() ? column.lane.isPending()
+                               : !column.lane.isPending() && column.lane.title == hostname)
+            return &column;
+    }
+    return nullptr;
+}
+
 QStringList ClusterVisualizer::cardsOf(const QString &hostname) const
 {
     QStringList out;
-    for (const Column &column : m_columns) {
-        if (column.hostname == hostname) {
-            for (const Card &card : column.cards)
-                out << card.title;
-        }
+    if (const Column *column = columnOf(hostname)) {
+        for (const Card &card : column->cards)
+            out << card.title;
+    }
+    return out;
+}
+
+QStringList ClusterVisualizer::cardStatesOf(const QString &hostname) const
+{
+    QStringList out;
+    if (const Column *column = columnOf(hostname)) {
+        for (const Card &card : column->cards)
+            out << card.title + QStringLiteral(": ") + card.state;
     }
     return out;
 }
 
 void ClusterVisualizer::rebuild()
 {
-    QHash<QString, int> columnOf;
     m_columns.clear();
-    QList<NodeRecord> nodes = m_store->nodes()->records();
-    std::sort(nodes.begin(), nodes.end(), [](const NodeRecord &a, const NodeRecord &b) {
-        if (a.role != b.role)
-            return a.role == QLatin1String("manager");
-        return a.hostname < b.hostname;
-    });
-    for (const NodeRecord &node : nodes) {
-        columnOf.insert(node.id, int(m_columns.size()));
-        m_columns.append({node.id, node.hostname, node.role, node.state, node.availability, {}, {}});
+    const TaskBoard board = TaskBoard::of(*m_store->nodes(), *m_store->tasks(), *m_store->services());
+    for (const TaskBoard::Lane &lane : board.lanes) {
+        Column column{lane, {}, {}};
+        for (const TaskBoard::Card &card : lane.cards)
+            column.cards.append({card, {}});
+        column.lane.cards.clear();
+        m_columns.append(column);
     }
-    const TaskTableModel *tasks = m_store->tasks();
-    for (const TaskRecord &task : tasks->records()) {
-        const bool leaving = task.isHistory() && task.isSettling();
-        if ((task.isHistory() && !leaving) || task.nodeId.isEmpty())
-            continue;
-        const auto column = columnOf.constFind(task.nodeId);
-        if (column == columnOf.constEnd())
-            continue;
-        Card card;
-        card.taskId = task.id;
-        card.title = tasks->taskName(task);
-        card.service = m_store->services()->nameOf(task.serviceId);
-        card.state = task.state;
-        card.subtitle = task.image.section(u'/', -1) + QStringLiteral(" · ") + task.state;
-        card.leaving = leaving;
-        m_columns[*column].cards.append(card);
-    }
-    for (Column &column : m_columns)
-        std::sort(column.cards.begin(), column.cards.end(), [](const Card &a, const Card &b) { return a.title < b.title; });
     layoutColumns();
 }
 
@@ -171,24 +167,30 @@ void ClusterVisualizer::paintEvent(QPaintEvent *event)
             continue;
         QPainterPath frame;
         frame.addRoundedRect(column.rect, 6, 6);
-        p.fillPath(frame, Qt::white);
+        // Pending tasks stand apart: nothing runs them yet.
+        p.fillPath(frame, column.lane.isPending() ? QColor(0xff, 0xf8, 0xe5) : QColor(Qt::white));
         p.setPen(QColor(0xd0, 0xd7, 0xde));
         p.setBrush(Qt::NoBrush); // drawPath fills with the brush: outlines only
         p.drawPath(frame);
         // Header: state dot, hostname, role and availability.
         const QRect header(column.rect.left() + 10, column.rect.top() + 8, column.rect.width() - 20, HeaderHeight - 12);
         p.setPen(Qt::NoPen);
-        p.setBrush(StateColors::of(column.state));
+        const TaskBoard::Lane &lane = column.lane;
+        p.setBrush(StateColors::of(lane.state));
         p.drawEllipse(QRect(header.left(), header.top() + 5, 9, 9));
         p.setPen(QColor(0x1f, 0x23, 0x28));
         p.setFont(bold);
         p.drawText(header.adjusted(15, 0, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-                   QFontMetrics(bold).elidedText(column.hostname, Qt::ElideRight, header.width() - 15));
+                   QFontMetrics(bold).elidedText(lane.title, Qt::ElideRight, header.width() - 15));
         p.setFont(small);
-        const QString availability = column.availability == QLatin1String("active") ? QString() : QStringLiteral(" · ") + column.availability;
-        p.setPen(column.availability == QLatin1String("active") ? QColor(0x57, 0x60, 0x6a) : StateColors::of(column.availability));
-        const QString summary = m_compact ? tr("%1 · %n task(s)", nullptr, int(column.cards.size())).arg(column.state)
-                                          : tr("%1 · %2 · %n task(s)", nullptr, int(column.cards.size())).arg(column.role, column.state);
+        const bool active = lane.isPending() || lane.availability == QLatin1String("active");
+        const QString availability = active ? QString() : QStringLiteral(" · ") + lane.availability;
+        p.setPen(active ? QColor(0x57, 0x60, 0x6a) : StateColors::of(lane.availability));
+        const int count = int(column.cards.size());
+        const QString summary = lane.isPending() ? tr("waiting for a node · %n task(s)", nullptr, count)
+                                : m_compact
+                                    ? tr("%1 · %n task(s)", nullptr, count).arg(lane.state)
+                                    : tr("%1 · %2 · %n task(s)", nullptr, count).arg(lane.role, lane.state);
         p.drawText(header.adjusted(15, 0, 0, 0), Qt::AlignLeft | Qt::AlignBottom,
                    QFontMetrics(small).elidedText(summary + availability, Qt::ElideRight, header.width() - 15));
         p.setPen(QColor(0xea, 0xee, 0xf2));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/taskboard.h"
+
 #include <QList>
 #include <QWidget>
 
@@ -9,9 +11,11 @@ namespace cape {
 
 class ClusterStore;
 
-// Nodes as columns, a card per task coloured by its state, live. Laid out
-// and painted by hand: 500 cards are a few hundred rectangles and lines of
-// text, where 500 widgets or graphics items would be slow to update.
+// Nodes as columns, a card per task coloured by its state, live, and a
+// Pending column first while tasks wait for a node (TaskBoard decides what
+// goes where). Laid out and painted by hand: 500 cards are a few hundred
+// rectangles and lines of text, where 500 widgets or graphics items would
+// be slow to update.
 class ClusterVisualizer : public QWidget
 {
     Q_OBJECT
@@ -20,8 +24,11 @@ public:
     explicit ClusterVisualizer(ClusterStore *store, QWidget *parent = nullptr);
 
     QSize sizeHint() const override;
-    // The cards shown in a node's column, as "service.slot" (for tests).
+    // The cards shown in a node's column, as "service.slot" (for tests);
+    // an empty hostname: the Pending column's.
     QStringList cardsOf(const QString &hostname) const;
+    // The same cards with the state each shows ("web.2: running").
+    QStringList cardStatesOf(const QString &hostname) const;
     // Fits the columns to this width when they fit, else scrolls.
     void setAvailableWidth(int width);
 
@@ -30,26 +37,17 @@ protected:
     bool event(QEvent *event) override;
 
 private:
-    struct Card
+    struct Card : TaskBoard::Card
     {
-        QString taskId;
-        QString title;    // web.2
-        QString subtitle; // image and state
-        QString state;
-        QString service;
-        bool leaving = false; // desired shutdown, still going
         QRect rect;
     };
     struct Column
     {
-        QString nodeId;
-        QString hostname;
-        QString role;
-        QString state;
-        QString availability;
+        TaskBoard::Lane lane; // its cards are in `cards`, with their places
         QList<Card> cards;
         QRect rect;
     };
+    const Column *columnOf(const QString &hostname) const;
 
     void scheduleRebuild();
     void rebuild();

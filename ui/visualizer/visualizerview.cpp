@@ -22,7 +22,7 @@ VisualizerView::VisualizerView(ClusterStore *store, QWidget *parent)
     auto *title = new QLabel(tr("Visualizer"), this);
     title->setObjectName(QStringLiteral("viewTitle"));
     QStringList legend;
-    for (const char *state : {"running", "starting", "failed", "shutdown"})
+    for (const char *state : {"running", "starting", "failed", "shutdown", "unknown"})
         legend << QStringLiteral("<span style='color:%1'>&#9632;</span> %2")
                       .arg(StateColors::of(QLatin1String(state)).name(), QLatin1String(state));
     auto *legendLabel = new QLabel(legend.join(QStringLiteral("&nbsp;&nbsp;&nbsp;")) + tr("&nbsp;&nbsp;&nbsp;faded: shutting down"), this);
