@@ -54,8 +54,13 @@ void EventsourceTableModel::setQuery(const Query &query)
     m_query = query;
     m_rows.clear();
     m_ids.clear();
-    m_cursor = QByteArrayLiteral("0");
-    m_offset = 0;
+    m_pageStarts = {QByteArrayLiteral("0")};
+    m_held.clear();
+    m_firstPage = 0;
+    m_rowsAbove = 0;
+    m_rowsOfPage.clear();
+    m_newerArrived = 0;
+    m_liveRows = 0;
     m_exhausted = false;
     m_loading = false;
     m_error.clear();
@@ -63,6 +68,7 @@ void EventsourceTableModel::setQuery(const Query &query)
     ++m_generation;
     endResetModel();
     emit totalChanged(m_total);
+    emit windowChanged();
 
     // Not connected yet: asked again once it is (EventsourceView does).
     if (!m_client || !m_client->isReady())
@@ -109,42 +115,80 @@ void EventsourceTableModel::fetchMore(const QModelIndex &parent)
     fetchPage();
 }
 
+// Page `index` of the query, newest first; `last` when nothing follows it.
+void EventsourceTableModel::readPage(
+    int index, const std::function<void(const QList<Event> &, bool last, const QString &error)> &done)
+{
+    if (m_query.kind == Query::Kind::Recent) {
+        m_client->scanEvents(m_pageStarts.value(index, QByteArrayLiteral("0")), PageSize,
+                             [this, index, done](const QByteArray &next, QList<Event> events, const QString &error) {
+                                 if (error.isEmpty() && index + 1 == m_pageStarts.size() && next != "0")
+                                     m_pageStarts.append(next); // where the next page starts
+                                 // A page of the hash, newest first (the hash itself has no order).
+                                 std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) {
+                                     return a.timestampMs > b.timestampMs;
+                                 });
+                                 done(events, next == "0", error);
+                             });
+        return;
+    }
+    m_client->readEventlogPage(
+        indexOf(m_query.kind), m_query.domain, m_query.key, qint64(index) * PageSize, PageSize,
+        [done](const QList<Event> &events, const QString &error) { done(events, events.size() < PageSize, error); },
+        m_query.fromMs, m_query.toMs);
+}
+
 void EventsourceTableModel::fetchPage()
 {
     m_loading = true;
     emit loadingChanged(true);
     const int generation = m_generation;
-    if (m_query.kind == Query::Kind::Recent) {
-        m_client->scanEvents(
-            m_cursor, PageSize,
-            [this, generation](const QByteArray &next, QList<Event> events, const QString &error) {
-                if (generation != m_generation)
-                    return;
-                m_cursor = next;
-                m_exhausted = next == "0";
-                // A page of the hash, newest first (the hash itself has no order).
-                std::sort(events.begin(), events.end(),
-                          [](const Event &a, const Event &b) { return a.timestampMs > b.timestampMs; });
-                m_wanted -= append(events);
-                finishPage(generation, error);
-                // A time range thins pages out: scan on until a page's worth
-                // has come (or the hash ends), as a view asks for a page.
-                if (m_wanted > 0 && m_query.hasTimeRange() && error.isEmpty() && !m_exhausted)
-                    fetchPage();
-            });
+    const int index = m_firstPage + int(m_held.size());
+    readPage(index, [this, generation, index](const QList<Event> &events, bool last, const QString &error) {
+        if (generation != m_generation)
+            return;
+        if (error.isEmpty()) {
+            m_exhausted = last;
+            const int added = append(events);
+            m_held.append({index, added});
+            m_rowsOfPage.insert(index, added);
+            m_wanted -= added;
+            trimTop();
+        }
+        finishPage(generation, error);
+        // A time range thins the hash's pages out: scan on until a page's
+        // worth has come (or the hash ends), as a view asks for a page.
+        if (m_wanted > 0 && m_query.kind == Query::Kind::Recent && m_query.hasTimeRange() && error.isEmpty()
+            && !m_exhausted)
+            fetchPage();
+    });
+}
+
+void EventsourceTableModel::fetchNewer()
+{
+    if (!hasNewer() || m_loading || !m_client || !m_client->isReady())
         return;
-    }
-    m_client->readEventlogPage(
-        indexOf(m_query.kind), m_query.domain, m_query.key, m_offset, PageSize,
-        [this, generation](const QList<Event> &events, const QString &error) {
-            if (generation != m_generation)
-                return;
-            m_offset += PageSize;
-            m_exhausted = events.size() < PageSize && error.isEmpty();
-            append(events);
-            finishPage(generation, error);
-        },
-        m_query.fromMs, m_query.toMs);
+    m_loading = true;
+    emit loadingChanged(true);
+    const int generation = m_generation;
+    const int index = m_firstPage - 1;
+    readPage(index, [this, generation, index](const QList<Event> &events, bool, const QString &error) {
+        if (generation != m_generation)
+            return;
+        if (error.isEmpty()) {
+            const int added = prepend(events);
+            m_held.prepend({index, added});
+            m_firstPage = index;
+            m_rowsAbove = std::max<qint64>(0, m_rowsAbove - m_rowsOfPage.value(index));
+            m_rowsOfPage.insert(index, added);
+            if (m_firstPage == 0)
+                m_newerArrived = 0; // what was followed meanwhile is in the pages read back
+            emit rowsShiftedAbove(added);
+            trimBottom();
+            emit windowChanged();
+        }
+        finishPage(generation, error);
+    });
 }
 
 int EventsourceTableModel::append(const QList<Event> &events)
@@ -163,6 +207,62 @@ int EventsourceTableModel::append(const QList<Event> &events)
     }
     endInsertRows();
     return int(fresh.size());
+}
+
+int EventsourceTableModel::prepend(const QList<Event> &events)
+{
+    QList<Event> fresh;
+    for (const Event &event : events) {
+        if (!m_ids.contains(event.id) && inTimeRange(event))
+            fresh << event;
+    }
+    if (fresh.isEmpty())
+        return 0;
+    beginInsertRows({}, 0, int(fresh.size()) - 1);
+    for (const Event &event : std::as_const(fresh))
+        m_ids.insert(event.id);
+    m_rows = fresh + m_rows;
+    endInsertRows();
+    return int(fresh.size());
+}
+
+void EventsourceTableModel::removeRows(int first, int count)
+{
+    if (count <= 0)
+        return;
+    beginRemoveRows({}, first, first + count - 1);
+    for (int row = first; row < first + count; ++row)
+        m_ids.remove(m_rows.at(row).id);
+    m_rows.remove(first, count);
+    endRemoveRows();
+}
+
+// Reading on past the window lets its newest pages go.
+void EventsourceTableModel::trimTop()
+{
+    int dropped = 0;
+    while (m_held.size() > m_windowPages) {
+        const HeldPage page = m_held.takeFirst();
+        const int rows = page.rows + std::exchange(m_liveRows, 0);
+        removeRows(0, rows);
+        dropped += rows;
+        m_rowsAbove += rows;
+        m_firstPage = m_held.first().index;
+    }
+    if (dropped > 0) {
+        emit rowsShiftedAbove(-dropped);
+        emit windowChanged();
+    }
+}
+
+// Reading back up lets the oldest pages go; they can be read on again.
+void EventsourceTableModel::trimBottom()
+{
+    while (m_held.size() > m_windowPages) {
+        const HeldPage page = m_held.takeLast();
+        removeRows(int(m_rows.size()) - page.rows, page.rows);
+        m_exhausted = false;
+    }
 }
 
 void EventsourceTableModel::finishPage(int generation, const QString &error)
@@ -221,12 +321,19 @@ void EventsourceTableModel::setFollowing(bool following)
     m_followSubscription = m_client->followAll([this](const Event &event) {
         if (!matches(event) || m_ids.contains(event.id))
             return;
+        if (m_total >= 0)
+            emit totalChanged(++m_total);
+        if (hasNewer()) {
+            // Above the window: read when scrolled back up to.
+            ++m_newerArrived;
+            emit windowChanged();
+            return;
+        }
         beginInsertRows({}, 0, 0);
         m_ids.insert(event.id);
         m_rows.prepend(event);
         endInsertRows();
-        if (m_total >= 0)
-            emit totalChanged(++m_total);
+        ++m_liveRows; // let go with the first page, when the window moves on
     });
 }
 

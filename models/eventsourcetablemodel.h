@@ -3,8 +3,11 @@
 #include "services/eventsource/eventsourceclient.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QPointer>
 #include <QSet>
+
+#include <functional>
 
 namespace cape {
 
@@ -13,6 +16,11 @@ namespace cape {
 // pages as the view scrolls (canFetchMore/fetchMore), never the whole hash.
 // With follow on, events the server persists from then on that match the
 // query come in at the top.
+//
+// The rows are a window of at most windowPages() pages: reading on past it
+// lets the newest pages go, and scrolling back up reads them again
+// (fetchNewer), from where each page started (an offset into a sorted set,
+// or the HSCAN cursor that gave it). A million events never sit in memory.
 class EventsourceTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -38,6 +46,18 @@ public:
     };
 
     static constexpr int PageSize = 200;
+    static constexpr int DefaultWindowPages = 50; // 10,000 rows, about 14 MB
+
+    // How many pages the window holds (tests make it small).
+    void setWindowPages(int pages) { m_windowPages = std::max(2, pages); }
+    int windowPages() const { return m_windowPages; }
+    // Newer pages were let go above the window: fetchNewer() reads one back.
+    bool hasNewer() const { return m_firstPage > 0; }
+    void fetchNewer();
+    // The first row's place among the query's events (0 at the newest).
+    qint64 windowStart() const { return m_rowsAbove; }
+    // Events followed while the window was not at the top: read on scrolling up.
+    int newerArrived() const { return m_newerArrived; }
 
     explicit EventsourceTableModel(EventsourceClient *client, QObject *parent = nullptr);
     ~EventsourceTableModel() override;
@@ -66,13 +86,30 @@ public:
 
 signals:
     void totalChanged(qint64 total);
+    void windowChanged();
+    // Rows that came in above the first row (newer, read back) or left
+    // from above it (the top let go): views keep their place by as many.
+    void rowsShiftedAbove(int rows);
     void loadingChanged(bool loading);
     void failed(const QString &message);
 
 private:
+    // A page the window holds: which one, and how many rows it gave.
+    struct HeldPage
+    {
+        int index = 0;
+        int rows = 0;
+    };
+
     void fetchPage();
-    // Rows added.
+    void readPage(int index, const std::function<void(const QList<EventsourceClient::Event> &, bool last,
+                                                        const QString &error)> &done);
+    // Rows added at the bottom / at the top.
     int append(const QList<EventsourceClient::Event> &events);
+    int prepend(const QList<EventsourceClient::Event> &events);
+    void trimTop();
+    void trimBottom();
+    void removeRows(int first, int count);
     void finishPage(int generation, const QString &error);
 
     QPointer<EventsourceClient> m_client; // the view's: it may go first
@@ -80,8 +117,15 @@ private:
     QList<EventsourceClient::Event> m_rows;
     QSet<QString> m_ids;
     qint64 m_total = -1;
-    QByteArray m_cursor = QByteArrayLiteral("0"); // Recent: the HSCAN cursor
-    qint64 m_offset = 0;                          // the others: how far the index is read
+    // Where page i starts: Recent's HSCAN cursor (the others' offset is i × PageSize).
+    QList<QByteArray> m_pageStarts{QByteArrayLiteral("0")};
+    QList<HeldPage> m_held; // in order, newest first
+    int m_firstPage = 0;    // the first held page's index (0: the window is at the top)
+    qint64 m_rowsAbove = 0; // rows of the pages let go above the window
+    QHash<int, int> m_rowsOfPage; // every page read so far: rows it gave (for windowStart)
+    int m_windowPages = DefaultWindowPages;
+    int m_newerArrived = 0;
+    int m_liveRows = 0; // followed rows above the first page
     bool m_exhausted = false;
     int m_wanted = 0; // rows the page being fetched still lacks (a time range thins them out)
     bool m_loading = false;

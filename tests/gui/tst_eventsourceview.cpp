@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QProcess>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -124,6 +125,56 @@ private slots:
         view.setPeriod(EventsourceView::Period::LastHour);
         QTRY_VERIFY_WITH_TIMEOUT(!view.model()->canFetchMore({}) && !view.model()->isLoading(), 10000);
         QCOMPARE(view.model()->rowCount(), 0);
+    }
+
+    // Scrolling through more events than the window holds keeps at most the
+    // window, reads every event once on the way down, and the newest again
+    // on the way back up (issue 26: a million events held 1.3 GB).
+    void holdsAWindowNotEveryEvent()
+    {
+        EventsourceView view;
+        view.resize(1440, 900);
+        view.show();
+        view.model()->setWindowPages(2); // about 400 rows, of 447 and 450
+        // HSCAN's COUNT is a hint: a page of the hash can be a little larger.
+        const int window = 2 * EventsourceTableModel::PageSize * 11 / 10;
+        view.connectTo(m_redis.address());
+        QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() > 0, 10000);
+        QScrollBar *bar = view.table()->table()->verticalScrollBar();
+        for (const EventsourceTableModel::Query &query :
+             {EventsourceTableModel::Query{Kind::Name, {}, QStringLiteral("updated"), {}, {}},
+              EventsourceTableModel::Query{Kind::Recent, {}, {}, {}, {}}}) {
+            view.setQuery(query);
+            QTRY_VERIFY_WITH_TIMEOUT(view.model()->total() > 400, 5000);
+            const qint64 total = view.model()->total();
+            QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() > 0 && !view.model()->isLoading(), 5000);
+            const QString newest = view.model()->event(0).id;
+            QSet<QString> seen;
+            const auto collect = [&] {
+                for (int row = 0; row < view.model()->rowCount(); ++row)
+                    seen.insert(view.model()->event(row).id);
+            };
+            collect();
+            // Down to the end, page by page, as a reader scrolls.
+            while (view.model()->canFetchMore({})) {
+                view.model()->fetchMore({});
+                QTRY_VERIFY_WITH_TIMEOUT(!view.model()->isLoading(), 5000);
+                QVERIFY2(view.model()->rowCount() <= window, qPrintable(QString::number(view.model()->rowCount())));
+                collect();
+            }
+            QCOMPARE(seen.size(), total); // every event, none lost between pages
+            QVERIFY(view.model()->hasNewer());
+            QVERIFY2(view.status().contains(QLatin1String("a window")), qPrintable(view.status()));
+            // Back to the top: the newest pages are read again.
+            while (view.model()->hasNewer()) {
+                bar->setValue(bar->minimum() + 1);
+                bar->setValue(bar->minimum());
+                QTRY_VERIFY_WITH_TIMEOUT(!view.model()->isLoading(), 5000);
+                QVERIFY(view.model()->rowCount() <= window);
+            }
+            QCOMPARE(view.model()->event(0).id, newest);
+            QCOMPARE(view.model()->windowStart(), 0);
+        }
     }
 
     void browsesPagesFiltersFollowsAndShowsState()

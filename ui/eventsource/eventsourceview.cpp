@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -195,6 +196,19 @@ EventsourceView::EventsourceView(QWidget *parent)
     connect(m_model, &EventsourceTableModel::loadingChanged, this, &EventsourceView::updateStatus);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &EventsourceView::updateStatus);
     connect(m_model, &EventsourceTableModel::failed, m_table, &ResourceView::showError);
+    connect(m_model, &EventsourceTableModel::windowChanged, this, &EventsourceView::updateStatus);
+    // The rows are a window (EventsourceTableModel): at its top, the newer
+    // pages it let go are read back; rows coming or going above the ones in
+    // sight move the scroll bar by as many, so the reader keeps their place.
+    QScrollBar *bar = table->verticalScrollBar();
+    connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) {
+        if (value == bar->minimum() && m_model->hasNewer())
+            m_model->fetchNewer();
+    });
+    connect(m_model, &EventsourceTableModel::rowsShiftedAbove, this, [table, bar](int rows) {
+        table->doItemsLayout(); // the scroll range as it is now
+        bar->setValue(bar->value() + rows);
+    });
     updateStatus();
 }
 
@@ -337,10 +351,17 @@ void EventsourceView::updateStatus()
                         m_model->isLoading() ? tr(", scanning") : QString());
     else if (m_model->total() < 0)
         text = tr("Counting …");
+    else if (m_model->hasNewer() || m_model->rowCount() >= m_model->windowPages() * EventsourceTableModel::PageSize)
+        text = tr("Events %1 to %2 of %3%4: a window of the newest read so far; scroll on for older, back up for newer")
+                   .arg(QLocale().toString(m_model->windowStart() + 1),
+                        QLocale().toString(m_model->windowStart() + m_model->rowCount()), QLocale().toString(m_model->total()),
+                        m_model->isLoading() ? tr(" (loading)") : QString());
     else
         text = tr("%1 of %2 events loaded%3")
                    .arg(QLocale().toString(m_model->rowCount()), QLocale().toString(m_model->total()),
                         m_model->isLoading() ? tr(" (loading more)") : QString());
+    if (m_model->newerArrived() > 0)
+        text += tr(" · %n newer event(s) above", nullptr, m_model->newerArrived());
     m_status->setText(text);
 }
 
