@@ -32,9 +32,28 @@
     </message>
 </context>
 <context>
+    <name>cape::ClusterStore</name>
+    <message numerus="yes">
+        <location filename="../models/clusterstore.cpp" line="+327"/>
+        <source>%1 Retrying in %n s.</source>
+        <translation>
+            <numerusform>%1 Retrying in %n second.</numerusform>
+            <numerusform>%1 Retrying in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cape::ClusterVisualizer</name>
     <message numerus="yes">
         <location filename="../ui/visualizer/clustervisualizer.cpp" line="+190"/>
+        <source>waiting for a node · %n task(s)</source>
+        <translation>
+            <numerusform>waiting for a node · %n task</numerusform>
+            <numerusform>waiting for a node · %n tasks</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%1 · %n task(s)</source>
         <translation>
             <numerusform>%1 · %n task</numerusform>
@@ -64,7 +83,7 @@
 <context>
     <name>cape::DaemonInstaller</name>
     <message numerus="yes">
-        <location filename="../services/install/daemoninstaller.cpp" line="+318"/>
+        <location filename="../services/install/daemoninstaller.cpp" line="+337"/>
         <source>Removing %n route document(s) published to the proxy</source>
         <translation>
             <numerusform>Removing %n route document published to the proxy</numerusform>
@@ -75,7 +94,7 @@
 <context>
     <name>cape::DaemonsView</name>
     <message numerus="yes">
-        <location filename="../ui/install/daemonsview.cpp" line="+172"/>
+        <location filename="../ui/install/daemonsview.cpp" line="+176"/>
         <source>Installed as the stack &quot;cape&quot;: %n service(s), image %1.</source>
         <translation>
             <numerusform>Installed as the stack &quot;cape&quot;: %n service, image %1.</numerusform>
@@ -86,18 +105,26 @@
 <context>
     <name>cape::EventsourceView</name>
     <message numerus="yes">
-        <location filename="../ui/eventsource/eventsourceview.cpp" line="+315"/>
+        <location filename="../ui/eventsource/eventsourceview.cpp" line="+329"/>
         <source>%1 / %2: its %n event(s) merged in order</source>
         <translation>
             <numerusform>%1 / %2: its %n event merged in order</numerusform>
             <numerusform>%1 / %2: its %n events merged in order</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+35"/>
+        <source> · %n newer event(s) above</source>
+        <translation>
+            <numerusform> · %n newer event above</numerusform>
+            <numerusform> · %n newer events above</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>cape::InstallWizard</name>
     <message numerus="yes">
-        <location filename="../ui/install/installwizard.cpp" line="+343"/>
+        <location filename="../ui/install/installwizard.cpp" line="+350"/>
         <source>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node(s), %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</source>
         <translation>
             <numerusform>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node, %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</numerusform>
@@ -116,7 +143,7 @@
 <context>
     <name>cape::LogPanel</name>
     <message numerus="yes">
-        <location filename="../ui/logs/logpanel.cpp" line="+291"/>
+        <location filename="../ui/logs/logpanel.cpp" line="+327"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n match</numerusform>
@@ -124,7 +151,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+12"/>
         <source>%n replica(s)</source>
         <translation>
             <numerusform>%n replica</numerusform>
@@ -132,7 +159,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+74"/>
+        <location line="+1"/>
+        <source>%1 of %n replica(s) running</source>
+        <translation>
+            <numerusform>%1 of %n replica running</numerusform>
+            <numerusform>%1 of %n replicas running</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+75"/>
         <source>%n replica(s) hidden</source>
         <translation>
             <numerusform>%n replica hidden</numerusform>
@@ -151,7 +186,7 @@
 <context>
     <name>cape::OverviewView</name>
     <message numerus="yes">
-        <location filename="../ui/overview/overviewview.cpp" line="+106"/>
+        <location filename="../ui/overview/overviewview.cpp" line="+131"/>
         <source>%n node(s) not ready</source>
         <translation>
             <numerusform>%n node not ready</numerusform>
@@ -178,7 +213,7 @@
 <context>
     <name>cape::ResourceView</name>
     <message numerus="yes">
-        <location filename="../ui/views/resourceview.cpp" line="+309"/>
+        <location filename="../ui/views/resourceview.cpp" line="+498"/>
         <source>%n item(s)</source>
         <translation>
             <numerusform>%n item</numerusform>
@@ -187,9 +222,20 @@
     </message>
 </context>
 <context>
+    <name>cape::ServiceProgress</name>
+    <message numerus="yes">
+        <location filename="../models/serviceprogress.cpp" line="+29"/>
+        <source>%1 runs %n replica(s).</source>
+        <translation>
+            <numerusform>%1 runs %n replica.</numerusform>
+            <numerusform>%1 runs %n replicas.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cape::StatsCollector</name>
     <message numerus="yes">
-        <location filename="../models/statscollector.cpp" line="+674"/>
+        <location filename="../models/statscollector.cpp" line="+701"/>
         <source>… and %n more stream(s) being retried</source>
         <translation>
             <numerusform>… and %n more stream being retried</numerusform>
@@ -208,7 +254,7 @@
 <context>
     <name>cape::StatsView</name>
     <message numerus="yes">
-        <location filename="../ui/stats/statsview.cpp" line="+335"/>
+        <location filename="../ui/stats/statsview.cpp" line="+371"/>
         <location line="+29"/>
         <source>%n container(s)</source>
         <translation>
@@ -240,11 +286,27 @@
             <numerusform>%n CPUs, %1</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+56"/>
+        <source>%1 of %n container(s) measured so far</source>
+        <translation>
+            <numerusform>%1 of %n container measured so far</numerusform>
+            <numerusform>%1 of %n containers measured so far</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n engine(s) not answering yet</source>
+        <translation>
+            <numerusform>%n engine not answering yet</numerusform>
+            <numerusform>%n engines not answering yet</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>cape::SwarmView</name>
     <message numerus="yes">
-        <location filename="../ui/swarm/swarmview.cpp" line="+181"/>
+        <location filename="../ui/swarm/swarmview.cpp" line="+207"/>
         <source>%n day(s)</source>
         <translation>
             <numerusform>%n day</numerusform>

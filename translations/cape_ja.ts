@@ -225,12 +225,17 @@
     <name>cape::CertificatesView</name>
     <message>
         <location filename="../ui/certificates/certificatesview.cpp" line="+82"/>
-        <location line="+128"/>
+        <location line="+131"/>
         <source>Certificates</source>
         <translation>証明書</translation>
     </message>
     <message>
-        <location line="-115"/>
+        <location line="-119"/>
+        <source>No certificates yet. New… makes a key and a certificate (or a signing request for your CA); Import… takes a PEM certificate and its key. Keys stay in the system keychain.</source>
+        <translation>証明書はまだありません。「新規…」で鍵と証明書（または CA への署名要求）を作り、「インポート…」で PEM の証明書と鍵を取り込みます。鍵はシステムのキーチェーンに保管されます。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>New…</source>
         <translation>新規…</translation>
     </message>
@@ -635,19 +640,21 @@
 <context>
     <name>cape::ClusterStore</name>
     <message>
-        <location filename="../models/clusterstore.cpp" line="+132"/>
+        <location filename="../models/clusterstore.cpp" line="+169"/>
         <source>Connecting to %1…</source>
         <translation>%1 に接続しています…</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+121"/>
         <source>the engine ended the event stream</source>
         <translation>エンジンがイベント ストリームを終了しました</translation>
     </message>
-    <message>
-        <location line="+14"/>
-        <source>%1 — retrying in %2 s</source>
-        <translation>%1 — %2 秒後に再試行します</translation>
+    <message numerus="yes">
+        <location line="+37"/>
+        <source>%1 Retrying in %n s.</source>
+        <translation>
+            <numerusform>%1 %n 秒後に再試行します。</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+96"/>
@@ -658,12 +665,19 @@
 <context>
     <name>cape::ClusterVisualizer</name>
     <message>
-        <location filename="../ui/visualizer/clustervisualizer.cpp" line="+166"/>
+        <location filename="../ui/visualizer/clustervisualizer.cpp" line="+162"/>
         <source>No nodes yet.</source>
         <translation>ノードはまだありません。</translation>
     </message>
     <message numerus="yes">
-        <location line="+24"/>
+        <location line="+28"/>
+        <source>waiting for a node · %n task(s)</source>
+        <translation>
+            <numerusform>ノード待ち · %n 個のタスク</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
         <source>%1 · %n task(s)</source>
         <translation>
             <numerusform>%1 · %n タスク</numerusform>
@@ -683,6 +697,11 @@
         <location filename="../ui/palette/commandpalette.cpp" line="+46"/>
         <source>Go to a view, node, service or task, or run an action…</source>
         <translation>ビュー、ノード、サービス、タスクに移動、またはアクションを実行…</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>  No matches for “%1”</source>
+        <translation>  「%1」に一致するものはありません</translation>
     </message>
 </context>
 <context>
@@ -866,7 +885,7 @@
 <context>
     <name>cape::DaemonInstaller</name>
     <message>
-        <location filename="../services/install/daemoninstaller.cpp" line="+88"/>
+        <location filename="../services/install/daemoninstaller.cpp" line="+86"/>
         <source>Labelling the proxy&apos;s nodes (%1=true)</source>
         <translation>プロキシのノードにラベルを付けています（%1=true）</translation>
     </message>
@@ -881,7 +900,7 @@
         <translation>ノード %1 へのラベル付け</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>Waiting until every daemon runs and passes its health check</source>
         <translation>すべてのデーモンが起動してヘルスチェックに合格するのを待っています</translation>
     </message>
@@ -964,7 +983,7 @@
         <translation>プロキシのルート ドキュメントの一覧取得</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+38"/>
         <source>Removing the label %1 from the nodes install gave it</source>
         <translation>インストール時にノードに付けたラベル %1 を削除しています</translation>
     </message>
@@ -1004,7 +1023,7 @@
 <context>
     <name>cape::DaemonsView</name>
     <message>
-        <location filename="../ui/install/daemonsview.cpp" line="+39"/>
+        <location filename="../ui/install/daemonsview.cpp" line="+40"/>
         <source>Install…</source>
         <translation>インストール…</translation>
     </message>
@@ -1019,7 +1038,7 @@
         <translation>アンインストール…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Cape&apos;s daemons</source>
         <translation>Cape のデーモン</translation>
     </message>
@@ -1034,7 +1053,7 @@
         <translation>&lt;p&gt;インストール ウィザードは、パッケージに同梱のイメージから（レジストリ不要）デーモンをスタック「cape」として Swarm にデプロイし、それぞれが正常になるまで待機します:&lt;/p&gt;&lt;p&gt;&lt;b&gt;cape-proxyd&lt;/b&gt; — 唯一の TLS エントリポイント。選択したノード上で、ホストとパスによってサービスにルーティングします。&lt;br&gt;&lt;b&gt;cape-eventd&lt;/b&gt; — Redis Streams 上のイベントソース サーバー。Superhero クライアント向けです。&lt;br&gt;&lt;b&gt;cape-deployd&lt;/b&gt; — プッシュ デプロイ。Git リポジトリを監視し、そのテンプレートをダウンタイムなしでロールアウトします。&lt;/p&gt;&lt;p&gt;アンインストールすると、ウィザードが作成したものだけが削除されます。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+30"/>
         <source>Activity</source>
         <translation>アクティビティ</translation>
     </message>
@@ -1318,6 +1337,64 @@
     </message>
 </context>
 <context>
+    <name>cape::ErrorText</name>
+    <message>
+        <location filename="../models/errortext.cpp" line="+55"/>
+        <source>the engine</source>
+        <translation>エンジン</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 did not answer in time: %2.</source>
+        <translation>%1 が時間内に応答しませんでした: %2。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The secure connection to %1 failed: %2.</source>
+        <translation>%1 への安全な接続に失敗しました: %2。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 answered with something that is not the Engine API: %2.</source>
+        <translation>%1 は Engine API ではない応答を返しました: %2。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot reach %1: %2.</source>
+        <translation>%1 に接続できません: %2。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>%1 is still up: make it leave the swarm first (“docker swarm leave” on it), or remove it by force.</source>
+        <translation>%1 はまだ稼働中です。先に swarm から離脱させる（そのノードで「docker swarm leave」）か、強制的に削除してください。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 is a manager: demote it to a worker before you remove it.</source>
+        <translation>%1 はマネージャーです。削除する前にワーカーに降格してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Someone changed it at the same moment: look at it again and retry.</source>
+        <translation>同時に別の変更が行われました。内容を確認してからやり直してください。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>It no longer exists: %1</source>
+        <translation>もう存在しません: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The swarm refused it: %1</source>
+        <translation>swarm が拒否しました: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The engine refused it: %1</source>
+        <translation>エンジンが拒否しました: %1</translation>
+    </message>
+</context>
+<context>
     <name>cape::EventIndexer</name>
     <message>
         <location filename="../services/eventsource/eventindexer.cpp" line="+152"/>
@@ -1405,7 +1482,27 @@
 <context>
     <name>cape::EventLogModel</name>
     <message>
-        <location filename="../models/eventlogmodel.cpp" line="+96"/>
+        <location filename="../models/eventlogmodel.cpp" line="+112"/>
+        <source>Not following the cluster&apos;s events.</source>
+        <translation>クラスターのイベントを受信していません。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The newest %1 events of this session, from %2.</source>
+        <translation>このセッションの最新 %1 件のイベント（%2 から）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every event since %1, when Cape connected.</source>
+        <translation>Cape が接続した %1 以降のすべてのイベント。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every event since %1, when Cape connected; before that, what the engine still kept, from %2.</source>
+        <translation>Cape が接続した %1 以降のすべてのイベント。それ以前はエンジンが保持していた分（%2 から）。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
@@ -1423,6 +1520,11 @@
         <location line="+1"/>
         <source>Object</source>
         <translation>オブジェクト</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Node</source>
+        <translation>ノード</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1461,7 +1563,7 @@
 <context>
     <name>cape::EventsourceTableModel</name>
     <message>
-        <location filename="../models/eventsourcetablemodel.cpp" line="+292"/>
+        <location filename="../models/eventsourcetablemodel.cpp" line="+399"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
@@ -1499,7 +1601,7 @@
 <context>
     <name>cape::EventsourceView</name>
     <message>
-        <location filename="../ui/eventsource/eventsourceview.cpp" line="+34"/>
+        <location filename="../ui/eventsource/eventsourceview.cpp" line="+35"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
@@ -1650,7 +1752,7 @@
         <translation>因果関係</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+47"/>
         <source>Give the Redis address as host:port, e.g. 127.0.0.1:6379</source>
         <translation>Redis のアドレスを host:port の形式で指定してください（例: 127.0.0.1:6379）</translation>
     </message>
@@ -1708,6 +1810,16 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Events %1 to %2 of %3%4: a window of the newest read so far; scroll on for older, back up for newer</source>
+        <translation>%3 件中 %1〜%2 件目%4: 読み込んだ範囲の一部です。下へスクロールで古いもの、上へ戻ると新しいものを読みます</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> (loading)</source>
+        <translation>（読み込み中）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1 of %2 events loaded%3</source>
         <translation>%2 件中 %1 件のイベントを読み込みました%3</translation>
     </message>
@@ -1715,6 +1827,13 @@
         <location line="+2"/>
         <source> (loading more)</source>
         <translation> (さらに読み込み中)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source> · %n newer event(s) above</source>
+        <translation>
+            <numerusform> · 上に新しいイベントが %n 件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2405,7 +2524,7 @@
 <context>
     <name>cape::LogFeed</name>
     <message>
-        <location filename="../models/logfeed.cpp" line="+85"/>
+        <location filename="../models/logfeed.cpp" line="+97"/>
         <source>Stopped</source>
         <translation>停止しました</translation>
     </message>
@@ -2455,7 +2574,7 @@
         <translation>%1 秒後に再接続します: %2</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+110"/>
         <source>its replicas</source>
         <translation>そのレプリカ</translation>
     </message>
@@ -2481,13 +2600,13 @@
 <context>
     <name>cape::LogPanel</name>
     <message>
-        <location filename="../ui/logs/logpanel.cpp" line="+73"/>
-        <location line="+249"/>
+        <location filename="../ui/logs/logpanel.cpp" line="+75"/>
+        <location line="+287"/>
         <source>Replicas</source>
         <translation>レプリカ</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-286"/>
         <source>Show or hide replicas and nodes</source>
         <translation>レプリカとノードの表示/非表示</translation>
     </message>
@@ -2581,12 +2700,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+163"/>
+        <location line="+197"/>
         <source>Pause</source>
         <translation>一時停止</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-197"/>
         <source>Hold new lines back while you read (Space); nothing is lost</source>
         <translation>読んでいる間、新しい行の表示を保留します（Space）。行は失われません</translation>
     </message>
@@ -2696,7 +2815,7 @@
         <translation>次の一致（Enter）</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Select all</source>
         <translation>すべて選択</translation>
     </message>
@@ -2706,7 +2825,17 @@
         <translation>正規表現が正しくありません: %1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+37"/>
+        <source>%1 on %2 (%3)</source>
+        <translation>%2 の %1（%3）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Incomplete: no lines from %1 until the node is back; the manager cannot reach it.</source>
+        <translation>不完全: ノードが復帰するまで %1 のログは届きません。マネージャーから到達できません。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Logs of %1</source>
         <translation>%1 のログ</translation>
     </message>
@@ -2748,14 +2877,21 @@
         <translation>%1 行を表示</translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+6"/>
         <source>%n replica(s)</source>
         <translation>
             <numerusform>%n レプリカ</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%1 of %n replica(s) running</source>
+        <translation>
+            <numerusform>%n 個中 %1 個のレプリカが稼働中</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>paused: %1 new lines waiting</source>
         <translation>一時停止中: 新しい行 %1 行が待機中</translation>
     </message>
@@ -2913,12 +3049,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Events</source>
         <translation>イベント</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-4"/>
+        <source>No events yet: services, nodes, networks and containers report here as they change.</source>
+        <translation>イベントはまだありません。サービス、ノード、ネットワーク、コンテナーの変化がここに表示されます。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Eventsource</source>
         <translation>イベントソース</translation>
     </message>
@@ -2949,17 +3090,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+186"/>
+        <location line="+189"/>
         <source>Preferences…</source>
         <translation>環境設定…</translation>
     </message>
     <message>
-        <location line="-182"/>
+        <location line="-185"/>
         <source>Command palette</source>
         <translation>コマンド パレット</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+119"/>
         <source>Manage clusters…</source>
         <translation>クラスターの管理…</translation>
     </message>
@@ -3054,7 +3195,17 @@
         <translation>参加トークンを表示</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+21"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 · action</source>
+        <translation>%1 · 操作</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>node</source>
         <translation>ノード</translation>
     </message>
@@ -3089,21 +3240,97 @@
         <translation>タスク</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>Cape — %1</source>
-        <translation>Cape — %1</translation>
+        <location line="+28"/>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>⚠  %1 Cape asks again every 30 s; F5 asks now.</source>
+        <translation>⚠  %1 Cape は 30 秒ごとに再確認します。F5 ですぐに確認します。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>⚠  Lost the connection. %1 Until it answers, the views show the last known state; they resync then.</source>
+        <translation>⚠  接続が切れました。%1 応答があるまで最後に確認した状態を表示し、その後再同期します。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>⚠  %1</source>
+        <translation>⚠  %1</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Not connected: %1 is not a swarm manager</source>
+        <translation>未接続: %1 は swarm マネージャーではありません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not connected to %1</source>
+        <translation>%1 に接続していません</translation>
+    </message>
+    <message>
+        <location line="-17"/>
         <source>%1
 %2</source>
         <translation>%1
 %2</translation>
     </message>
+</context>
+<context>
+    <name>cape::ManagerCheck</name>
     <message>
-        <location line="+5"/>
-        <source>⚠  Cannot reach the engine. %1. What you see may be out of date; it resyncs when the engine answers.</source>
-        <translation>⚠  エンジンに到達できません。%1。表示内容が古い可能性があります。エンジンが応答すると再同期します。</translation>
+        <location filename="../models/managercheck.cpp" line="+13"/>
+        <source>%1 is not a Docker engine: its /info answer has no engine ID or version.</source>
+        <translation>%1 は Docker エンジンではありません: /info の応答にエンジン ID もバージョンもありません。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The swarm manager %1 (%2) is locked: unlock it with “docker swarm unlock” on that node.</source>
+        <translation>swarm マネージャー %1（%2）はロックされています。そのノードで「docker swarm unlock」を実行して解除してください。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 (%2) is still joining a swarm.</source>
+        <translation>%1（%2）はまだ swarm に参加中です。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 (%2) is a Docker engine in no swarm: create one with “docker swarm init”, or connect to a manager of an existing swarm.</source>
+        <translation>%1（%2）はどの swarm にも属していない Docker エンジンです。「docker swarm init」で作成するか、既存の swarm のマネージャーに接続してください。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The engine says: %1</source>
+        <translation>エンジンのメッセージ: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 (%2) is a worker, not a swarm manager: only managers know the cluster&apos;s state.</source>
+        <translation>%1（%2）はワーカーで、swarm マネージャーではありません。クラスターの状態を知っているのはマネージャーだけです。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Connect to a manager instead: %1.</source>
+        <translation>代わりにマネージャーに接続してください: %1。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>%1 answers, but not as a Docker engine (%2).</source>
+        <translation>%1 は応答しますが、Docker エンジンとしてではありません（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>cape::MessageLabel</name>
+    <message>
+        <location filename="../ui/style/messagelabel.cpp" line="+71"/>
+        <source>Hide details</source>
+        <translation>詳細を隠す</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Details</source>
+        <translation>詳細</translation>
     </message>
 </context>
 <context>
@@ -3252,7 +3479,7 @@
 <context>
     <name>cape::NodeTableModel</name>
     <message>
-        <location filename="../models/nodetablemodel.cpp" line="+81"/>
+        <location filename="../models/nodetablemodel.cpp" line="+85"/>
         <source>Hostname</source>
         <translation>ホスト名</translation>
     </message>
@@ -3275,6 +3502,11 @@
         <location line="+1"/>
         <source>Status</source>
         <translation>ステータス</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tasks</source>
+        <translation>タスク</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -3301,6 +3533,16 @@
         <source>Labels</source>
         <translation>ラベル</translation>
     </message>
+    <message>
+        <location line="+28"/>
+        <source>%1, state unknown</source>
+        <translation>%1（状態不明）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 of %2 running</source>
+        <translation>%2 中 %1 稼働</translation>
+    </message>
 </context>
 <context>
     <name>cape::NodesView</name>
@@ -3310,7 +3552,7 @@
         <translation>ノード</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Tasks</source>
         <translation>タスク</translation>
     </message>
@@ -3326,23 +3568,23 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+47"/>
+        <location line="+68"/>
         <source>Drain</source>
         <translation>ドレイン</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-66"/>
         <source>Promote</source>
         <translation>昇格</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+56"/>
+        <location line="+77"/>
         <source>Demote</source>
         <translation>降格</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-75"/>
         <source>Add label…</source>
         <translation>ラベルを追加…</translation>
     </message>
@@ -3353,12 +3595,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+112"/>
+        <location line="+135"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-126"/>
         <source>Node</source>
         <translation>ノード</translation>
     </message>
@@ -3428,42 +3670,82 @@
         <translation>ワークロード</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Running tasks</source>
         <translation>実行中のタスク</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
+        <source>unknown: the node is %1</source>
+        <translation>不明: ノードは %1 です</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assigned tasks</source>
+        <translation>割り当てられたタスク</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Draining %1…</source>
+        <translation>%1 をドレインしています…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pausing %1…</source>
+        <translation>%1 を一時停止しています…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activating %1…</source>
+        <translation>%1 を有効にしています…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 is drained: its tasks move to other nodes, and it takes no new ones.</source>
+        <translation>%1 をドレインしました。タスクは他のノードに移り、新しいタスクは受け付けません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is paused: it keeps its tasks, but takes no new ones.</source>
+        <translation>%1 を一時停止しました。タスクはそのまま残り、新しいタスクは受け付けません。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is active: it takes new tasks again.</source>
+        <translation>%1 は有効です。再び新しいタスクを受け付けます。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Drain %1? Its tasks are stopped and rescheduled on other nodes.</source>
         <translation>%1 をドレインしますか？ タスクは停止され、他のノードに再スケジュールされます。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Setting %1 to %2…</source>
-        <translation>%1 を %2 に設定しています…</translation>
+        <location line="+16"/>
+        <source>Promoting %1…</source>
+        <translation>%1 を昇格しています…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Demoting %1…</source>
+        <translation>%1 を降格しています…</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 is now %2.</source>
-        <translation>%1 は %2 になりました。</translation>
+        <source>%1 is a manager now.</source>
+        <translation>%1 はマネージャーになりました。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+0"/>
+        <source>%1 is a worker now.</source>
+        <translation>%1 はワーカーになりました。</translation>
+    </message>
+    <message>
+        <location line="-5"/>
         <source>Demote %1 to a worker? The swarm keeps fewer managers for its quorum.</source>
         <translation>%1 をワーカーに降格しますか？ クォーラムを構成するマネージャーが減ります。</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Making %1 a %2…</source>
-        <translation>%1 を %2 にしています…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>%1 is now a %2.</source>
-        <translation>%1 は %2 になりました。</translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>Add label</source>
         <translation>ラベルの追加</translation>
     </message>
@@ -3620,7 +3902,22 @@
         <translation>シークレット</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>No networks.</source>
+        <translation>ネットワークはありません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No configs yet. A config is a file the swarm hands to the services that name it, read-only. Create… makes one.</source>
+        <translation>コンフィグはまだありません。コンフィグは、それを指定したサービスに swarm が読み取り専用で渡すファイルです。「作成…」で作ります。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No secrets yet. A secret is kept encrypted by the managers and handed only to the services that name it. Create… makes one.</source>
+        <translation>シークレットはまだありません。シークレットはマネージャーが暗号化して保管し、それを指定したサービスにだけ渡されます。「作成…」で作ります。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Create…</source>
         <translation>作成…</translation>
     </message>
@@ -3863,7 +4160,27 @@
         <translation>最近のイベント</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+52"/>
+        <source>connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not a swarm manager</source>
+        <translation>swarm マネージャーではありません</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not connected</source>
+        <translation>未接続</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>every node is ready</source>
         <translation>すべてのノードが準備完了</translation>
     </message>
@@ -3912,6 +4229,16 @@
         <location line="+0"/>
         <source>none</source>
         <translation>なし</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>last known; not connected</source>
+        <translation>最後に確認した値（未接続）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not connected to %1: the figures are the last known</source>
+        <translation>%1 に接続していません。数値は最後に確認したものです</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -4019,12 +4346,12 @@
 <context>
     <name>cape::ResourceView</name>
     <message>
-        <location filename="../ui/views/resourceview.cpp" line="+54"/>
+        <location filename="../ui/views/resourceview.cpp" line="+61"/>
         <source>Filter  ( / )</source>
         <translation>フィルター  ( / )</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+114"/>
         <source>Summary</source>
         <translation>概要</translation>
     </message>
@@ -4033,8 +4360,13 @@
         <source>Inspect</source>
         <translation>インスペクト</translation>
     </message>
+    <message>
+        <location line="+148"/>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
     <message numerus="yes">
-        <location line="+161"/>
+        <location line="+174"/>
         <source>%n item(s)</source>
         <translation>
             <numerusform>%n 件</numerusform>
@@ -4046,7 +4378,12 @@
         <translation>%1 / %2 件</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
+        <source>No row matches “%1”. Esc clears the filter.</source>
+        <translation>「%1」に一致する行はありません。Esc でフィルターを解除します。</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>&lt;p style=&apos;color:#57606a&apos;&gt;Select a row to see its details.&lt;/p&gt;</source>
         <translation>&lt;p style=&apos;color:#57606a&apos;&gt;行を選択すると詳細が表示されます。&lt;/p&gt;</translation>
     </message>
@@ -4262,12 +4599,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+382"/>
+        <location line="+383"/>
         <source>Roll back</source>
         <translation>ロールバック</translation>
     </message>
     <message>
-        <location line="-379"/>
+        <location line="-380"/>
         <source>Undo</source>
         <translation>元に戻す</translation>
     </message>
@@ -4404,7 +4741,7 @@
         <translation>cape-proxyd サービス:</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Cannot import the running configuration: %1</source>
         <translation>実行中の設定をインポートできません: %1</translation>
     </message>
@@ -4603,7 +4940,7 @@
 <context>
     <name>cape::ServiceEditor</name>
     <message>
-        <location filename="../ui/services/serviceeditor.cpp" line="+128"/>
+        <location filename="../ui/services/serviceeditor.cpp" line="+129"/>
         <source>Edit %1</source>
         <translation>%1 の編集</translation>
     </message>
@@ -4651,18 +4988,18 @@
     <message>
         <location line="+4"/>
         <location line="+186"/>
-        <location line="+173"/>
+        <location line="+198"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location line="-359"/>
-        <location line="+359"/>
+        <location line="-384"/>
+        <location line="+384"/>
         <source>Create</source>
         <translation>作成</translation>
     </message>
     <message>
-        <location line="-312"/>
+        <location line="-337"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
@@ -4989,7 +5326,7 @@
         <translation>開始猶予期間</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+162"/>
         <source>Creating…</source>
         <translation>作成しています…</translation>
     </message>
@@ -4999,12 +5336,7 @@
         <translation>更新しています…</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>The engine refused it: %1</source>
-        <translation>エンジンが拒否しました: %1</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+19"/>
         <source>Created %1.</source>
         <translation>%1 を作成しました。</translation>
     </message>
@@ -5015,9 +5347,119 @@
     </message>
 </context>
 <context>
+    <name>cape::ServiceProgress</name>
+    <message>
+        <location filename="../models/serviceprogress.cpp" line="+20"/>
+        <source>%1 was removed.</source>
+        <translation>%1 は削除されました。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 of %2 replicas running</source>
+        <translation>%2 個中 %1 個のレプリカが稼働中</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%1 runs %n replica(s).</source>
+        <translation>
+            <numerusform>%1 は %n 個のレプリカで稼働しています。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scaling %1 to %2: %3 running…</source>
+        <translation>%1 を %2 にスケール中: %3 個稼働中…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Rolling %1 back: %2…</source>
+        <translation>%1 をロールバック中: %2…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Restarting %1: %2…</source>
+        <translation>%1 を再起動中: %2…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Updating %1: %2…</source>
+        <translation>%1 を更新中: %2…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The update of %1 failed and is being rolled back: %2…</source>
+        <translation>%1 の更新が失敗し、ロールバック中です: %2…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 restarted: every task replaced.</source>
+        <translation>%1 を再起動しました。すべてのタスクが置き換わりました。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 updated.</source>
+        <translation>%1 を更新しました。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 rolled back to its previous specification.</source>
+        <translation>%1 を以前の仕様にロールバックしました。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The update of %1 failed and was rolled back%2.</source>
+        <translation>%1 の更新は失敗し、ロールバックされました%2。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The update of %1 is paused%2.</source>
+        <translation>%1 の更新は一時停止しています%2。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The rollback of %1 is paused%2.</source>
+        <translation>%1 のロールバックは一時停止しています%2。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1: %2.</source>
+        <translation>%1: %2。</translation>
+    </message>
+</context>
+<context>
     <name>cape::ServiceTableModel</name>
     <message>
-        <location filename="../models/servicetablemodel.cpp" line="+116"/>
+        <location filename="../models/servicetablemodel.cpp" line="+117"/>
+        <source>updating</source>
+        <translation>更新中</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>paused</source>
+        <translation>一時停止</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>updated</source>
+        <translation>更新済み</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>rolling back</source>
+        <translation>ロールバック中</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>rollback paused</source>
+        <translation>ロールバック一時停止</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>rolled back</source>
+        <translation>ロールバック済み</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
@@ -5060,12 +5502,17 @@
 <context>
     <name>cape::ServicesView</name>
     <message>
-        <location filename="../ui/views/servicesview.cpp" line="+54"/>
+        <location filename="../ui/views/servicesview.cpp" line="+55"/>
         <source>Services</source>
         <translation>サービス</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>No services yet. Create… starts one; a stack (Stacks › Deploy…) starts several.</source>
+        <translation>サービスはまだありません。「作成…」で一つ、スタック（スタック › デプロイ…）で複数を起動します。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Tasks</source>
         <translation>タスク</translation>
     </message>
@@ -5096,18 +5543,18 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+114"/>
+        <location line="+127"/>
         <source>Roll back</source>
         <translation>ロールバック</translation>
     </message>
     <message>
-        <location line="-112"/>
-        <location line="+127"/>
+        <location line="-125"/>
+        <location line="+179"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-143"/>
         <source>Service</source>
         <translation>サービス</translation>
     </message>
@@ -5227,7 +5674,7 @@
         <translation>失敗時</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>%1 is a global service: it runs one task per eligible node and cannot be scaled.</source>
         <translation>%1 はグローバル サービスです。対象となる各ノードで 1 つずつタスクを実行するため、スケールできません。</translation>
     </message>
@@ -5242,24 +5689,14 @@
         <translation>レプリカ数:</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Scaling %1 to %2…</source>
         <translation>%1 を %2 にスケールしています…</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>%1 scaled to %2.</source>
-        <translation>%1 を %2 にスケールしました。</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Restarting %1…</source>
         <translation>%1 を再起動しています…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>%1 is restarting its tasks with its update policy.</source>
-        <translation>%1 は更新ポリシーに従ってタスクを再起動しています。</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -5267,17 +5704,12 @@
         <translation>%1 を以前の仕様にロールバックしますか？</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Rolling %1 back…</source>
         <translation>%1 をロールバックしています…</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>%1 is rolling back.</source>
-        <translation>%1 のロールバックを開始しました。</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+50"/>
         <source>Remove %1? Its tasks are stopped and removed.</source>
         <translation>%1 を削除しますか？ タスクは停止され、削除されます。</translation>
     </message>
@@ -5331,7 +5763,12 @@
         <translation>スタック</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>No stacks yet. Deploy… takes a compose file, as docker stack deploy does.</source>
+        <translation>スタックはまだありません。「デプロイ…」で docker stack deploy と同じく compose ファイルを受け付けます。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Deploy…</source>
         <translation>デプロイ…</translation>
     </message>
@@ -5391,7 +5828,7 @@
 <context>
     <name>cape::StatsCollector</name>
     <message>
-        <location filename="../models/statscollector.cpp" line="+191"/>
+        <location filename="../models/statscollector.cpp" line="+203"/>
         <source>%1 is the same engine as %2</source>
         <translation>%1 は %2 と同じエンジンです</translation>
     </message>
@@ -5421,7 +5858,7 @@
         <translation>%2 上の %1 の統計: %3 — %4 秒後に再試行します</translation>
     </message>
     <message>
-        <location line="+186"/>
+        <location line="+201"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
@@ -5560,19 +5997,19 @@
 <context>
     <name>cape::StatsView</name>
     <message>
-        <location filename="../ui/stats/statsview.cpp" line="+64"/>
+        <location filename="../ui/stats/statsview.cpp" line="+66"/>
         <source>Stats</source>
         <translation>統計</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+198"/>
-        <location line="+65"/>
+        <location line="+7"/>
+        <location line="+230"/>
+        <location line="+66"/>
         <source>Whole cluster</source>
         <translation>クラスター全体</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-281"/>
         <source>Containers</source>
         <translation>コンテナ</translation>
     </message>
@@ -5602,7 +6039,7 @@
         <translation>1 時間</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+44"/>
         <source>Show the sum of every container, a line per node</source>
         <translation>全コンテナの合計をノードごとの線で表示</translation>
     </message>
@@ -5642,7 +6079,7 @@
         <translation>ディスク書き込み</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+188"/>
         <source>Limit</source>
         <translation>上限</translation>
     </message>
@@ -5662,7 +6099,7 @@
         <translation>直近 1 時間</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>%1 on %2 · the sum of every container, a line per node · %3</source>
         <translation>%2 上の %1 · 全コンテナの合計、ノードごとの線 · %3</translation>
     </message>
@@ -5741,8 +6178,27 @@
         <source>Waiting for the first samples…</source>
         <translation>最初のサンプルを待っています…</translation>
     </message>
+    <message numerus="yes">
+        <location line="+19"/>
+        <source>%1 of %n container(s) measured so far</source>
+        <translation>
+            <numerusform>%n 個中 %1 個のコンテナーを計測済み</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n engine(s) not answering yet</source>
+        <translation>
+            <numerusform>%n 個のエンジンがまだ応答していません</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+16"/>
+        <location line="+2"/>
+        <source>Partial: %1. The totals grow as samples arrive.</source>
+        <translation>一部のみ: %1。サンプルが届くにつれて合計が増えます。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>%1 &lt;span style=&apos;color:#57606a; font-weight:400&apos;&gt;of %2&lt;/span&gt;</source>
         <translation>%1 &lt;span style=&apos;color:#57606a; font-weight:400&apos;&gt;/ %2&lt;/span&gt;</translation>
     </message>
@@ -5750,7 +6206,7 @@
 <context>
     <name>cape::SwarmView</name>
     <message>
-        <location filename="../ui/swarm/swarmview.cpp" line="+32"/>
+        <location filename="../ui/swarm/swarmview.cpp" line="+49"/>
         <source>Swarm</source>
         <translation>Swarm</translation>
     </message>
@@ -5785,7 +6241,7 @@
         <translation>マネージャー トークン</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+47"/>
         <source>worker</source>
         <translation>ワーカー</translation>
     </message>
@@ -5815,7 +6271,7 @@
         <translation>%1 トークンをローテーションしました。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>&lt;p&gt;Not connected to a swarm manager.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Swarm マネージャーに接続していません。&lt;/p&gt;</translation>
     </message>
@@ -5943,6 +6399,19 @@
     </message>
 </context>
 <context>
+    <name>cape::TaskBoard</name>
+    <message>
+        <location filename="../models/taskboard.cpp" line="+40"/>
+        <source>Pending</source>
+        <translation>保留中</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>state unknown: the node is %1</source>
+        <translation>状態不明: ノードは %1 です</translation>
+    </message>
+</context>
+<context>
     <name>cape::TaskList</name>
     <message>
         <location filename="../ui/views/tasklist.cpp" line="+19"/>
@@ -6044,7 +6513,12 @@
         <translation>シャットダウン履歴を表示</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
+        <source>No tasks: no service runs anything yet.</source>
+        <translation>タスクはありません。まだ何も実行しているサービスがありません。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Logs</source>
         <translation>ログ</translation>
     </message>
