@@ -17,6 +17,7 @@
 #include <QJsonObject>
 #include <QTest>
 #include <QTimer>
+#include <QTranslator>
 #include <QWidget>
 
 #include <functional>
@@ -125,6 +126,7 @@ class SandboxWindowTest : public QObject
 protected:
     SandboxEnvironment m_sandbox;
     std::unique_ptr<MainWindow> m_window;
+    QTranslator m_english; // "3 tasks", not the source's "3 task(s)", as the app says it
 
     ClusterStore *store() const { return m_window->store(); }
     DockerClient *engine() const { return store()->client(); }
@@ -135,6 +137,8 @@ private slots:
     void initTestCase()
     {
         applyCapeStyle(*qApp); // the product's look, for the screenshots tests save
+        if (m_english.load(QStringLiteral(CAPE_EN_QM)))
+            QCoreApplication::installTranslator(&m_english);
         m_sandbox = SandboxEnvironment::load();
         CAPE_REQUIRE_SANDBOX(m_sandbox);
         m_window = openSandboxWindow(m_sandbox);

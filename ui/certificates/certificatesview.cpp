@@ -86,9 +86,6 @@ CertificatesView::CertificatesView(CertificateStore *store, ClusterStore *cluste
 {
     m_model->setParent(this);
     setStateColumns({CertificateTableModel::Status});
-    table()->horizontalHeader()->resizeSection(CertificateTableModel::Name, 160);
-    table()->horizontalHeader()->resizeSection(CertificateTableModel::Names, 280);
-    table()->horizontalHeader()->resizeSection(CertificateTableModel::Issuer, 150);
     table()->sortByColumn(CertificateTableModel::Expires, Qt::AscendingOrder);
     setPlaceholder(
         tr("No certificates yet. New… makes a key and a certificate (or a signing request for your CA); "

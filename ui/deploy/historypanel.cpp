@@ -52,10 +52,6 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     m_model->setParent(this);
     setStateColumns({DeploymentTableModel::Status});
     table()->sortByColumn(DeploymentTableModel::Started, Qt::DescendingOrder);
-    table()->horizontalHeader()->resizeSection(DeploymentTableModel::Repository, 180);
-    table()->horizontalHeader()->resizeSection(DeploymentTableModel::Commit, 300);
-    table()->horizontalHeader()->resizeSection(DeploymentTableModel::Trigger, 170);
-    table()->horizontalHeader()->resizeSection(DeploymentTableModel::Started, 150);
     setDetailProvider([this](const QString &id) { return detailOf(id); });
 
     // Where cape-deployd is: above the table.

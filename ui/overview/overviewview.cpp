@@ -11,6 +11,7 @@
 #include "ui/views/statedelegate.h"
 
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMap>
@@ -48,6 +49,16 @@ OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
     m_taskStates->setTextFormat(Qt::RichText);
     auto *eventsTitle = new QLabel(tr("Recent events"), this);
     eventsTitle->setStyleSheet(QStringLiteral("font-weight: 600; font-size: 11pt"));
+    // From when the list is whole: the engine keeps only its last 256 events.
+    auto *eventsNote = new QLabel(this);
+    eventsNote->setObjectName(QStringLiteral("viewNote"));
+    const auto coverage = [eventsNote, log = store->events()] { eventsNote->setText(log->coverageText()); };
+    connect(store->events(), &EventLogModel::coverageChanged, eventsNote, coverage);
+    coverage();
+    auto *eventsHeader = new QHBoxLayout;
+    eventsHeader->addWidget(eventsTitle);
+    eventsHeader->addSpacing(8);
+    eventsHeader->addWidget(eventsNote, 1);
     m_events->setModel(store->events());
     m_events->verticalHeader()->hide();
     m_events->verticalHeader()->setDefaultSectionSize(24);
@@ -65,7 +76,7 @@ OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
     layout->addWidget(m_cluster);
     layout->addLayout(cards);
     layout->addWidget(m_taskStates);
-    layout->addWidget(eventsTitle);
+    layout->addLayout(eventsHeader);
     layout->addWidget(m_events, 1);
 
     // Bursts of changes (a stack deploy) redraw once.

@@ -19,7 +19,6 @@ StacksView::StacksView(ClusterStore *store, QWidget *parent)
     , m_store(store)
 {
     setStateColumns({StackTableModel::Replicas});
-    table()->horizontalHeader()->resizeSection(StackTableModel::Name, 220);
     setPlaceholder(tr("No stacks yet. Deploy… takes a compose file, as docker stack deploy does."));
     setDetailProvider([this](const QString &stack) { return detailOf(stack); });
     auto *deploy = new QAction(tr("Deploy…"), this);

@@ -528,9 +528,10 @@ void ResourceView::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
     // Rows that came while the view was hidden were fitted to a width it
-    // did not have yet: fit them to the one it has, once.
-    if (!m_userSized && !m_fittedShown && m_proxy->rowCount() > 0) {
-        m_fittedShown = true;
+    // did not have yet: fit them to the one it has, once (an empty table's
+    // headers too, until rows come).
+    if (!m_userSized && !m_fittedShown) {
+        m_fittedShown = m_proxy->rowCount() > 0;
         QTimer::singleShot(0, this, &ResourceView::fitColumns);
     }
 }

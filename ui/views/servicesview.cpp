@@ -57,10 +57,6 @@ ServicesView::ServicesView(ClusterStore *store, QWidget *parent)
     , m_tasks(new TaskList(store->tasks(), TaskTableModel::ServiceIdRole, this))
 {
     setStateColumns({ServiceTableModel::Replicas, ServiceTableModel::UpdateState});
-    table()->horizontalHeader()->resizeSection(ServiceTableModel::Name, 170);
-    table()->horizontalHeader()->resizeSection(ServiceTableModel::Image, 170);
-    table()->horizontalHeader()->resizeSection(ServiceTableModel::Replicas, 90);
-    table()->horizontalHeader()->resizeSection(ServiceTableModel::Mode, 90);
     setPlaceholder(tr("No services yet. Create… starts one; a stack (Stacks › Deploy…) starts several."));
     setDetailProvider([this](const QString &id) { return detailOf(id); });
     addDetailTab(m_tasks, tr("Tasks"));
