@@ -5765,7 +5765,7 @@
     <message>
         <location line="+5"/>
         <source>No stacks yet. Deploy… takes a compose file, as docker stack deploy does.</source>
-        <translation>スタックはまだありません。「デプロイ…」で docker stack deploy と同じく compose ファイルを受け付けます。</translation>
+        <translation>スタックはまだありません。「デプロイ…」で compose ファイルを読み込んでデプロイします。</translation>
     </message>
     <message>
         <location line="+2"/>

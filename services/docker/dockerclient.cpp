@@ -263,7 +263,9 @@ DockerReply *DockerClient::ping()
     request.versioned = false;
     // Any engine answers at once: one that keeps silent this long is not
     // one, or not well, and the user hears so in seconds, not a minute.
-    request.timeoutMs = 5000;
+    constexpr int PingTimeoutMs = 5000;
+    request.timeoutMs = m_options.responseTimeoutMs > 0 ? std::min(m_options.responseTimeoutMs, PingTimeoutMs)
+                                                        : PingTimeoutMs;
     return createReply(std::move(request));
 }
 

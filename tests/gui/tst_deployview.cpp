@@ -84,7 +84,7 @@ private slots:
         QCOMPARE(finished.first().first().toBool(), false);
         QCOMPARE(panel.editor()->errorLine(), 4);
         QCOMPARE(panel.editor()->errorMessage(), QStringLiteral("Error: REPLICAS is 0"));
-        QCOMPARE(panel.messageLabel()->text(), QStringLiteral("deploy/web.js:4: Error: REPLICAS is 0"));
+        QCOMPARE(panel.messageLabel()->shownText(), QStringLiteral("deploy/web.js:4: Error: REPLICAS is 0"));
         QCOMPARE(panel.editor()->textCursor().blockNumber(), 3); // the cursor went to it
         QVERIFY(panel.editor()->gutterWidth() > 0);
 

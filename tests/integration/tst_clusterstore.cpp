@@ -108,7 +108,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(store.state(), ClusterStore::State::Reconnecting, 10000);
         QVERIFY2(store.stateMessage().contains(QLatin1String("relay.sock")),
                  qPrintable(store.stateMessage()));
-        QVERIFY2(store.stateMessage().contains(QLatin1String("retrying")), qPrintable(store.stateMessage()));
+        QVERIFY2(store.stateMessage().contains(QLatin1String("retrying"), Qt::CaseInsensitive), qPrintable(store.stateMessage()));
 
         // What changed while Cape could not see it arrives with the resync.
         DockerClient direct(test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
