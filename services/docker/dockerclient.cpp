@@ -1,5 +1,7 @@
 #include "dockerclient.h"
 
+#include "dockerhijack.h"
+
 #include "dockerconnectionpool.h"
 
 #include <QFile>
@@ -262,10 +264,11 @@ DockerReply *DockerClient::ping()
     DockerRequest request = DockerRequest::get(QStringLiteral("/_ping"));
     request.versioned = false;
     // Any engine answers at once: one that keeps silent this long is not
-    // one, or not well, and the user hears so in seconds, not a minute.
-    constexpr int PingTimeoutMs = 5000;
-    request.timeoutMs = m_options.responseTimeoutMs > 0 ? std::min(m_options.responseTimeoutMs, PingTimeoutMs)
-                                                        : PingTimeoutMs;
+    // one, or not well, and the user hears so in seconds, not a minute. Over
+    // ssh the first answer waits for the handshake (ssh's own timeout is 10 s).
+    const int pingTimeoutMs = m_endpoint.transport == DockerEndpoint::Transport::Ssh ? 20000 : 5000;
+    request.timeoutMs = m_options.responseTimeoutMs > 0 ? std::min(m_options.responseTimeoutMs, pingTimeoutMs)
+                                                        : pingTimeoutMs;
     return createReply(std::move(request));
 }
 
@@ -691,6 +694,53 @@ DockerStatsStream *DockerClient::containerStats(const QString &id, bool stream)
         statsStream->setIdleTimeout(10000);
     submit(statsStream);
     return statsStream;
+}
+
+DockerReply *DockerClient::createExec(const QString &container, const ExecOptions &options)
+{
+    QJsonObject body{{QStringLiteral("AttachStdin"), options.attachStdin},
+                     {QStringLiteral("AttachStdout"), true},
+                     {QStringLiteral("AttachStderr"), true},
+                     {QStringLiteral("Tty"), options.tty},
+                     {QStringLiteral("Cmd"), QJsonArray::fromStringList(options.command)}};
+    if (!options.env.isEmpty())
+        body.insert(QStringLiteral("Env"), QJsonArray::fromStringList(options.env));
+    if (!options.user.isEmpty())
+        body.insert(QStringLiteral("User"), options.user);
+    if (!options.workingDir.isEmpty())
+        body.insert(QStringLiteral("WorkingDir"), options.workingDir);
+    return send(DockerRequest::post(pathOf("/containers/", container, "/exec"), QJsonDocument(body)));
+}
+
+DockerHijack *DockerClient::startExec(const QString &execId, bool tty)
+{
+    return hijack(DockerRequest::post(
+        pathOf("/exec/", execId, "/start"),
+        QJsonDocument(QJsonObject{{QStringLiteral("Detach"), false}, {QStringLiteral("Tty"), tty}})));
+}
+
+DockerHijack *DockerClient::hijack(DockerRequest request)
+{
+    // As the docker CLI asks: the engine answers 101 and hands the socket over.
+    request.headers.append(qMakePair(QByteArray("Connection"), QByteArray("Upgrade")));
+    request.headers.append(qMakePair(QByteArray("Upgrade"), QByteArray("tcp")));
+    request.stream = true; // a connection of its own, never back in the pool
+    auto *stream = new DockerHijack(std::move(request), m_endpoint.toString());
+    submit(stream);
+    return stream;
+}
+
+DockerReply *DockerClient::resizeExec(const QString &execId, int rows, int columns)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("h"), QString::number(rows));
+    query.addQueryItem(QStringLiteral("w"), QString::number(columns));
+    return send(DockerRequest::post(pathOf("/exec/", execId, "/resize"), {}, query));
+}
+
+DockerReply *DockerClient::inspectExec(const QString &execId)
+{
+    return send(DockerRequest::get(pathOf("/exec/", execId, "/json")));
 }
 
 DockerLogStream *DockerClient::logs(const QString &path, const LogOptions &options)

@@ -3,6 +3,7 @@
 #include "dockerconnection.h"
 #include "dockerendpoint.h"
 #include "dockereventstream.h"
+#include "dockerhijack.h"
 #include "dockerlogstream.h"
 #include "dockerreply.h"
 #include "dockerstatsstream.h"
@@ -142,6 +143,24 @@ public:
     DockerEventStream *events();
     DockerEventStream *events(const EventOptions &options);
     DockerStatsStream *containerStats(const QString &id, bool stream);
+
+    // A command in a running container: created, then started with its
+    // stream (DockerHijack), resized when it has a TTY.
+    struct ExecOptions
+    {
+        QStringList command;
+        bool tty = false;
+        bool attachStdin = true;
+        QStringList env;
+        QString user;
+        QString workingDir;
+    };
+    DockerReply *createExec(const QString &container, const ExecOptions &options);
+    DockerHijack *startExec(const QString &execId, bool tty);
+    DockerReply *resizeExec(const QString &execId, int rows, int columns);
+    DockerReply *inspectExec(const QString &execId);
+    // Any request whose answer upgrades the connection (the request as given).
+    DockerHijack *hijack(DockerRequest request);
     DockerLogStream *serviceLogs(const QString &id, const LogOptions &options);
     DockerLogStream *taskLogs(const QString &id, const LogOptions &options);
     DockerLogStream *containerLogs(const QString &id, const LogOptions &options);

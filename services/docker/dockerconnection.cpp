@@ -1,9 +1,13 @@
 #include "dockerconnection.h"
 
 #include "dockerexchange.h"
+#include "sshcommand.h"
+#include "sshfailure.h"
+#include "sshmasters.h"
 
 #include <QLocalSocket>
 #include <QLoggingCategory>
+#include <QProcess>
 #include <QSslSocket>
 #include <QTcpSocket>
 
@@ -40,15 +44,36 @@ DockerConnection::DockerConnection(const Settings &settings, QObject *parent)
 
 DockerConnection::~DockerConnection()
 {
-    if (m_device)
+    if (m_device) {
         m_device->disconnect(this);
+        releaseDevice();
+    }
+}
+
+// Closes the socket now; an ssh client is killed and let go, deleted once
+// reaped (never waited for: this may be the GUI thread).
+void DockerConnection::releaseDevice()
+{
+    QIODevice *device = std::exchange(m_device, nullptr);
+    if (auto *local = qobject_cast<QLocalSocket *>(device))
+        local->abort();
+    else if (auto *socket = qobject_cast<QAbstractSocket *>(device))
+        socket->abort();
+    else if (auto *process = qobject_cast<QProcess *>(device);
+             process && process->state() != QProcess::NotRunning) {
+        process->kill();
+        process->setParent(nullptr);
+        connect(process, &QProcess::finished, process, &QObject::deleteLater);
+        return;
+    }
+    device->deleteLater();
 }
 
 QByteArray DockerConnection::hostHeader() const
 {
     const DockerEndpoint &e = m_settings.endpoint;
-    if (e.transport == DockerEndpoint::Transport::Unix)
-        return "docker"; // what the docker CLI sends over a unix socket
+    if (e.transport != DockerEndpoint::Transport::Tcp)
+        return "docker"; // what the docker CLI sends over a unix socket or dial-stdio
     return e.host.toLatin1() + ':' + QByteArray::number(e.port);
 }
 
@@ -106,6 +131,11 @@ void DockerConnection::connectSocket()
         return;
     }
 
+    if (endpoint.transport == DockerEndpoint::Transport::Ssh) {
+        connectSsh();
+        return;
+    }
+
     QTcpSocket *socket = nullptr;
     if (endpoint.tls) {
         auto *ssl = new QSslSocket(this);
@@ -146,6 +176,50 @@ void DockerConnection::connectSocket()
         ssl->connectToHostEncrypted(endpoint.host, endpoint.port);
     else
         socket->connectToHost(endpoint.host, endpoint.port);
+}
+
+// ssh://: the OpenSSH client is the socket. It runs `docker system
+// dial-stdio` on the host, whose stdin and stdout are the engine's socket;
+// its stderr says what went wrong when it ends before the engine answered.
+void DockerConnection::connectSsh()
+{
+    SshMasters::noteUsed(m_settings.endpoint);
+    auto *process = new QProcess(this);
+    m_device = process;
+    process->setProgram(SshCommand::program());
+    process->setArguments(SshCommand::arguments(
+        m_settings.endpoint, SshCommand::controlDirectory(),
+        {QStringLiteral("docker"), QStringLiteral("system"), QStringLiteral("dial-stdio")}));
+    process->setReadChannel(QProcess::StandardOutput);
+    connect(process, &QProcess::started, this, &DockerConnection::onConnected);
+    connect(process, &QProcess::readyReadStandardOutput, this, &DockerConnection::onReadyRead);
+    connect(process, &QProcess::readyReadStandardError, this, [this, process] {
+        m_sshStderr += process->readAllStandardError();
+        m_sshStderr = m_sshStderr.right(4096); // the last words are the ones that matter
+    });
+    connect(process, &QIODevice::bytesWritten, this, &DockerConnection::pumpBody);
+    connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            onSocketError(int(DockerError::Kind::Ssh),
+                          SshFailure::noClient(process->errorString()).toString());
+    });
+    connect(process, &QProcess::finished, this, [this, process](int exitCode) {
+        m_sshStderr += process->readAllStandardError();
+        // What reached stdout before the end (a response's last bytes).
+        if (process->bytesAvailable() > 0)
+            onReadyRead();
+        // ssh failed (not the engine closing): say so in ssh's words, also
+        // mid-stream (sshd stopped, the network gone).
+        if (m_state == State::Busy && m_exchange && exitCode != 0) {
+            DockerError error;
+            error.kind = DockerError::Kind::Ssh;
+            error.message = SshFailure::classify(m_sshStderr, exitCode, m_settings.endpoint.host).toString();
+            failExchange(error);
+            return;
+        }
+        onDisconnected();
+    });
+    process->start();
 }
 
 void DockerConnection::onConnected()
@@ -210,6 +284,11 @@ void DockerConnection::pumpBody()
 void DockerConnection::onReadyRead()
 {
     const QByteArray data = m_device->readAll();
+    if (m_state == State::Raw) {
+        if (m_exchange)
+            m_exchange->receiveBody(data);
+        return;
+    }
     if (m_state != State::Busy) {
         // Bytes that answer no request: the connection is out of step.
         if (!data.isEmpty())
@@ -229,6 +308,14 @@ void DockerConnection::onReadyRead()
     }
     if (m_state != State::Busy)
         return; // the exchange was abandoned from a callback
+    if (m_parser.isUpgraded()) {
+        // Exec start's 101: from here on, the exec's own stream.
+        m_state = State::Raw;
+        m_timer.stop();
+        if (const QByteArray rest = m_parser.takeUpgradeData(); !rest.isEmpty() && m_exchange)
+            m_exchange->receiveBody(rest);
+        return;
+    }
     if (stream && m_headersSeen)
         m_timer.stop();
     if (!m_parser.isComplete())
@@ -267,6 +354,15 @@ void DockerConnection::onDisconnected()
 {
     if (m_state == State::Closed)
         return;
+    if (m_state == State::Raw) {
+        // The exec's stream ended (its process exited, or the engine went).
+        const QPointer<DockerExchange> exchange = m_exchange;
+        m_exchange = nullptr;
+        shutDown();
+        if (exchange)
+            exchange->receiveComplete();
+        return;
+    }
     if (m_state != State::Busy) {
         if (m_state == State::Connecting)
             onSocketError(int(DockerError::Kind::Connection), QStringLiteral("connection closed by the engine"));
@@ -349,6 +445,14 @@ void DockerConnection::close()
     shutDown();
 }
 
+bool DockerConnection::writeRaw(const QByteArray &data)
+{
+    if (m_state != State::Raw || !m_device)
+        return false;
+    m_device->write(data);
+    return true;
+}
+
 void DockerConnection::shutDown()
 {
     if (m_state == State::Closed && !m_device)
@@ -357,12 +461,7 @@ void DockerConnection::shutDown()
     m_timer.stop();
     if (m_device) {
         m_device->disconnect(this);
-        if (auto *local = qobject_cast<QLocalSocket *>(m_device))
-            local->abort();
-        else if (auto *socket = qobject_cast<QAbstractSocket *>(m_device))
-            socket->abort();
-        m_device->deleteLater();
-        m_device = nullptr;
+        releaseDevice(); // an ssh session ends; the master stays for the others
     }
     emit closed(this);
 }

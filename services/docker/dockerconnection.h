@@ -17,7 +17,8 @@ namespace cape {
 class DockerExchange;
 struct DockerError;
 
-// One HTTP/1.1 connection to an engine over a unix socket, TCP or TLS.
+// One HTTP/1.1 connection to an engine over a unix socket, TCP, TLS, or
+// the stdin and stdout of an ssh client running `docker system dial-stdio`.
 // Carries one exchange at a time and is kept alive between them. Every
 // wait is bounded: connecting, and the response (no progress for
 // responseTimeoutMs); a stream's silence after its headers is the stream's
@@ -47,6 +48,9 @@ public:
     // The exchange is gone or aborted: the connection cannot be reused.
     void abandon(DockerExchange *exchange);
     void close();
+    // After a 101 (exec start): bytes for the exchange's new protocol. False
+    // when the connection is not upgraded (or already gone).
+    bool writeRaw(const QByteArray &data);
 
 signals:
     void released(cape::DockerConnection *connection); // idle again, kept alive
@@ -56,9 +60,11 @@ signals:
     void stale(cape::DockerConnection *connection, cape::DockerExchange *exchange);
 
 private:
-    enum class State { Disconnected, Connecting, Idle, Busy, Closed };
+    // Raw: upgraded (101); the connection is the exchange's byte stream until it closes.
+    enum class State { Disconnected, Connecting, Idle, Busy, Raw, Closed };
 
     void connectSocket();
+    void connectSsh();
     QString localSocketMessage(int error, const QLocalSocket *socket) const;
     void onConnected();
     void sendRequest();
@@ -70,6 +76,7 @@ private:
     void restartResponseTimer();
     void failExchange(const DockerError &error);
     void shutDown();
+    void releaseDevice();
     QByteArray hostHeader() const;
 
     Settings m_settings;
@@ -84,6 +91,7 @@ private:
     qint64 m_bodyRemaining = 0;
     bool m_headersSeen = false;
     int m_served = 0;
+    QByteArray m_sshStderr; // ssh: its own last words
 };
 
 } // namespace cape

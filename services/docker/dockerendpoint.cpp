@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace cape {
 
 bool DockerEndpoint::parse(const QString &spec, DockerEndpoint *endpoint, QString *error)
@@ -20,6 +22,7 @@ bool DockerEndpoint::parse(const QString &spec, DockerEndpoint *endpoint, QStrin
         result.transport = Transport::Unix;
         result.socketPath = path;
         result.host.clear();
+        result.user.clear();
         result.port = 0;
         result.tls = false;
         *endpoint = result;
@@ -37,16 +40,41 @@ bool DockerEndpoint::parse(const QString &spec, DockerEndpoint *endpoint, QStrin
         }
         result.transport = Transport::Tcp;
         result.host = url.host();
+        result.user.clear();
         // The docker CLI's defaults: 2376 with TLS, 2375 without.
         result.port = quint16(url.port(result.tls ? 2376 : 2375));
         result.socketPath.clear();
         *endpoint = result;
         return true;
     }
+    if (trimmed.startsWith(QStringLiteral("ssh://"))) {
+        const QUrl url(trimmed, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() || !url.password().isEmpty()) {
+            *error = url.password().isEmpty()
+                         ? QStringLiteral("invalid ssh endpoint: %1").arg(spec)
+                         : QStringLiteral("an ssh endpoint takes no password (use a key or "
+                                          "ssh-agent): %1")
+                               .arg(url.toString(QUrl::RemovePassword));
+            return false;
+        }
+        if (!url.path().isEmpty() && url.path() != QStringLiteral("/")) {
+            *error = QStringLiteral("ssh endpoint must not have a path: %1").arg(spec);
+            return false;
+        }
+        result.transport = Transport::Ssh;
+        result.host = url.host();
+        result.user = url.userName();
+        result.port = quint16(std::max(0, url.port(0)));
+        result.socketPath.clear();
+        result.tls = false;
+        *endpoint = result;
+        return true;
+    }
     const int scheme = trimmed.indexOf(QStringLiteral("://"));
-    *error = scheme > 0 ? QStringLiteral("unsupported endpoint scheme %1 in %2 (use unix:// or tcp://)")
-                              .arg(trimmed.left(scheme), spec)
-                        : QStringLiteral("invalid endpoint: %1").arg(spec);
+    *error = scheme > 0
+                 ? QStringLiteral("unsupported endpoint scheme %1 in %2 (use unix://, tcp:// or ssh://)")
+                       .arg(trimmed.left(scheme), spec)
+                 : QStringLiteral("invalid endpoint: %1").arg(spec);
     return false;
 }
 
@@ -102,6 +130,13 @@ QString DockerEndpoint::toString() const
 {
     if (transport == Transport::Unix)
         return QStringLiteral("unix://") + socketPath;
+    if (transport == Transport::Ssh) {
+        const QString who = user.isEmpty() ? QString() : user + QLatin1Char('@');
+        const QString hostName =
+            host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+        return port ? QStringLiteral("ssh://%1%2:%3").arg(who, hostName).arg(port)
+                    : QStringLiteral("ssh://%1%2").arg(who, hostName);
+    }
     const QString hostPart = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
     return QStringLiteral("tcp://%1:%2").arg(hostPart).arg(port);
 }

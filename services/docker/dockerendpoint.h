@@ -7,18 +7,21 @@
 namespace cape {
 
 // Where an engine listens, spelled as DOCKER_HOST spells it:
-//   unix:///var/run/docker.sock, tcp://10.0.0.1:2376 (+ TLS material).
+//   unix:///var/run/docker.sock, tcp://10.0.0.1:2376 (+ TLS material),
+//   ssh://ops@manager[:port] (the OpenSSH client runs `docker system
+//   dial-stdio` there; the user's ~/.ssh/config, agent and known_hosts apply).
 // TLS material comes from memory (the *Pem fields, when non-empty) or from
 // files (the *File fields otherwise), so a key from a keychain never has to
 // touch the disk.
 struct DockerEndpoint
 {
-    enum class Transport { Unix, Tcp };
+    enum class Transport { Unix, Tcp, Ssh };
 
     Transport transport = Transport::Unix;
     QString socketPath; // Unix
-    QString host;       // Tcp
-    quint16 port = 0;   // Tcp
+    QString host;       // Tcp, Ssh (a name ~/.ssh/config may know)
+    quint16 port = 0;   // Tcp; Ssh: 0 leaves it to the ssh configuration
+    QString user;       // Ssh: empty leaves it to the ssh configuration
     bool tls = false;
     bool tlsVerify = false; // verify the engine's certificate against caFile
     QString caFile;         // ca.pem
@@ -30,8 +33,9 @@ struct DockerEndpoint
 
     static constexpr auto DefaultSocket = "/var/run/docker.sock";
 
-    // Parses "unix:///path", "tcp://host:port", "/path". On failure returns
-    // false and sets *error; the endpoint is then left unchanged.
+    // Parses "unix:///path", "tcp://host:port", "ssh://[user@]host[:port]",
+    // "/path". On failure returns false and sets *error; the endpoint is then
+    // left unchanged.
     static bool parse(const QString &spec, DockerEndpoint *endpoint, QString *error);
 
     // DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, as the docker CLI

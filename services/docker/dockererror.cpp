@@ -14,6 +14,8 @@ QString DockerError::kindName(Kind kind)
     case Kind::Decode: return QStringLiteral("invalid response");
     case Kind::Cancelled: return QStringLiteral("cancelled");
     case Kind::Config: return QStringLiteral("configuration error");
+    case Kind::Ssh:
+        return QStringLiteral("ssh error");
     }
     return {};
 }

@@ -18,6 +18,7 @@ struct DockerError
         Decode,     // the body is not what the API promises (invalid JSON...)
         Cancelled,  // the caller cancelled
         Config,     // a malformed endpoint or unreadable certificate
+        Ssh,        // the ssh client ended before the engine answered (message: SshFailure)
     };
 
     Kind kind = Kind::None;

@@ -63,6 +63,11 @@ void DockerExchange::finish(DockerError error)
     emit finished();
 }
 
+bool DockerExchange::writeToConnection(const QByteArray &data)
+{
+    return m_connection && m_connection->writeRaw(data);
+}
+
 void DockerExchange::receiveHeaders(int status, const HttpResponseParser::Headers &headers)
 {
     m_status = status;

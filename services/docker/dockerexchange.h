@@ -51,6 +51,8 @@ protected:
 
     void finish(DockerError error);
     DockerError makeError(DockerError::Kind kind, const QString &message, int status = 0) const;
+    // After a 101: bytes to the upgraded connection (false when there is none).
+    bool writeToConnection(const QByteArray &data);
 
 private:
     friend class DockerConnection;

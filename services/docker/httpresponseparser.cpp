@@ -38,6 +38,8 @@ void HttpResponseParser::reset(bool expectNoBody)
     m_started = false;
     m_complete = false;
     m_keepAlive = false;
+    m_upgraded = false;
+    m_upgradeData.clear();
     m_status = 0;
     m_error.clear();
 }
@@ -48,12 +50,22 @@ bool HttpResponseParser::feed(const char *data, qsizetype size)
         return false;
     if (size == 0)
         return true;
+    if (m_upgraded) {
+        m_upgradeData.append(data, size);
+        return true;
+    }
     if (m_complete) {
         m_error = QStringLiteral("unexpected bytes after the end of the response");
         return false;
     }
     const size_t parsed = http_parser_execute(m_parser.get(), m_settings.get(), data, size_t(size));
     const auto errno_ = HTTP_PARSER_ERRNO(m_parser.get());
+    if (m_parser->upgrade && (errno_ == HPE_OK || (errno_ == HPE_PAUSED && m_complete))) {
+        m_upgraded = true;
+        m_complete = true;
+        m_upgradeData.append(data + parsed, size - qsizetype(parsed));
+        return true;
+    }
     if (errno_ != HPE_OK && !(errno_ == HPE_PAUSED && m_complete)) {
         m_error = QStringLiteral("malformed HTTP response: %1")
                       .arg(QString::fromLatin1(http_errno_description(errno_)));

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 struct http_parser;
 struct http_parser_settings;
@@ -48,6 +49,10 @@ public:
     bool finish();
 
     bool isComplete() const { return m_complete; }
+    // A 101 Switching Protocols: the headers were the last HTTP; what came
+    // after them in the same feed is the new protocol's (takeUpgradeData).
+    bool isUpgraded() const { return m_upgraded; }
+    QByteArray takeUpgradeData() { return std::exchange(m_upgradeData, {}); }
     bool hasStarted() const { return m_started; }
     bool keepAlive() const { return m_keepAlive; }
     int status() const { return m_status; }
@@ -72,6 +77,8 @@ private:
     bool m_started = false;
     bool m_complete = false;
     bool m_keepAlive = false;
+    bool m_upgraded = false;
+    QByteArray m_upgradeData;
     int m_status = 0;
     QString m_error;
 };

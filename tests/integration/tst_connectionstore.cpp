@@ -250,7 +250,7 @@ private slots:
         QTest::newRow("no name") << QStringLiteral("name") << QStringLiteral("a connection needs a name");
         QTest::newRow("id") << QStringLiteral("id") << QStringLiteral("the id is not a UUID");
         QTest::newRow("endpoint") << QStringLiteral("endpoint")
-                                  << QStringLiteral("unsupported endpoint scheme ssh");
+                                  << QStringLiteral("unsupported endpoint scheme ftp");
         QTest::newRow("node endpoint")
             << QStringLiteral("node") << QStringLiteral("node node9: invalid tcp endpoint");
         QTest::newRow("certificate with a key")
@@ -281,7 +281,7 @@ private slots:
         else if (field == QLatin1String("id"))
             profile.id = QStringLiteral("prod");
         else if (field == QLatin1String("endpoint"))
-            profile.endpoint = QStringLiteral("ssh://me@host");
+            profile.endpoint = QStringLiteral("ftp://me@host");
         else if (field == QLatin1String("node"))
             profile.nodes = {{QStringLiteral("node9"), QStringLiteral("tcp://:2376")}};
         else if (field == QLatin1String("combined"))

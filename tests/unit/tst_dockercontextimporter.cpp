@@ -139,7 +139,7 @@ private slots:
             contexts.append(imported.context);
         QCOMPARE(contexts,
                  (QStringList{QStringLiteral("default"), QStringLiteral("insecure"), QStringLiteral("local"),
-                              QStringLiteral("plain"), QStringLiteral("prod")}));
+                              QStringLiteral("plain"), QStringLiteral("prod"), QStringLiteral("tunnel")}));
         QCOMPARE(result.currentContext, QStringLiteral("prod"));
 
         const auto *prod = find(result, QStringLiteral("prod"));
@@ -209,14 +209,18 @@ private slots:
     void brokenContextsAreReportedOneByOne()
     {
         const auto result = DockerContextImporter::importContexts(config());
-        QCOMPARE(result.connections.size(), 4); // prod, local, plain, insecure
-        QCOMPARE(result.errors.size(), 2);      // broken, tunnel
+        QCOMPARE(result.connections.size(), 5); // prod, local, plain, insecure, tunnel
+        QCOMPARE(result.errors.size(), 1);      // broken
         const QString all = result.errors.join(QLatin1Char('\n'));
         QVERIFY2(
             all.contains(metaDir(QStringLiteral("broken")) + QStringLiteral(": meta.json is not valid JSON")),
             qPrintable(all));
-        QVERIFY2(all.contains(QStringLiteral("docker context \"tunnel\": unsupported endpoint scheme ssh")),
-                 qPrintable(all));
+        // ssh:// as the CLI has it: no TLS material, the user's ssh setup does the rest.
+        const auto *tunnel = find(result, QStringLiteral("tunnel"));
+        QVERIFY(tunnel);
+        QCOMPARE(tunnel->profile.endpoint, QStringLiteral("ssh://me@10.1.2.6"));
+        QVERIFY(!tunnel->profile.tls);
+        QVERIFY(tunnel->keyPem.isEmpty());
     }
 
     void currentContextAsTheCliResolvesIt()
@@ -264,12 +268,16 @@ private slots:
         QVERIFY(fromEnv->profile.hasKey);
         QVERIFY(!find(result, QStringLiteral("prod"))->current);
 
-        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("ssh://me@host"));
+        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("ftp://me@host"));
         const auto refused = DockerContextImporter::importAll(config(), env);
         QVERIFY(!find(refused, QStringLiteral("default")));
         QVERIFY2(refused.errors.join(QLatin1Char('\n'))
-                     .contains(QLatin1String("DOCKER_HOST: unsupported endpoint scheme ssh")),
+                     .contains(QLatin1String("DOCKER_HOST: unsupported endpoint scheme ftp")),
                  qPrintable(refused.errors.join(QLatin1Char('\n'))));
+        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("ssh://me@host"));
+        const auto overSsh = DockerContextImporter::importAll(config(), env);
+        QVERIFY(find(overSsh, QStringLiteral("default")));
+        QCOMPARE(find(overSsh, QStringLiteral("default"))->profile.endpoint, QStringLiteral("ssh://me@host"));
     }
 
     void certificateHoldingAKeyIsRefused()
@@ -318,9 +326,9 @@ private slots:
         QVERIFY(profile.findNode(QString(), QStringLiteral("x0b4c1u5m2m0")));
         QVERIFY(!profile.findNode(QStringLiteral("node3"), QStringLiteral("x0b4c1")));
 
-        profile.nodes.append({QStringLiteral("node4"), QStringLiteral("ssh://node4")});
+        profile.nodes.append({QStringLiteral("node4"), QStringLiteral("ftp://node4")});
         QVERIFY(!profile.validate(&error));
-        QVERIFY2(error.contains(QLatin1String("node node4: unsupported endpoint scheme ssh")),
+        QVERIFY2(error.contains(QLatin1String("node node4: unsupported endpoint scheme ftp")),
                  qPrintable(error));
     }
 };

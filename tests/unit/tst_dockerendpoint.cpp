@@ -36,11 +36,35 @@ private slots:
         QCOMPARE(e.port, quint16(2375));
     }
 
+    void parsesSshAsTheCliDoes()
+    {
+        DockerEndpoint e;
+        QString error;
+        QVERIFY2(DockerEndpoint::parse(QStringLiteral("ssh://ops@manager"), &e, &error), qPrintable(error));
+        QCOMPARE(e.transport, DockerEndpoint::Transport::Ssh);
+        QCOMPARE(e.user, QStringLiteral("ops"));
+        QCOMPARE(e.host, QStringLiteral("manager"));
+        QCOMPARE(e.port, quint16(0)); // left to ~/.ssh/config
+        QCOMPARE(e.toString(), QStringLiteral("ssh://ops@manager"));
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("ssh://10.0.0.1:2222"), &e, &error));
+        QVERIFY(e.user.isEmpty());
+        QCOMPARE(e.port, quint16(2222));
+        QCOMPARE(e.toString(), QStringLiteral("ssh://10.0.0.1:2222"));
+        QVERIFY(DockerEndpoint::parse(QStringLiteral("ssh://root@[fd00::1]:22"), &e, &error));
+        QCOMPARE(e.host, QStringLiteral("fd00::1"));
+        QCOMPARE(e.toString(), QStringLiteral("ssh://root@[fd00::1]:22"));
+    }
+
     void rejectsWhatItCannotServe_data()
     {
         QTest::addColumn<QString>("spec");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("ssh") << QStringLiteral("ssh://me@host") << QStringLiteral("unsupported endpoint scheme ssh");
+        QTest::newRow("ftp") << QStringLiteral("ftp://me@host")
+                             << QStringLiteral("unsupported endpoint scheme ftp");
+        QTest::newRow("ssh password")
+            << QStringLiteral("ssh://me:secret@host") << QStringLiteral("takes no password");
+        QTest::newRow("ssh path") << QStringLiteral("ssh://host/var/run")
+                                  << QStringLiteral("must not have a path");
         QTest::newRow("relative") << QStringLiteral("unix://docker.sock") << QStringLiteral("absolute");
         QTest::newRow("no host") << QStringLiteral("tcp://:2375") << QStringLiteral("invalid tcp endpoint");
         QTest::newRow("path") << QStringLiteral("tcp://h:1/x") << QStringLiteral("must not have a path");

@@ -158,6 +158,30 @@ private slots:
         QCOMPARE(bodies, QByteArray("ab"));
     }
 
+    // Exec start's 101: the headers are the last HTTP; the bytes after them
+    // (in the same piece or later ones) are the new protocol's, in order.
+    void upgradeHandsOverTheRest()
+    {
+        const QByteArray frame("\x01\0\0\0\0\0\0\x03hi\n", 11); // stdout, 3 bytes
+        const QByteArray wire =
+            QByteArray("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n"
+                       "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n") +
+            frame;
+        for (int split = 1; split < wire.size(); ++split) {
+            int status = 0;
+            HttpResponseParser parser(
+                {.onHeaders = [&](int s, const HttpResponseParser::Headers &) { status = s; },
+                 .onBody = {},
+                 .onComplete = {}});
+            QVERIFY(parser.feed(wire.left(split)));
+            QVERIFY2(parser.feed(wire.mid(split)),
+                     qPrintable(QStringLiteral("split %1: %2").arg(split).arg(parser.error())));
+            QCOMPARE(status, 101);
+            QVERIFY(parser.isUpgraded());
+            QCOMPARE(parser.takeUpgradeData(), frame);
+        }
+    }
+
     void closeBeforeAnyResponse()
     {
         HttpResponseParser parser({});

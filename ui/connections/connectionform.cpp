@@ -34,7 +34,8 @@ ConnectionForm::ConnectionForm(const ConnectionProfile &profile, QWidget *parent
     setWindowTitle(profile.name.isEmpty() ? tr("Add a cluster") : tr("Edit %1").arg(profile.name));
     m_name->setObjectName(QStringLiteral("connectionName"));
     m_endpoint->setObjectName(QStringLiteral("connectionEndpoint"));
-    m_endpoint->setPlaceholderText(QStringLiteral("unix:///var/run/docker.sock, tcp://10.0.0.1:2376"));
+    m_endpoint->setPlaceholderText(
+        QStringLiteral("ssh://ops@manager, tcp://10.0.0.1:2376, unix:///var/run/docker.sock"));
     m_tls->setChecked(profile.tls);
     m_verify->setChecked(profile.tlsVerify);
     m_key->setPlaceholderText(profile.hasKey ? tr("stored in the keychain — paste or load a key to replace it")
