@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daemons' image, cape-daemons:<version>: cape-proxyd, cape-eventd and cape-deployd with their shared libraries
+# The daemons' image, cape-daemons:<version>: cape-proxyd, cape-eventd, cape-deployd and cape-agent with their shared libraries
 # on a scratch base (packaging/image-builder.sh: no registry is reachable here), running as a non-root
 # user, written as a `docker save` archive for offline loading.
 #
@@ -25,7 +25,7 @@ while (($#)); do
     shift 2
 done
 [[ -n $out ]] || die "usage: daemon-image.sh --out FILE.tar [--build BUILD_DIR] [--load HOSTS]"
-daemons=(cape-proxyd cape-eventd cape-deployd)
+daemons=(cape-proxyd cape-eventd cape-deployd cape-agent)
 for daemon in "${daemons[@]}"; do
     [[ -x $BUILD/bin/$daemon ]] || die "missing $BUILD/bin/$daemon: build first (./run build)"
 done
@@ -44,7 +44,7 @@ args=(--tag "cape-daemons:$version" --out "$out"
     --expose 8080 --expose 8443 --expose 9464 --expose 9470
     --cmd '["cape-proxyd","--help"]'
     --label "org.opencontainers.image.title=cape-daemons"
-    --label "org.opencontainers.image.description=Cape's swarm daemons: cape-proxyd (the TLS entry point), cape-eventd (eventsource over Redis streams) and cape-deployd (push-to-deploy)"
+    --label "org.opencontainers.image.description=Cape's swarm daemons: cape-proxyd (the TLS entry point), cape-eventd (eventsource over Redis streams), cape-deployd (push-to-deploy) and cape-agent (a node's engine for the desktop)"
     --label "org.opencontainers.image.version=$version"
     --label "org.opencontainers.image.revision=$revision"
     --label "org.opencontainers.image.vendor=Cape")

@@ -4,6 +4,7 @@
 #include "repositorydeployer.h"
 #include "services/core/hostport.h"
 #include "services/core/observabilityserver.h"
+#include "services/core/secretcompare.h"
 #include "services/docker/dockerclient.h"
 #include "services/docker/dockerendpoint.h"
 #include "services/eventsource/eventsourceclient.h"
@@ -17,8 +18,6 @@
 #include <QJsonDocument>
 #include <QTimer>
 #include <QUrlQuery>
-
-#include <openssl/crypto.h>
 
 namespace cape {
 
@@ -185,8 +184,7 @@ std::unique_ptr<QHttpServerResponse> DeployDaemon::refused(const QHttpServerRequ
         return nullptr;
     const QByteArray given = request.value("Authorization");
     const QByteArray wanted = "Bearer " + m_config.apiToken;
-    if (given.size() == wanted.size() &&
-        CRYPTO_memcmp(given.constData(), wanted.constData(), size_t(given.size())) == 0)
+    if (secretsEqual(given, wanted))
         return nullptr;
     return std::make_unique<QHttpServerResponse>(
         problem(Status::Unauthorized, QStringLiteral("give the API token: Authorization: Bearer <token>")));

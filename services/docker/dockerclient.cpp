@@ -107,6 +107,7 @@ DockerClient::DockerClient(const DockerEndpoint &endpoint, const Options &option
     settings.endpoint = endpoint;
     settings.connectTimeoutMs = options.connectTimeoutMs;
     settings.responseTimeoutMs = options.responseTimeoutMs;
+    settings.headers = options.headers;
     if (endpoint.tls)
         m_configError = loadTlsMaterial(endpoint, &settings.ssl);
     m_pool = new DockerConnectionPool(settings, this);

@@ -36,6 +36,8 @@ public:
         int responseTimeoutMs = 60000;
         int maxConnections = 6;
         QString apiVersion; // empty: negotiate
+        // Sent with every request (cape-agent's node and token).
+        QList<QPair<QByteArray, QByteArray>> headers;
     };
 
     // Filters as the API takes them: {"label": ["a=b"], "service": ["web"]}.

@@ -243,7 +243,7 @@ void DockerConnection::sendRequest()
     const DockerRequest &request = m_exchange->request();
     m_responseTimeoutMs = request.timeoutMs >= 0 ? request.timeoutMs : m_settings.responseTimeoutMs;
     m_parser.reset(request.method == "HEAD");
-    m_device->write(request.serializeHead(m_apiVersion, hostHeader()));
+    m_device->write(request.serializeHead(m_apiVersion, hostHeader(), m_settings.headers));
     if (request.bodyDevice) {
         m_bodyRemaining = request.bodyDeviceSize;
         pumpBody();

@@ -34,6 +34,7 @@ public:
         QSslConfiguration ssl; // used when endpoint.tls
         int connectTimeoutMs = 5000;
         int responseTimeoutMs = 60000;
+        QList<QPair<QByteArray, QByteArray>> headers; // with every request
     };
 
     DockerConnection(const Settings &settings, QObject *parent = nullptr);

@@ -56,7 +56,8 @@ QString DockerRequest::describe(const QString &apiVersion) const
     return QString::fromLatin1(method + ' ' + target(apiVersion));
 }
 
-QByteArray DockerRequest::serializeHead(const QString &apiVersion, const QByteArray &hostHeader) const
+QByteArray DockerRequest::serializeHead(const QString &apiVersion, const QByteArray &hostHeader,
+                                        const QList<QPair<QByteArray, QByteArray>> &extraHeaders) const
 {
     QByteArray head = method + ' ' + target(apiVersion) + " HTTP/1.1\r\nHost: " + hostHeader
                       + "\r\nUser-Agent: Cape/" CAPE_VERSION_STRING "\r\n";
@@ -66,6 +67,8 @@ QByteArray DockerRequest::serializeHead(const QString &apiVersion, const QByteAr
     if (!contentType.isEmpty())
         head += "Content-Type: " + contentType + "\r\n";
     for (const auto &[name, value] : headers)
+        head += name + ": " + value + "\r\n";
+    for (const auto &[name, value] : extraHeaders)
         head += name + ": " + value + "\r\n";
     head += "\r\n";
     return head;

@@ -44,7 +44,8 @@ struct DockerRequest
     // "/v1.41/services?status=true", or unversioned.
     QByteArray target(const QString &apiVersion) const;
     QString describe(const QString &apiVersion) const;
-    QByteArray serializeHead(const QString &apiVersion, const QByteArray &hostHeader) const;
+    QByteArray serializeHead(const QString &apiVersion, const QByteArray &hostHeader,
+                             const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {}) const;
 };
 
 } // namespace cape

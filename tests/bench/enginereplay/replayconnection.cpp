@@ -53,19 +53,19 @@ void ReplayConnection::onReadyRead()
     const QByteArray data = m_socket->readAll();
     if (m_streaming)
         return; // a client of /events sends nothing more that we answer
-    if (!m_parser.feed(data.constData(), data.size())) {
-        const QByteArray body = "{\"message\":\"" + m_parser.error().toUtf8() + "\"}\n";
+    if (!m_reader.feed(data)) {
+        const QByteArray body = "{\"message\":\"" + m_reader.error().toUtf8() + "\"}\n";
         m_socket->write("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n"
                         "Content-Length: " +
                         QByteArray::number(body.size()) + "\r\n\r\n" + body);
         m_socket->disconnectFromServer();
         return;
     }
-    const QList<HttpRequestParser::Request> requests = m_parser.takeRequests();
-    for (const HttpRequestParser::Request &request : requests) {
-        if (m_streaming || m_socket->state() != QLocalSocket::ConnectedState)
+    while (!m_streaming && m_socket->state() == QLocalSocket::ConnectedState) {
+        const std::optional<HttpRequest> request = m_reader.next();
+        if (!request)
             break;
-        emit requestReceived(this, request);
+        emit requestReceived(this, *request);
     }
 }
 
@@ -82,7 +82,7 @@ QByteArray ReplayConnection::head(int status, const QByteArray &contentType, con
     return out;
 }
 
-void ReplayConnection::respond(const HttpRequestParser::Request &request, int status, const QByteArray &body,
+void ReplayConnection::respond(const HttpRequest &request, int status, const QByteArray &body,
                                const QByteArray &contentType, const Headers &extra)
 {
     const bool headOnly = request.method == "HEAD";
@@ -109,7 +109,7 @@ void ReplayConnection::respond(const HttpRequestParser::Request &request, int st
         m_socket->disconnectFromServer();
 }
 
-void ReplayConnection::startStream(const HttpRequestParser::Request &request)
+void ReplayConnection::startStream(const HttpRequest &request)
 {
     m_streaming = true;
     m_closeAfterStream = !request.keepAlive;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httprequestparser.h"
+#include "services/core/httprequestreader.h"
 
 #include <QObject>
 
@@ -23,17 +23,17 @@ public:
 
     // A whole answer. As Go's net/http: Content-Length for a small body,
     // else one chunk (the engine's JSON encoder writes a body at once).
-    void respond(const HttpRequestParser::Request &request, int status, const QByteArray &body,
+    void respond(const HttpRequest &request, int status, const QByteArray &body,
                  const QByteArray &contentType = "application/json", const Headers &extra = {});
     // 200 with chunked framing, headers sent now; then lines, then the end.
-    void startStream(const HttpRequestParser::Request &request);
+    void startStream(const HttpRequest &request);
     void writeChunk(const QByteArray &data);
     void endStream();
     bool isStreaming() const { return m_streaming; }
     void flush();
 
 signals:
-    void requestReceived(cape::ReplayConnection *connection, const cape::HttpRequestParser::Request &request);
+    void requestReceived(cape::ReplayConnection *connection, const cape::HttpRequest &request);
     void closed(cape::ReplayConnection *connection);
 
 private:
@@ -42,7 +42,7 @@ private:
 
     QLocalSocket *m_socket;
     Headers m_commonHeaders;
-    HttpRequestParser m_parser;
+    HttpRequestReader m_reader;
     bool m_streaming = false;
     bool m_closeAfterStream = false;
 };

@@ -44,28 +44,28 @@ void ReplayServer::onNewConnection()
     }
 }
 
-void ReplayServer::answer(ReplayConnection *connection, const HttpRequestParser::Request &request, int status,
+void ReplayServer::answer(ReplayConnection *connection, const HttpRequest &request, int status,
                           const QByteArray &body)
 {
     connection->respond(request, status, body);
 }
 
-void ReplayServer::handle(ReplayConnection *connection, const HttpRequestParser::Request &request)
+void ReplayServer::handle(ReplayConnection *connection, const HttpRequest &request)
 {
     QElapsedTimer timer;
     timer.start();
-    const qsizetype mark = request.url.indexOf('?');
+    const qsizetype mark = request.target.indexOf('?');
     const QString path = QString::fromUtf8(
-        QByteArray::fromPercentEncoding(request.url.left(mark < 0 ? request.url.size() : mark)));
-    const QString query = mark < 0 ? QString() : QString::fromUtf8(request.url.mid(mark + 1));
+        QByteArray::fromPercentEncoding(request.target.left(mark < 0 ? request.target.size() : mark)));
+    const QString query = mark < 0 ? QString() : QString::fromUtf8(request.target.mid(mark + 1));
     route(connection, request, path, query);
     if (m_verbose)
-        QTextStream(stderr) << "cape-engine-replay: " << request.method << ' ' << request.url << " ("
+        QTextStream(stderr) << "cape-engine-replay: " << request.method << ' ' << request.target << " ("
                             << timer.nsecsElapsed() / 1000 << " us)\n";
 }
 
-void ReplayServer::route(ReplayConnection *connection, const HttpRequestParser::Request &request,
-                         const QString &fullPath, const QString &queryText)
+void ReplayServer::route(ReplayConnection *connection, const HttpRequest &request, const QString &fullPath,
+                         const QString &queryText)
 {
     const QUrlQuery query(queryText);
     const auto param = [&](const char *name) {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "httprequestparser.h"
+#include "services/core/httprequestreader.h"
 
 #include <QList>
 #include <QObject>
@@ -28,11 +28,10 @@ public:
 
 private:
     void onNewConnection();
-    void handle(ReplayConnection *connection, const HttpRequestParser::Request &request);
-    void route(ReplayConnection *connection, const HttpRequestParser::Request &request, const QString &path,
+    void handle(ReplayConnection *connection, const HttpRequest &request);
+    void route(ReplayConnection *connection, const HttpRequest &request, const QString &path,
                const QString &query);
-    void answer(ReplayConnection *connection, const HttpRequestParser::Request &request, int status,
-                const QByteArray &body);
+    void answer(ReplayConnection *connection, const HttpRequest &request, int status, const QByteArray &body);
 
     ReplayCluster *m_cluster;
     QLocalServer *m_server;
