@@ -66,8 +66,10 @@ ClusterStore::ClusterStore(QObject *parent)
     m_recountTimer.setSingleShot(true);
     m_recountTimer.setInterval(0);
     connect(&m_recountTimer, &QTimer::timeout, this, &ClusterStore::recount);
-    // Names shown in task rows live in the service and node models.
+    // Names shown in task rows and events live in the service and node models.
+    m_events->setNodeNames([this](const QString &id) { return m_nodes->hostnameOf(id); });
     const auto renamed = [this] { m_tasks->namesChanged(); };
+    connect(m_nodes, &QAbstractItemModel::rowsInserted, m_events, &EventLogModel::nodeNamesChanged);
     connect(m_services, &QAbstractItemModel::rowsInserted, this, renamed);
     connect(m_nodes, &QAbstractItemModel::rowsInserted, this, renamed);
     // A node that goes down no longer runs its tasks (its own Tasks column

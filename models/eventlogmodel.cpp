@@ -52,8 +52,13 @@ EventLogModel::Entry EventLogModel::describe(const QJsonObject &event, const QSt
     e.object = taskName.isEmpty() ? attributes.value(QLatin1String("name")).toString() : taskName;
     if (!taskId.isEmpty() && e.object.endsWith(QLatin1Char('.') + taskId))
         e.object.chop(taskId.size() + 1);
+    // A global service's task is named by its node's ID: by its node's name here.
+    const QString nodeId = attributes.value(QLatin1String("com.docker.swarm.node.id")).toString();
+    if (!node.isEmpty() && !nodeId.isEmpty() && e.object.endsWith(QLatin1Char('.') + nodeId))
+        e.object = e.object.chopped(nodeId.size()) + node;
+    e.actorId = actor.value(QLatin1String("ID")).toString();
     if (e.object.isEmpty())
-        e.object = actor.value(QLatin1String("ID")).toString().left(12);
+        e.object = e.actorId.left(12);
     QStringList details;
     for (auto it = attributes.begin(); it != attributes.end(); ++it) {
         // The interesting part of an update: what changed ("replicas.new").
@@ -98,6 +103,18 @@ void EventLogModel::clear()
     emit coverageChanged();
 }
 
+void EventLogModel::setNodeNames(std::function<QString(const QString &id)> nameOf)
+{
+    m_nodeName = std::move(nameOf);
+    nodeNamesChanged();
+}
+
+void EventLogModel::nodeNamesChanged()
+{
+    if (!m_entries.isEmpty())
+        emit dataChanged(index(0, Object), index(int(m_entries.size()) - 1, Object));
+}
+
 void EventLogModel::setLiveSince(qint64 ms)
 {
     if (m_liveSinceMs == ms)
@@ -138,7 +155,12 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case Time: return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss"));
     case Type: return e.type;
     case Action: return e.action;
-    case Object: return e.object;
+    case Object:
+        if (e.type == QLatin1String("node") && m_nodeName) {
+            if (const QString name = m_nodeName(e.actorId); !name.isEmpty())
+                return name;
+        }
+        return e.object;
     case Node:
         return e.node;
     case Details: return e.details;

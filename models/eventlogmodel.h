@@ -4,6 +4,8 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <functional>
+
 namespace cape {
 
 // The cluster's events as Cape has seen them this session, newest first, at
@@ -25,6 +27,7 @@ public:
         QString type;
         QString action;
         QString object; // a task's "web.2", the actor's name, or its short ID
+        QString actorId;
         QString node;   // where a container event happened
         QString details;
     };
@@ -51,6 +54,11 @@ public:
 
     static Entry describe(const QJsonObject &event, const QString &node = {});
 
+    // Names a node by its ID: node events often carry none (a node that has
+    // just joined), and are named as soon as the nodes are known.
+    void setNodeNames(std::function<QString(const QString &id)> nameOf);
+    void nodeNamesChanged();
+
 signals:
     void coverageChanged();
 
@@ -58,6 +66,7 @@ private:
     int m_capacity;
     QList<Entry> m_entries; // newest first
     qint64 m_liveSinceMs = 0;
+    std::function<QString(const QString &id)> m_nodeName;
 };
 
 } // namespace cape

@@ -20,7 +20,6 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFutureWatcher>
-#include <QHeaderView>
 #include <QInputDialog>
 #include <QJsonArray>
 #include <QLabel>

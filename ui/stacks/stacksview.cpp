@@ -9,7 +9,6 @@
 #include "ui/views/detailhtml.h"
 
 #include <QAction>
-#include <QHeaderView>
 #include <QTableView>
 
 namespace cape {

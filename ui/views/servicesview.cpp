@@ -14,7 +14,6 @@
 #include "ui/style/messagelabel.h"
 
 #include <QAction>
-#include <QHeaderView>
 #include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
