@@ -1,6 +1,8 @@
 #include "dockerconnection.h"
 
+#include "dockerchannel.h"
 #include "dockerexchange.h"
+#include "dockertunnel.h"
 #include "sshcommand.h"
 #include "sshfailure.h"
 #include "sshmasters.h"
@@ -40,6 +42,8 @@ DockerConnection::DockerConnection(const Settings &settings, QObject *parent)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &DockerConnection::onTimeout);
+    if (m_settings.endpoint.transport == DockerEndpoint::Transport::Tunnel && m_settings.endpoint.tunnel)
+        m_settings.headers += m_settings.endpoint.tunnel->headers();
 }
 
 DockerConnection::~DockerConnection()
@@ -135,6 +139,10 @@ void DockerConnection::connectSocket()
         connectSsh();
         return;
     }
+    if (endpoint.transport == DockerEndpoint::Transport::Tunnel) {
+        connectTunnel();
+        return;
+    }
 
     QTcpSocket *socket = nullptr;
     if (endpoint.tls) {
@@ -220,6 +228,27 @@ void DockerConnection::connectSsh()
         onDisconnected();
     });
     process->start();
+}
+
+// A tunnel (a node's engine through cape-agent): its channel is the socket,
+// and says itself why it could not open or why it ended.
+void DockerConnection::connectTunnel()
+{
+    if (!m_settings.endpoint.tunnel) {
+        QTimer::singleShot(0, this, [this] {
+            onSocketError(int(DockerError::Kind::Connection),
+                          QStringLiteral("an endpoint without its tunnel"));
+        });
+        return;
+    }
+    DockerChannel *channel = m_settings.endpoint.tunnel->open();
+    channel->setParent(this);
+    m_device = channel;
+    connect(channel, &DockerChannel::opened, this, &DockerConnection::onConnected);
+    connect(channel, &QIODevice::readyRead, this, &DockerConnection::onReadyRead);
+    connect(channel, &DockerChannel::failed, this,
+            [this](const DockerError &error) { onSocketError(int(error.kind), error.message); });
+    connect(channel, &DockerChannel::ended, this, &DockerConnection::onDisconnected);
 }
 
 void DockerConnection::onConnected()

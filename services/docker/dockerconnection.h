@@ -17,8 +17,9 @@ namespace cape {
 class DockerExchange;
 struct DockerError;
 
-// One HTTP/1.1 connection to an engine over a unix socket, TCP, TLS, or
-// the stdin and stdout of an ssh client running `docker system dial-stdio`.
+// One HTTP/1.1 connection to an engine over a unix socket, TCP, TLS, the
+// stdin and stdout of an ssh client running `docker system dial-stdio`, or
+// a tunnel's channel (a node's engine through cape-agent).
 // Carries one exchange at a time and is kept alive between them. Every
 // wait is bounded: connecting, and the response (no progress for
 // responseTimeoutMs); a stream's silence after its headers is the stream's
@@ -66,6 +67,7 @@ private:
 
     void connectSocket();
     void connectSsh();
+    void connectTunnel();
     QString localSocketMessage(int error, const QLocalSocket *socket) const;
     void onConnected();
     void sendRequest();

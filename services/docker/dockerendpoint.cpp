@@ -1,5 +1,7 @@
 #include "dockerendpoint.h"
 
+#include "dockertunnel.h"
+
 #include <QDir>
 #include <QUrl>
 
@@ -126,8 +128,18 @@ void DockerEndpoint::useCertificates(const QByteArray &ca, const QByteArray &cer
         port = 2376;
 }
 
+DockerEndpoint DockerEndpoint::through(std::shared_ptr<DockerTunnel> tunnel)
+{
+    DockerEndpoint endpoint;
+    endpoint.transport = Transport::Tunnel;
+    endpoint.tunnel = std::move(tunnel);
+    return endpoint;
+}
+
 QString DockerEndpoint::toString() const
 {
+    if (transport == Transport::Tunnel)
+        return tunnel ? tunnel->describe() : QStringLiteral("(no tunnel)");
     if (transport == Transport::Unix)
         return QStringLiteral("unix://") + socketPath;
     if (transport == Transport::Ssh) {

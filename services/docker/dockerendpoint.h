@@ -4,18 +4,24 @@
 #include <QProcessEnvironment>
 #include <QString>
 
+#include <memory>
+
 namespace cape {
+
+class DockerTunnel;
 
 // Where an engine listens, spelled as DOCKER_HOST spells it:
 //   unix:///var/run/docker.sock, tcp://10.0.0.1:2376 (+ TLS material),
 //   ssh://ops@manager[:port] (the OpenSSH client runs `docker system
 //   dial-stdio` there; the user's ~/.ssh/config, agent and known_hosts apply).
+// A Tunnel endpoint has no spelling: it is made in code (a node's engine
+// through cape-agent) and is equal only to itself.
 // TLS material comes from memory (the *Pem fields, when non-empty) or from
 // files (the *File fields otherwise), so a key from a keychain never has to
 // touch the disk.
 struct DockerEndpoint
 {
-    enum class Transport { Unix, Tcp, Ssh };
+    enum class Transport { Unix, Tcp, Ssh, Tunnel };
 
     Transport transport = Transport::Unix;
     QString socketPath; // Unix
@@ -30,6 +36,7 @@ struct DockerEndpoint
     QByteArray caPem;       // PEM in memory: used instead of caFile when non-empty
     QByteArray certPem;     // ... instead of certFile
     QByteArray keyPem;      // ... instead of keyFile
+    std::shared_ptr<DockerTunnel> tunnel; // Tunnel
 
     static constexpr auto DefaultSocket = "/var/run/docker.sock";
 
@@ -47,6 +54,8 @@ struct DockerEndpoint
 
     // Uses PEM material held in memory; an empty ca means the system's CAs.
     void useCertificates(const QByteArray &ca, const QByteArray &cert, const QByteArray &key, bool verify);
+
+    static DockerEndpoint through(std::shared_ptr<DockerTunnel> tunnel);
 
     QString toString() const;
     bool operator==(const DockerEndpoint &other) const = default;
