@@ -42,7 +42,11 @@ QString actorId(const QJsonObject &event)
 struct ClusterStore::NodeFeed
 {
     DockerEndpoint endpoint;
+    bool own = false; // given by hand (not through the agent)
+    QString nodeId;   // its engine's node, once /info said so
     DockerClient *client = nullptr;
+    bool live = false; // its event stream flows
+    QString problem;   // why it does not, once it failed
     QPointer<DockerEventStream> stream;
     int attempt = 0;
 };
@@ -66,6 +70,21 @@ ClusterStore::ClusterStore(QObject *parent)
     m_recountTimer.setSingleShot(true);
     m_recountTimer.setInterval(0);
     connect(&m_recountTimer, &QTimer::timeout, this, &ClusterStore::recount);
+    // Which nodes the agent reaches follows the services and the nodes.
+    m_agentTimer.setSingleShot(true);
+    m_agentTimer.setInterval(0);
+    connect(&m_agentTimer, &QTimer::timeout, this, &ClusterStore::updateAgentEngines);
+    const auto agentsMayChange = [this] {
+        if (m_loaded)
+            m_agentTimer.start();
+    };
+    for (QAbstractItemModel *model :
+         {static_cast<QAbstractItemModel *>(m_nodes), static_cast<QAbstractItemModel *>(m_services)}) {
+        connect(model, &QAbstractItemModel::rowsInserted, this, agentsMayChange);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, agentsMayChange);
+        connect(model, &QAbstractItemModel::modelReset, this, agentsMayChange);
+    }
+    connect(m_services, &QAbstractItemModel::dataChanged, this, agentsMayChange);
     // Names shown in task rows and events live in the service and node models.
     m_events->setNodeNames([this](const QString &id) { return m_nodes->hostnameOf(id); });
     const auto renamed = [this] { m_tasks->namesChanged(); };
@@ -98,7 +117,7 @@ QList<DockerEndpoint> ClusterStore::engines() const
 {
     QList<DockerEndpoint> engines{m_endpoint};
     QStringList seen{m_endpoint.toString()};
-    for (const DockerEndpoint &node : m_nodeEndpoints) {
+    for (const DockerEndpoint &node : m_ownEndpoints) {
         if (!seen.contains(node.toString())) {
             seen << node.toString();
             engines << node;
@@ -155,18 +174,18 @@ void ClusterStore::connectTo(const DockerEndpoint &manager, const QList<DockerEn
     m_events->setLiveSince(0);
 
     m_endpoint = manager;
+    m_ownEndpoints.clear();
     m_nodeEndpoints.clear();
+    m_agentEngines.reset(manager);
+    m_agentTimer.stop();
     m_client = new DockerClient(manager, this);
     for (const DockerEndpoint &endpoint : nodeEndpoints) {
-        if (endpoint == manager || m_nodeEndpoints.contains(endpoint))
+        if (endpoint == manager || m_ownEndpoints.contains(endpoint))
             continue;
-        m_nodeEndpoints.append(endpoint);
-        auto *feed = new NodeFeed;
-        feed->endpoint = endpoint;
-        feed->client = new DockerClient(endpoint, this);
-        m_feeds.append(feed);
-        startNodeFeed(feed);
+        m_ownEndpoints.append(endpoint);
+        addNodeFeed(endpoint, true);
     }
+    m_nodeEndpoints = m_ownEndpoints;
     m_historyLoaded = false;
     setState(State::Connecting, tr("Connecting to %1…").arg(manager.toString()));
     startEvents();
@@ -438,6 +457,7 @@ void ClusterStore::syncFinished(int generation)
             || (!service.isGlobal() && replicas.running != replicas.desired))
             scheduleTaskSync(service.id, 500);
     }
+    updateAgentEngines();
     emit synced();
     if (!m_loaded) {
         m_loaded = true;
@@ -734,6 +754,88 @@ void ClusterStore::rebuildStacks()
     m_stacks->replaceAll(stacks.values());
 }
 
+ClusterStore::NodeFeed *ClusterStore::addNodeFeed(const DockerEndpoint &endpoint, bool own)
+{
+    auto *feed = new NodeFeed;
+    feed->endpoint = endpoint;
+    feed->own = own;
+    feed->client = new DockerClient(endpoint, this);
+    m_feeds.append(feed);
+    if (own) {
+        // Which node it is, so that the agent leaves that node to it.
+        feed->client->info()->then(feed->client, [this, feed](DockerReply *reply) {
+            feed->nodeId = reply->object()
+                               .value(QLatin1String("Swarm"))
+                               .toObject()
+                               .value(QLatin1String("NodeID"))
+                               .toString();
+            if (!feed->nodeId.isEmpty() && m_loaded)
+                m_agentTimer.start();
+            emit reachChanged();
+        });
+    }
+    startNodeFeed(feed);
+    return feed;
+}
+
+void ClusterStore::removeNodeFeed(NodeFeed *feed)
+{
+    m_feeds.removeOne(feed); // first: its stream's end must not restart it
+    delete feed->client;
+    delete feed;
+}
+
+// The nodes reached through cape-agent: every node but the manager's own
+// and those with an endpoint given by hand, while the agent runs.
+void ClusterStore::updateAgentEngines()
+{
+    QSet<QString> own;
+    for (const NodeFeed *feed : std::as_const(m_feeds)) {
+        if (feed->own && !feed->nodeId.isEmpty())
+            own.insert(feed->nodeId);
+    }
+    const QString managerNode =
+        m_info.value(QLatin1String("Swarm")).toObject().value(QLatin1String("NodeID")).toString();
+    if (!m_agentEngines.update(m_services->records(), m_nodes->records(), managerNode, own))
+        return;
+    const QList<DockerEndpoint> agents = m_agentEngines.endpoints();
+    const QList<NodeFeed *> feeds = m_feeds;
+    for (NodeFeed *feed : feeds) {
+        if (!feed->own && !agents.contains(feed->endpoint))
+            removeNodeFeed(feed);
+    }
+    for (const DockerEndpoint &endpoint : agents) {
+        if (!m_nodeEndpoints.contains(endpoint))
+            addNodeFeed(endpoint, false);
+    }
+    m_nodeEndpoints = m_ownEndpoints + agents;
+    emit enginesChanged();
+    emit reachChanged();
+}
+
+ClusterStore::NodeReach ClusterStore::reachOf(const QString &nodeId) const
+{
+    NodeReach reach;
+    const QString managerNode =
+        m_info.value(QLatin1String("Swarm")).toObject().value(QLatin1String("NodeID")).toString();
+    if (nodeId == managerNode) {
+        reach.way = NodeReach::Way::Connection;
+        reach.answering = m_state == State::Live;
+        reach.problem = m_state == State::Live ? QString() : m_stateMessage;
+        return reach;
+    }
+    for (const NodeFeed *feed : m_feeds) {
+        const bool own = feed->own && feed->nodeId == nodeId;
+        if (!own && m_agentEngines.nodeOf(feed->endpoint) != nodeId)
+            continue;
+        reach.way = own ? NodeReach::Way::OwnEndpoint : NodeReach::Way::Agent;
+        reach.answering = feed->live;
+        reach.problem = feed->problem;
+        return reach;
+    }
+    return reach;
+}
+
 void ClusterStore::startNodeFeed(NodeFeed *feed)
 {
     DockerClient::EventOptions options;
@@ -745,11 +847,19 @@ void ClusterStore::startNodeFeed(NodeFeed *feed)
         logEvent(event); // the manager hears nothing of other nodes' containers
         onContainerEvent(event);
     });
-    connect(stream, &DockerStream::live, this, [feed] { feed->attempt = 0; });
+    connect(stream, &DockerStream::live, this, [this, feed] {
+        feed->attempt = 0;
+        feed->live = true;
+        feed->problem.clear();
+        emit reachChanged();
+    });
     connect(stream, &DockerExchange::finished, this, [this, feed, stream] {
         stream->deleteLater();
         if (!m_feeds.contains(feed))
             return;
+        feed->live = false;
+        feed->problem = stream->error() ? stream->error().message : tr("its event stream ended");
+        emit reachChanged();
         // A node that is down comes back on its own: try again, backing off.
         const int delay = std::min(MaxRetryDelayMs, 1000 << std::min(feed->attempt++, 5));
         QTimer::singleShot(delay, feed->client, [this, feed] {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agentengines.h"
 #include "managercheck.h"
 
 #include "services/docker/dockerendpoint.h"
@@ -38,6 +39,10 @@ struct TaskRecord;
 //
 // A lost engine shows as Reconnecting; it is retried with back-off and
 // everything is resynced, in place, when it answers again.
+//
+// Other nodes' engines: those given by hand, and, while the swarm runs
+// cape-agent, every other node through it (AgentEngines); enginesChanged()
+// says when that set changes.
 class ClusterStore : public QObject
 {
     Q_OBJECT
@@ -51,16 +56,34 @@ public:
     explicit ClusterStore(QObject *parent = nullptr);
     ~ClusterStore() override;
 
-    // The manager to follow, and the engines of other nodes (may include
-    // the manager's own; duplicates are ignored).
+    // The manager to follow, and the engines of other nodes given by hand
+    // (may include the manager's own; duplicates are ignored).
     void connectTo(const DockerEndpoint &manager, const QList<DockerEndpoint> &nodeEndpoints = {});
     // Lists everything again (F5); the models change only where it differs.
     void refresh();
 
     DockerClient *client() const { return m_client; }
     const DockerEndpoint &endpoint() const { return m_endpoint; }
+    // The other nodes' engines: given by hand, then through the agent.
     const QList<DockerEndpoint> &nodeEndpoints() const { return m_nodeEndpoints; }
-    // Every engine known: the manager's, then the other nodes' (each once).
+    // The node an endpoint reaches through cape-agent; empty for any other.
+    QString agentNodeOf(const DockerEndpoint &endpoint) const { return m_agentEngines.nodeOf(endpoint); }
+    // The swarm service of cape-agent; empty while none runs.
+    const QString &agentService() const { return m_agentEngines.service(); }
+
+    // How Cape reaches a node's own engine (its container events, stats and
+    // logs), and whether that engine answers now.
+    struct NodeReach
+    {
+        enum class Way { Connection, OwnEndpoint, Agent, None };
+        Way way = Way::None;
+        bool answering = false;
+        QString problem; // why not, while it does not answer (the engine's or agent's words)
+    };
+    NodeReach reachOf(const QString &nodeId) const;
+    // Every engine Cape has an endpoint of its own for: the manager's, then
+    // the other nodes' given by hand (each once). Not those through the
+    // agent: it forwards only what changes nothing (no image loads).
     QList<DockerEndpoint> engines() const;
     State state() const { return m_state; }
     // "Lost connection to unix:///…: … Retrying in 4 s."
@@ -94,6 +117,10 @@ signals:
     void synced();
     // A task was fetched and applied after an event (for tests and benchmarks).
     void taskApplied(const QString &taskId);
+    // nodeEndpoints() changed: cape-agent came or went, a node joined or left.
+    void enginesChanged();
+    // reachOf() may say something else: an engine came up or went down.
+    void reachChanged();
 
 private:
     struct NodeFeed; // one per-node engine's container events
@@ -124,10 +151,16 @@ private:
     void scheduleStacks();
     void rebuildStacks();
     void startNodeFeed(NodeFeed *feed);
+    NodeFeed *addNodeFeed(const DockerEndpoint &endpoint, bool own);
+    void removeNodeFeed(NodeFeed *feed);
+    void updateAgentEngines();
     bool listFailed(int generation, DockerReply *reply);
 
     DockerEndpoint m_endpoint;
+    QList<DockerEndpoint> m_ownEndpoints; // given by hand
     QList<DockerEndpoint> m_nodeEndpoints;
+    AgentEngines m_agentEngines;
+    QTimer m_agentTimer;
     DockerClient *m_client = nullptr;
     QPointer<DockerEventStream> m_eventStream;
     QList<NodeFeed *> m_feeds;

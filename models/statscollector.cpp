@@ -98,6 +98,7 @@ StatsCollector::StatsCollector(ClusterStore *store, QObject *parent)
     m_problemsBatch.setInterval(ProblemsBatchMs);
     connect(&m_problemsBatch, &QTimer::timeout, this, &StatsCollector::problemsChanged);
     // connectTo() another cluster (or other engines): follow it.
+    connect(store, &ClusterStore::enginesChanged, this, &StatsCollector::followEngines);
     connect(store, &ClusterStore::stateChanged, this, [this] {
         if (m_running && !followsStore())
             start();
@@ -145,6 +146,43 @@ void StatsCollector::start()
         m_feeds << feed;
         startEngine(feed);
     }
+    markProblemsChanged();
+}
+
+// The store's engines changed (cape-agent came or went, a node joined or
+// left): feeds for new engines start, those of engines gone stop with their
+// containers; the others go on undisturbed.
+void StatsCollector::followEngines()
+{
+    if (!m_running || !hasCluster() || followsStore())
+        return;
+    QList<DockerEndpoint> wanted;
+    wanted << m_store->endpoint() << m_store->nodeEndpoints();
+    const QList<EngineFeed *> feeds = m_feeds;
+    for (EngineFeed *feed : feeds) {
+        if (wanted.contains(feed->endpoint))
+            continue;
+        removeContainersOf(feed);
+        m_feeds.removeOne(feed);
+        ++feed->generation;
+        if (feed->events)
+            feed->events->abort();
+        delete feed->client;
+        delete feed;
+    }
+    for (const DockerEndpoint &endpoint : std::as_const(wanted)) {
+        const bool fed = std::any_of(m_feeds.cbegin(), m_feeds.cend(),
+                                     [&endpoint](const EngineFeed *f) { return f->endpoint == endpoint; });
+        if (fed)
+            continue;
+        auto *feed = new EngineFeed;
+        feed->endpoint = endpoint;
+        feed->client = new DockerClient(endpoint, this);
+        m_feeds << feed;
+        startEngine(feed);
+    }
+    m_endpoints = wanted;
+    markChanged();
     markProblemsChanged();
 }
 
@@ -237,13 +275,8 @@ void StatsCollector::startEngine(EngineFeed *feed)
     });
 }
 
-void StatsCollector::engineLost(EngineFeed *feed, const DockerError &error)
+void StatsCollector::removeContainersOf(const EngineFeed *feed)
 {
-    const int generation = ++feed->generation;
-    if (feed->events)
-        feed->events->abort();
-    // Its containers cannot be measured: showing their last numbers would
-    // count them twice once swarm reschedules them elsewhere.
     QStringList gone;
     for (auto it = m_containers.cbegin(); it != m_containers.cend(); ++it) {
         if (it.value()->feed == feed)
@@ -251,6 +284,16 @@ void StatsCollector::engineLost(EngineFeed *feed, const DockerError &error)
     }
     for (const QString &id : std::as_const(gone))
         removeContainer(id);
+}
+
+void StatsCollector::engineLost(EngineFeed *feed, const DockerError &error)
+{
+    const int generation = ++feed->generation;
+    if (feed->events)
+        feed->events->abort();
+    // Its containers cannot be measured: showing their last numbers would
+    // count them twice once swarm reschedules them elsewhere.
+    removeContainersOf(feed);
     const int delay = backoffMs(feed->attempt++);
     feed->state = EngineState::Lost;
     feed->listing = false;
@@ -684,9 +727,12 @@ QStringList StatsCollector::problems() const
             if (!feedOfNode(node.id))
                 unmeasured << node.hostname;
         }
-        if (!unmeasured.isEmpty())
-            result << tr("Not measured: %1 (no engine endpoint for them: add them with --node or to the "
-                         "connection's node list)")
+        if (!unmeasured.isEmpty() && m_store->agentService().isEmpty())
+            result << tr("Not measured: %1 (no engine endpoint for them: install cape-agent from the "
+                         "Daemons view, or add them with --node or to the connection's node list)")
+                          .arg(unmeasured.join(QLatin1String(", ")));
+        else if (!unmeasured.isEmpty())
+            result << tr("Not measured: %1 (their cape-agent does not answer)")
                           .arg(unmeasured.join(QLatin1String(", ")));
     }
     QStringList streams;

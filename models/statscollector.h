@@ -130,12 +130,14 @@ private:
     void onContainerEvent(EngineFeed *feed, const QJsonObject &event);
     void addContainer(EngineFeed *feed, const QString &id, const QString &name, const QJsonObject &labels);
     void removeContainer(const QString &id);
+    void removeContainersOf(const EngineFeed *feed);
     void openStream(Tracked *tracked);
     void streamFinished(const QString &id, DockerStatsStream *stream);
     void markChanged();
     void pruneRetired();
     void markProblemsChanged();
     bool followsStore() const;
+    void followEngines();
     bool hasCluster() const;
     const EngineFeed *feedOfNode(const QString &nodeId) const;
 

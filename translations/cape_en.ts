@@ -34,7 +34,7 @@
 <context>
     <name>cape::ClusterStore</name>
     <message numerus="yes">
-        <location filename="../models/clusterstore.cpp" line="+327"/>
+        <location filename="../models/clusterstore.cpp" line="+348"/>
         <source>%1 Retrying in %n s.</source>
         <translation>
             <numerusform>%1 Retrying in %n second.</numerusform>
@@ -94,7 +94,7 @@
 <context>
     <name>cape::DaemonsView</name>
     <message numerus="yes">
-        <location filename="../ui/install/daemonsview.cpp" line="+176"/>
+        <location filename="../ui/install/daemonsview.cpp" line="+177"/>
         <source>Installed as the stack &quot;cape&quot;: %n service(s), image %1.</source>
         <translation>
             <numerusform>Installed as the stack &quot;cape&quot;: %n service, image %1.</numerusform>
@@ -124,7 +124,7 @@
 <context>
     <name>cape::InstallWizard</name>
     <message numerus="yes">
-        <location filename="../ui/install/installwizard.cpp" line="+350"/>
+        <location filename="../ui/install/installwizard.cpp" line="+370"/>
         <source>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node(s), %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</source>
         <translation>
             <numerusform>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node, %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</numerusform>
@@ -186,7 +186,7 @@
 <context>
     <name>cape::OverviewView</name>
     <message numerus="yes">
-        <location filename="../ui/overview/overviewview.cpp" line="+131"/>
+        <location filename="../ui/overview/overviewview.cpp" line="+149"/>
         <source>%n node(s) not ready</source>
         <translation>
             <numerusform>%n node not ready</numerusform>
@@ -235,7 +235,7 @@
 <context>
     <name>cape::StatsCollector</name>
     <message numerus="yes">
-        <location filename="../models/statscollector.cpp" line="+701"/>
+        <location filename="../models/statscollector.cpp" line="+748"/>
         <source>… and %n more stream(s) being retried</source>
         <translation>
             <numerusform>… and %n more stream being retried</numerusform>

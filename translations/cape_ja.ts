@@ -224,8 +224,8 @@
 <context>
     <name>cape::CertificatesView</name>
     <message>
-        <location filename="../ui/certificates/certificatesview.cpp" line="+82"/>
-        <location line="+131"/>
+        <location filename="../ui/certificates/certificatesview.cpp" line="+81"/>
+        <location line="+128"/>
         <source>Certificates</source>
         <translation>証明書</translation>
     </message>
@@ -640,7 +640,7 @@
 <context>
     <name>cape::ClusterStore</name>
     <message>
-        <location filename="../models/clusterstore.cpp" line="+169"/>
+        <location filename="../models/clusterstore.cpp" line="+190"/>
         <source>Connecting to %1…</source>
         <translation>%1 に接続しています…</translation>
     </message>
@@ -660,6 +660,11 @@
         <location line="+96"/>
         <source>Connected to %1 (%2) — Docker %3, API %4</source>
         <translation>%1 (%2) に接続済み — Docker %3、API %4</translation>
+    </message>
+    <message>
+        <location line="+417"/>
+        <source>its event stream ended</source>
+        <translation>イベント ストリームが終了しました</translation>
     </message>
 </context>
 <context>
@@ -737,7 +742,7 @@
         <translation>%1 の編集</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>stored in the keychain — paste or load a key to replace it</source>
         <translation>キーチェーンに保存済み — 置き換えるには鍵を貼り付けるか読み込んでください</translation>
     </message>
@@ -1049,11 +1054,11 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>&lt;p&gt;The install wizard puts them on the swarm as the stack &quot;cape&quot;, from the image in the package (no registry needed), and waits until each is healthy:&lt;/p&gt;&lt;p&gt;&lt;b&gt;cape-proxyd&lt;/b&gt; — the single TLS entry point: routes by host and path to your services, on the nodes you choose.&lt;br&gt;&lt;b&gt;cape-eventd&lt;/b&gt; — an eventsource server over Redis streams, for the Superhero clients.&lt;br&gt;&lt;b&gt;cape-deployd&lt;/b&gt; — push-to-deploy: watches git repositories and rolls out their templates with zero downtime.&lt;/p&gt;&lt;p&gt;Uninstalling removes what the wizard created, and nothing else.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;インストール ウィザードは、パッケージに同梱のイメージから（レジストリ不要）デーモンをスタック「cape」として Swarm にデプロイし、それぞれが正常になるまで待機します:&lt;/p&gt;&lt;p&gt;&lt;b&gt;cape-proxyd&lt;/b&gt; — 唯一の TLS エントリポイント。選択したノード上で、ホストとパスによってサービスにルーティングします。&lt;br&gt;&lt;b&gt;cape-eventd&lt;/b&gt; — Redis Streams 上のイベントソース サーバー。Superhero クライアント向けです。&lt;br&gt;&lt;b&gt;cape-deployd&lt;/b&gt; — プッシュ デプロイ。Git リポジトリを監視し、そのテンプレートをダウンタイムなしでロールアウトします。&lt;/p&gt;&lt;p&gt;アンインストールすると、ウィザードが作成したものだけが削除されます。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;The install wizard puts them on the swarm as the stack &quot;cape&quot;, from the image in the package (no registry needed), and waits until each is healthy:&lt;/p&gt;&lt;p&gt;&lt;b&gt;cape-proxyd&lt;/b&gt; — the single TLS entry point: routes by host and path to your services, on the nodes you choose.&lt;br&gt;&lt;b&gt;cape-eventd&lt;/b&gt; — an eventsource server over Redis streams, for the Superhero clients.&lt;br&gt;&lt;b&gt;cape-deployd&lt;/b&gt; — push-to-deploy: watches git repositories and rolls out their templates with zero downtime.&lt;br&gt;&lt;b&gt;cape-agent&lt;/b&gt; — on every node: its containers&apos; stats and logs reach Cape through the one connection it has to a manager.&lt;/p&gt;&lt;p&gt;Uninstalling removes what the wizard created, and nothing else.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;インストール ウィザードは、パッケージに同梱のイメージから（レジストリ不要）デーモンをスタック「cape」として Swarm にデプロイし、それぞれが正常になるまで待機します:&lt;/p&gt;&lt;p&gt;&lt;b&gt;cape-proxyd&lt;/b&gt; — 唯一の TLS エントリポイント。選択したノード上で、ホストとパスによってサービスにルーティングします。&lt;br&gt;&lt;b&gt;cape-eventd&lt;/b&gt; — Redis Streams 上のイベントソース サーバー。Superhero クライアント向けです。&lt;br&gt;&lt;b&gt;cape-deployd&lt;/b&gt; — プッシュ デプロイ。Git リポジトリを監視し、そのテンプレートをダウンタイムなしでロールアウトします。&lt;br&gt;&lt;b&gt;cape-agent&lt;/b&gt; — 全ノードで動作。各ノードのコンテナーの統計とログを、マネージャーへの 1 本の接続経由で Cape に届けます。&lt;/p&gt;&lt;p&gt;アンインストールすると、ウィザードが作成したものだけが削除されます。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Activity</source>
         <translation>アクティビティ</translation>
     </message>
@@ -1482,7 +1487,7 @@
 <context>
     <name>cape::EventLogModel</name>
     <message>
-        <location filename="../models/eventlogmodel.cpp" line="+112"/>
+        <location filename="../models/eventlogmodel.cpp" line="+129"/>
         <source>Not following the cluster&apos;s events.</source>
         <translation>クラスターのイベントを受信していません。</translation>
     </message>
@@ -1502,7 +1507,7 @@
         <translation>Cape が接続した %1 以降のすべてのイベント。それ以前はエンジンが保持していた分（%2 から）。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+39"/>
         <source>Time</source>
         <translation>時刻</translation>
     </message>
@@ -1839,12 +1844,12 @@
 <context>
     <name>cape::HistoryPanel</name>
     <message>
-        <location filename="../ui/deploy/historypanel.cpp" line="+45"/>
+        <location filename="../ui/deploy/historypanel.cpp" line="+44"/>
         <source>Deployments</source>
         <translation>デプロイ履歴</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+13"/>
         <source>http://manager:9470</source>
         <translation>http://manager:9470</translation>
     </message>
@@ -2151,12 +2156,12 @@
     <message>
         <location line="+15"/>
         <location line="+18"/>
-        <location line="+54"/>
+        <location line="+58"/>
         <source>Image</source>
         <translation>イメージ</translation>
     </message>
     <message>
-        <location line="-70"/>
+        <location line="-74"/>
         <source>Every node that may run a daemon needs the image %1 in its engine. Without a registry, the wizard loads it from the packaged archive onto the nodes that lack it.</source>
         <translation>デーモンを実行する可能性のあるすべてのノードで、エンジンにイメージ %1 が必要です。レジストリがない場合、ウィザードが同梱のアーカイブからイメージのないノードに読み込みます。</translation>
     </message>
@@ -2226,7 +2231,12 @@
         <translation>cape-deployd — Git リポジトリからのプッシュ デプロイ（マネージャー上）</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>cape-agent — every node&apos;s containers, stats and logs through this one connection (on every node, nothing published)</source>
+        <translation>cape-agent — 全ノードのコンテナー、統計、ログをこの 1 本の接続で取得（全ノードで動作、ポート公開なし）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Redis</source>
         <translation>Redis</translation>
     </message>
@@ -2261,17 +2271,17 @@
         <translation>アドレス</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Ports, the nodes that take the proxy&apos;s ports, and cape-deployd&apos;s access.</source>
-        <translation>ポート、プロキシのポートを受け持つノード、cape-deployd のアクセス設定。</translation>
+        <source>Ports, the nodes that take the proxy&apos;s ports, cape-deployd&apos;s access, and the agents&apos; Docker socket.</source>
+        <translation>ポート、プロキシのポートを受け持つノード、cape-deployd へのアクセス、エージェントの Docker ソケット。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
@@ -2281,7 +2291,12 @@
         <translation>任意: https://github.com/you/app.git</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>Each node&apos;s Docker socket. A service template such as /run/{{.Node.Hostname}}/docker.sock may name a different one per node.</source>
+        <translation>各ノードの Docker ソケット。/run/{{.Node.Hostname}}/docker.sock のようなサービス テンプレートで、ノードごとに異なるパスを指定できます。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>cape-proxyd</source>
         <translation>cape-proxyd</translation>
     </message>
@@ -2312,11 +2327,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+8"/>
         <source>Docker socket</source>
         <translation>Docker ソケット</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-7"/>
         <source>API token</source>
         <translation>API トークン</translation>
     </message>
@@ -2341,7 +2357,12 @@
         <translation>Webhook シークレット</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
+        <source>cape-agent</source>
+        <translation>cape-agent</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Review</source>
         <translation>確認</translation>
     </message>
@@ -2356,7 +2377,7 @@
         <translation>インストール</translation>
     </message>
     <message numerus="yes">
-        <location line="+57"/>
+        <location line="+62"/>
         <source>&lt;p&gt;Manager engine: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n node(s), %2 of them manager(s); engines of other nodes known to this window: %3.&lt;/p&gt;</source>
         <translation>
             <numerusform>&lt;p&gt;マネージャー エンジン: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;&lt;p&gt;%n ノード（うちマネージャー %2）。このウィンドウが把握している他のノードのエンジン: %3。&lt;/p&gt;</numerusform>
@@ -2423,6 +2444,11 @@
         <location line="+6"/>
         <source>cape-deployd&apos;s API: port %1, token %2…</source>
         <translation>cape-deployd の API: ポート %1、トークン %2…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>cape-agent: one task on every node with its Docker socket (%1), reached by Cape through this connection; no port published. The agents&apos; token is a swarm secret.</source>
+        <translation>cape-agent: 全ノードに 1 タスクずつ、各ノードの Docker ソケット（%1）付きで動作し、Cape はこの接続経由で到達します。ポートは公開しません。エージェント間のトークンは Swarm シークレットです。</translation>
     </message>
 </context>
 <context>
@@ -4130,7 +4156,7 @@
 <context>
     <name>cape::OverviewView</name>
     <message>
-        <location filename="../ui/overview/overviewview.cpp" line="+27"/>
+        <location filename="../ui/overview/overviewview.cpp" line="+28"/>
         <source>Nodes ready</source>
         <translation>準備完了のノード</translation>
     </message>
@@ -4150,17 +4176,17 @@
         <translation>実行中のタスク</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Overview</source>
         <translation>概要</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Recent events</source>
         <translation>最近のイベント</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+64"/>
         <source>connecting…</source>
         <translation>接続中…</translation>
     </message>
@@ -4175,7 +4201,7 @@
         <translation>未接続</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
@@ -4231,7 +4257,7 @@
         <translation>なし</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>last known; not connected</source>
         <translation>最後に確認した値（未接続）</translation>
     </message>
@@ -4244,6 +4270,56 @@
         <location line="+5"/>
         <source>  ·  swarm %1</source>
         <translation>  ·  Swarm %1</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>this connection</source>
+        <translation>この接続</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>through cape-agent</source>
+        <translation>cape-agent 経由</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>its own endpoint</source>
+        <translation>専用エンドポイント</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> (connecting)</source>
+        <translation>（接続中）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: its cape-agent does not answer (%2)</source>
+        <translation>%1: cape-agent が応答しません（%2）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: its endpoint does not answer (%2)</source>
+        <translation>%1: エンドポイントが応答しません（%2）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1: not reached (install cape-agent from the Daemons view, or give its endpoint)</source>
+        <translation>%1: 到達できません（デーモン ビューから cape-agent をインストールするか、エンドポイントを指定してください）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: not reached yet</source>
+        <translation>%1: まだ到達していません</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&lt;b&gt;Node engines:&lt;/b&gt;&amp;nbsp; %1</source>
+        <translation>&lt;b&gt;ノードのエンジン:&lt;/b&gt;&amp;nbsp; %1</translation>
     </message>
 </context>
 <context>
@@ -4383,7 +4459,7 @@
         <translation>「%1」に一致する行はありません。Esc でフィルターを解除します。</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+55"/>
         <source>&lt;p style=&apos;color:#57606a&apos;&gt;Select a row to see its details.&lt;/p&gt;</source>
         <translation>&lt;p style=&apos;color:#57606a&apos;&gt;行を選択すると詳細が表示されます。&lt;/p&gt;</translation>
     </message>
@@ -5502,12 +5578,12 @@
 <context>
     <name>cape::ServicesView</name>
     <message>
-        <location filename="../ui/views/servicesview.cpp" line="+55"/>
+        <location filename="../ui/views/servicesview.cpp" line="+54"/>
         <source>Services</source>
         <translation>サービス</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+5"/>
         <source>No services yet. Create… starts one; a stack (Stacks › Deploy…) starts several.</source>
         <translation>サービスはまだありません。「作成…」で一つ、スタック（スタック › デプロイ…）で複数を起動します。</translation>
     </message>
@@ -5758,12 +5834,12 @@
 <context>
     <name>cape::StacksView</name>
     <message>
-        <location filename="../ui/stacks/stacksview.cpp" line="+18"/>
+        <location filename="../ui/stacks/stacksview.cpp" line="+17"/>
         <source>Stacks</source>
         <translation>スタック</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>No stacks yet. Deploy… takes a compose file, as docker stack deploy does.</source>
         <translation>スタックはまだありません。「デプロイ…」で compose ファイルを読み込んでデプロイします。</translation>
     </message>
@@ -5828,7 +5904,7 @@
 <context>
     <name>cape::StatsCollector</name>
     <message>
-        <location filename="../models/statscollector.cpp" line="+203"/>
+        <location filename="../models/statscollector.cpp" line="+247"/>
         <source>%1 is the same engine as %2</source>
         <translation>%1 は %2 と同じエンジンです</translation>
     </message>
@@ -5869,11 +5945,16 @@
     </message>
     <message>
         <location line="+14"/>
-        <source>Not measured: %1 (no engine endpoint for them: add them with --node or to the connection&apos;s node list)</source>
-        <translation>未計測: %1（エンジン エンドポイントがありません。--node で指定するか、接続のノード一覧に追加してください）</translation>
+        <source>Not measured: %1 (no engine endpoint for them: install cape-agent from the Daemons view, or add them with --node or to the connection&apos;s node list)</source>
+        <translation>未計測: %1（エンジン エンドポイントがありません。デーモン ビューから cape-agent をインストールするか、--node で指定するか、接続のノード一覧に追加してください）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not measured: %1 (their cape-agent does not answer)</source>
+        <translation>未計測: %1（cape-agent が応答しません）</translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+12"/>
         <source>… and %n more stream(s) being retried</source>
         <translation>
             <numerusform>…ほか %n 件のストリームを再試行中</numerusform>

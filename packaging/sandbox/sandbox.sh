@@ -390,6 +390,9 @@ prepare_storage() {
 # to pull it (there is no registry; each task would wait for the pull to fail).
 start_node() {
     local dir=$1 k=$2 i=$3 driver=$4 n=$1/n$3
+    # DIR/<hostname>/docker.sock: what a global service's bind mount names with a template
+    # (CAPE_SANDBOX_NODE_SOCKET_TEMPLATE), where real nodes each have /var/run/docker.sock.
+    ln -sfn "n$i" "$dir/node$i"
     # Own trust key: it is the engine ID, which would otherwise be shared via /etc/docker.
     jq -n --arg key "$n/key.json" '{"deprecated-key-path": $key}' >"$n/daemon.json"
     # shellcheck disable=SC2016 # $1 and $@ belong to the inner sh
@@ -605,6 +608,7 @@ cmd_up() {
         printf 'DOCKER_HOST="%s"\n' "${sockets[0]}"
         printf 'CAPE_SANDBOX_NODES="%s"\n' "${sockets[*]}"
         printf 'CAPE_SANDBOX_NODE_IPS="%s"\n' "${ips[*]}"
+        printf 'CAPE_SANDBOX_NODE_SOCKET_TEMPLATE="%s"\n' "$dir/{{.Node.Hostname}}/docker.sock"
         printf 'CAPE_SANDBOX_NETNS="%s"\n' "${netns[*]}"
         printf 'CAPE_SANDBOX_REDIS="%s"\n' "127.0.0.1:$port"
         printf 'CAPE_SANDBOX_BUSYBOX_IMAGE="%s"\n' "$BUSYBOX_IMAGE"

@@ -109,8 +109,11 @@ void AgentSession::pipe(const AgentPipe::Target &target, const HttpRequest &requ
     auto *pipe = new AgentPipe(target, request, m_client, this);
     m_pipe = pipe;
     connect(pipe, &AgentPipe::finished, this,
-            [this, pipe](AgentPipe::Outcome outcome, const QString &reason) {
+            [this, pipe, host = target.host, port = target.port](AgentPipe::Outcome outcome,
+                                                                 const QString &reason) {
                 pipe->deleteLater();
+                if (outcome == AgentPipe::Outcome::Refused && !host.isEmpty())
+                    m_context.peers->noteUnreachable(host, port, reason);
                 if (outcome == AgentPipe::Outcome::Refused)
                     problem(502, "Bad Gateway", reason);
                 else if (outcome == AgentPipe::Outcome::Broken)

@@ -69,6 +69,12 @@ void PeerDirectory::find(const QString &node, QObject *context,
     refresh(answer);
 }
 
+void PeerDirectory::noteUnreachable(const QString &host, quint16 port, const QString &why)
+{
+    if (const auto peer = m_peers.find(HostPort{host, port}.toString()); peer != m_peers.end())
+        peer->problem = why;
+}
+
 void PeerDirectory::refresh(std::function<void()> done)
 {
     if (done)

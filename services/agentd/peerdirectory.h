@@ -40,6 +40,10 @@ public:
     void find(const QString &node, QObject *context,
               std::function<void(const Peer *peer, const QString &why)> done);
     void refresh(std::function<void()> done = {});
+    // A peer could not be reached (its task gone, its node down): not used
+    // again until a lookup finds it answering, so that the next request for
+    // its node looks again (its new task has another address).
+    void noteUnreachable(const QString &host, quint16 port, const QString &why);
 
 private:
     void askEach(const QStringList &addresses, std::function<void()> done);

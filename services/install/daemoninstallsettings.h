@@ -5,8 +5,8 @@
 
 namespace cape {
 
-// What the install wizard asks: which daemons, their Redis, ports and
-// cape-deployd's first repository. Turned into packaging/stack.yml's
+// What the install wizard asks: which daemons, their Redis, ports,
+// cape-deployd's first repository and the agents' token. Turned into packaging/stack.yml's
 // variables and configuration documents by DaemonStackBuilder.
 struct DaemonInstallSettings
 {
@@ -18,6 +18,9 @@ struct DaemonInstallSettings
     bool proxy = true;
     bool eventsource = true;
     bool deploy = true;
+    // cape-agent on every node: the desktop reaches each node's engine
+    // through the manager alone (docs/agent.md).
+    bool agent = true;
 
     // A Redis of the stack's own, or one that exists (host:port as the
     // daemons reach it, from inside the swarm).
@@ -39,6 +42,11 @@ struct DaemonInstallSettings
     QString repositoryUrl;
     QString branch = QStringLiteral("main");
     QString webhookSecret;
+
+    // The agents' shared token (a swarm secret), and each node's Docker
+    // socket for them (a service template may differ per node).
+    QString agentToken;
+    QString agentDockerSocket = QStringLiteral("/var/run/docker.sock");
 
     QString image() const { return QLatin1String(ImageName) + QLatin1Char(':') + version; }
     bool needsRedis() const { return eventsource || deploy; }

@@ -79,7 +79,7 @@ QByteArray DaemonStackBuilder::deploydConfig(const DaemonInstallSettings &settin
 QStringList DaemonStackBuilder::check(const DaemonInstallSettings &settings)
 {
     QStringList errors;
-    if (!settings.proxy && !settings.eventsource && !settings.deploy)
+    if (!settings.proxy && !settings.eventsource && !settings.deploy && !settings.agent)
         errors << QStringLiteral("choose at least one daemon to install");
     if (settings.version.isEmpty())
         errors << QStringLiteral("the image's version is empty");
@@ -106,6 +106,12 @@ QStringList DaemonStackBuilder::check(const DaemonInstallSettings &settings)
         if (!settings.repositoryUrl.isEmpty() && settings.repositoryName.isEmpty())
             errors << QStringLiteral("the repository needs a name");
     }
+    if (settings.agent) {
+        if (settings.agentToken.size() < 16)
+            errors << QStringLiteral("the agents' token must be at least 16 characters");
+        if (!settings.agentDockerSocket.startsWith(QLatin1Char('/')))
+            errors << QStringLiteral("the agents' Docker socket must be an absolute path on each node");
+    }
     return errors;
 }
 
@@ -124,11 +130,13 @@ std::optional<StackPlan> DaemonStackBuilder::build(const DaemonInstallSettings &
     // beside a copy. ComposeFile reads them while parsing; the folder goes afterwards.
     QTemporaryDir folder;
     const QString token = folder.filePath(QStringLiteral("deployd-api-token"));
+    const QString agentToken = folder.filePath(QStringLiteral("agent-token"));
     if (!folder.isValid() || !QDir().mkpath(folder.filePath(QStringLiteral("stack"))) ||
         !writeFile(folder.filePath(QStringLiteral("stack/proxy.json")),
                    resource(QStringLiteral(":/packaging/stack/proxy.json"))) ||
         !writeFile(folder.filePath(QStringLiteral("stack/deployd.json")), deploydConfig(settings)) ||
-        !writeFile(token, settings.apiToken.toUtf8())) {
+        !writeFile(token, settings.apiToken.toUtf8()) ||
+        !writeFile(agentToken, settings.agentToken.toUtf8())) {
         *errors << QStringLiteral("could not write the stack's documents to a temporary folder");
         return std::nullopt;
     }
@@ -143,6 +151,8 @@ std::optional<StackPlan> DaemonStackBuilder::build(const DaemonInstallSettings &
     environment.insert(QStringLiteral("CAPE_DEPLOYD_PORT"), QString::number(settings.deploydPort));
     environment.insert(QStringLiteral("CAPE_DOCKER_SOCKET"), settings.dockerSocket);
     environment.insert(QStringLiteral("CAPE_DEPLOYD_TOKEN_FILE"), token);
+    environment.insert(QStringLiteral("CAPE_AGENT_TOKEN_FILE"), agentToken);
+    environment.insert(QStringLiteral("CAPE_AGENT_DOCKER_SOCKET"), settings.agentDockerSocket);
     const ComposeFile file = ComposeFile::parse(stackFile, QLatin1String(DaemonInstallSettings::StackName),
                                                 environment, folder.path());
     if (!file.isValid()) {
@@ -164,6 +174,8 @@ void DaemonStackBuilder::keepChosen(const DaemonInstallSettings &settings, Stack
         chosen << stack + QStringLiteral("_eventd");
     if (settings.deploy)
         chosen << stack + QStringLiteral("_deployd");
+    if (settings.agent)
+        chosen << stack + QStringLiteral("_agent");
     if (settings.needsRedis() && settings.newRedis)
         chosen << stack + QStringLiteral("_redis");
 

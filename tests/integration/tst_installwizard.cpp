@@ -9,6 +9,9 @@
 
 #include "models/clusterstore.h"
 #include "models/servicetablemodel.h"
+#include "models/statscollector.h"
+#include "models/tasktablemodel.h"
+#include "services/docker/dockerlogstream.h"
 #include "services/install/daemoninstaller.h"
 #include "services/install/daemoninstallsettings.h"
 #include "services/install/daemonstackbuilder.h"
@@ -20,6 +23,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -48,6 +52,7 @@ constexpr int RedisPort = 16479;
 constexpr int DeploydPort = 19570;
 constexpr auto DemoName = "capedemo";
 constexpr auto NextVersion = "9.9.9";
+constexpr auto ProbeName = "capeagentprobe";
 
 QString stack()
 {
@@ -153,7 +158,7 @@ class TestInstallWizard : public QObject
                 status[L("RunningTasks")].toInt() < status[L("DesiredTasks")].toInt())
                 waiting << service[L("Spec")][L("Name")].toString();
         }
-        if (reply->json().array().size() != 4)
+        if (reply->json().array().size() != 5)
             waiting << QStringLiteral("%1 services").arg(reply->json().array().size());
         return waiting.join(QStringLiteral(", "));
     }
@@ -194,7 +199,8 @@ class TestInstallWizard : public QObject
         // An interrupted run's stack, demo service and labels.
         run(QStringLiteral("docker"),
             {QStringLiteral("-H"), m_sandbox.value("DOCKER_HOST"), QStringLiteral("service"),
-             QStringLiteral("rm"), QLatin1String(DemoName), QStringLiteral("capedecoy_web")},
+             QStringLiteral("rm"), QLatin1String(DemoName), QStringLiteral("capedecoy_web"),
+             QLatin1String(ProbeName)},
             30000);
         run(QStringLiteral("docker"),
             {QStringLiteral("-H"), m_sandbox.value("DOCKER_HOST"), QStringLiteral("stack"),
@@ -212,6 +218,156 @@ class TestInstallWizard : public QObject
                 ok(m_manager->removeNodeLabel(node[L("ID")].toString(),
                                               QLatin1String(DaemonInstallSettings::IngressLabel)));
         }
+    }
+
+    // cape-agent as the wizard installed it, with Cape given the manager's endpoint alone (the
+    // one-endpoint path: no per-node socket): every other node's engine through the agent. Stats
+    // of all three nodes, each node's containers what its own engine lists; a task's container
+    // killed on node3 seen failed within 2 s; a container's logs on node3 streaming; a call that
+    // would change something refused; node3's agent killed: node3 named as not measured, and
+    // back by itself when swarm restarts the agent.
+    void checkTheAgentReachesEveryNode()
+    {
+        ClusterStore store;
+        QSignalSpy loaded(&store, &ClusterStore::loaded);
+        store.connectTo(test::SandboxEnvironment::endpoint(m_sandbox.value("DOCKER_HOST")));
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(store.agentService(), stack() + QStringLiteral("_agent"));
+        QCOMPARE(store.nodeEndpoints().size(), 2); // node2 and node3; node1 is the connection
+
+        // Each node's own engine, as the truth: its node ID and its running containers.
+        QHash<QString, QStringList> truth; // node ID -> container IDs
+        QString node3Id;
+        std::unique_ptr<DockerClient> node3Engine;
+        const auto readTruth = [&] {
+            truth.clear();
+            for (int i = 0; i < 3; ++i) {
+                DockerClient engine(test::SandboxEnvironment::endpoint(m_sandbox.nodeEndpoints().at(i)));
+                const QString nodeId = ok(engine.info()).object()[L("Swarm")][L("NodeID")].toString();
+                QStringList ids;
+                for (const QJsonValue &c : ok(engine.listContainers()).array())
+                    ids << c[L("Id")].toString();
+                ids.sort();
+                truth[nodeId] = ids;
+                if (i == 2)
+                    node3Id = nodeId;
+            }
+        };
+        readTruth();
+        node3Engine = std::make_unique<DockerClient>(
+            test::SandboxEnvironment::endpoint(m_sandbox.nodeEndpoints().at(2)));
+        DockerEndpoint throughAgent;
+        for (const DockerEndpoint &endpoint : store.nodeEndpoints()) {
+            if (store.agentNodeOf(endpoint) == node3Id)
+                throughAgent = endpoint;
+        }
+        QCOMPARE(throughAgent.transport, DockerEndpoint::Transport::Tunnel);
+
+        // Stats: every node's containers, measured.
+        StatsCollector stats(&store);
+        stats.start();
+        const auto measured = [&stats] {
+            QHash<QString, QStringList> byNode;
+            for (const StatsCollector::Container *c : stats.containers())
+                byNode[c->nodeId] << c->id;
+            for (QStringList &ids : byNode)
+                ids.sort();
+            return byNode;
+        };
+        const auto counts = [](const QHash<QString, QStringList> &byNode) {
+            QStringList out;
+            for (auto it = byNode.cbegin(); it != byNode.cend(); ++it)
+                out << QStringLiteral("%1: %2").arg(it.key().left(8)).arg(it.value().size());
+            out.sort();
+            return out.join(QStringLiteral(", "));
+        };
+        // Read again each time: a container may come or go meanwhile (a health check's restart).
+        QTRY_VERIFY2_WITH_TIMEOUT((readTruth(), measured() == truth),
+                                  qPrintable(QStringLiteral("measured %1; the engines list %2; %3")
+                                                 .arg(counts(measured()), counts(truth),
+                                                      stats.problems().join(QStringLiteral(" | ")))),
+                                  30000);
+        for (const QString &nodeId : truth.keys())
+            QTRY_VERIFY2_WITH_TIMEOUT(stats.coverage(StatsCollector::Group::Node, nodeId).isComplete(),
+                                      qPrintable(stats.problems().join(u'\n')), 30000);
+
+        // A task on node3 (a global service: one on every node), its container killed there.
+        const QString probe =
+            ok(m_manager->createService(
+                   QJsonDocument::fromJson(
+                       QStringLiteral(R"({"Name": "%1",
+                           "TaskTemplate": {"ContainerSpec": {"Image": "%2", "StopGracePeriod": 1000000000,
+                               "Command": ["sh", "-c", "while :; do echo probe on $(hostname); sleep 1; done"]}},
+                           "Mode": {"Global": {}}})")
+                           .arg(QLatin1String(ProbeName), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE"))
+                           .toUtf8())
+                       .object()))
+                .object()[L("ID")]
+                .toString();
+        const auto probeOnNode3 = [&]() -> const TaskRecord * {
+            for (const TaskRecord &task : store.tasks()->records()) {
+                if (task.serviceId == probe && task.nodeId == node3Id && task.isRunning() &&
+                    !task.containerId.isEmpty())
+                    return &task;
+            }
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(probeOnNode3(), 60000);
+        const QString taskId = probeOnNode3()->id;
+        const QString containerId = probeOnNode3()->containerId;
+
+        // Its logs, from node3's engine through the agent.
+        DockerClient viaAgent(throughAgent);
+        DockerClient::LogOptions follow;
+        follow.follow = true;
+        std::unique_ptr<DockerLogStream> logs(viaAgent.containerLogs(containerId, follow));
+        QStringList lines;
+        connect(logs.get(), &DockerLogStream::lines, this, [&lines](const QList<LogLine> &batch) {
+            for (const LogLine &line : batch)
+                lines << line.text;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(lines.size() >= 2, 15000);
+        QVERIFY2(lines.last().startsWith(QStringLiteral("probe on ")), qPrintable(lines.last()));
+        logs.reset();
+
+        // What changes anything is not forwarded: 403, and no container made.
+        std::unique_ptr<DockerReply> create(await(viaAgent.send(DockerRequest::post(
+            QStringLiteral("/containers/create"),
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("Image"), m_sandbox.value("CAPE_SANDBOX_BUSYBOX_IMAGE")}})))));
+        QCOMPARE(create->error().httpStatus, 403);
+
+        QElapsedTimer sinceKill;
+        ok(node3Engine->send(DockerRequest::post(QStringLiteral("/containers/%1/kill").arg(containerId))));
+        sinceKill.start();
+        QTRY_VERIFY_WITH_TIMEOUT(store.tasks()->find(taskId) &&
+                                     store.tasks()->find(taskId)->state == QLatin1String("failed"),
+                                 2000);
+        qInfo() << "a task killed on node3 was seen failed after" << sinceKill.elapsed() << "ms";
+        QTRY_VERIFY_WITH_TIMEOUT(probeOnNode3() && probeOnNode3()->id != taskId, 30000);
+        test::removeService(m_manager.get(), probe);
+
+        // node3's agent killed: node3 is named as not measured, then comes back by itself.
+        QString agentContainer;
+        for (const QJsonValue &c :
+             ok(node3Engine->listContainers(
+                    false, {{QStringLiteral("label"),
+                             {QStringLiteral("com.docker.swarm.service.name=") + store.agentService()}}}))
+                 .array())
+            agentContainer = c[L("Id")].toString();
+        QVERIFY(!agentContainer.isEmpty());
+        ok(node3Engine->send(DockerRequest::post(QStringLiteral("/containers/%1/kill").arg(agentContainer))));
+        QElapsedTimer sinceAgentKill;
+        sinceAgentKill.start();
+        const auto node3Named = [&stats] {
+            return stats.problems().join(u'\n').contains(QStringLiteral("node3"));
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(node3Named(), 20000);
+        qInfo().noquote() << "with its agent gone:" << stats.problems().join(QStringLiteral(" | "));
+        QTRY_VERIFY2_WITH_TIMEOUT(!node3Named() &&
+                                      stats.coverage(StatsCollector::Group::Node, node3Id).isComplete(),
+                                  qPrintable(stats.problems().join(u'\n')), 90000);
+        qInfo() << "node3 measured again" << sinceAgentKill.elapsed() << "ms after its agent was killed";
     }
 
     // Answers the next message box with its button `button`.
@@ -359,6 +515,9 @@ private slots:
         field<QSpinBox>(wizard, "httpsPort")->setValue(HttpsPort);
         field<QSpinBox>(wizard, "deploydPort")->setValue(DeploydPort);
         field<QLineEdit>(wizard, "dockerSocket")->setText(managerSocket());
+        // The sandbox's nodes each have a socket of their own path: a service template names it.
+        field<QLineEdit>(wizard, "agentDockerSocket")
+            ->setText(m_sandbox.value("CAPE_SANDBOX_NODE_SOCKET_TEMPLATE"));
         auto *ingress = field<QListWidget>(wizard, "ingressNodes");
         QCOMPARE(ingress->count(), 3);
         for (int i = 0; i < ingress->count(); ++i)
@@ -371,9 +530,9 @@ private slots:
 
         QCOMPARE(wizard->currentId(), int(InstallWizard::ReviewPage));
         const QString review = field<QPlainTextEdit>(wizard, "installReview")->toPlainText();
-        for (const char *expected :
-             {"cape_proxyd", "cape_eventd", "cape_deployd", "cape_redis", "Networks: cape",
-              "Secrets: cape_deployd-config, cape_deployd-api-token", "cape.ingress=true on: node1"})
+        for (const char *expected : {"cape_proxyd", "cape_eventd", "cape_deployd", "cape_redis",
+                                     "Networks: cape", "Secrets: cape_deployd-config, cape_deployd-api-token",
+                                     "cape_agent-token", "cape_agent", "cape.ingress=true on: node1"})
             QVERIFY2(review.contains(QLatin1String(expected)), qPrintable(review));
         screenshot(wizard, "install-wizard-review");
         wizard->next(); // Install
@@ -403,11 +562,15 @@ private slots:
 
         // The view shows them, live from the store.
         auto *table = view.findChild<QTableView *>(QStringLiteral("daemonsTable"));
-        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 4, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 5, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(view.findChild<QLabel *>(QStringLiteral("daemonsSummary"))
                                      ->text()
                                      .contains(QStringLiteral("cape-daemons:" CAPE_VERSION_STRING)),
                                  10000);
+
+        checkTheAgentReachesEveryNode();
+        if (QTest::currentTestFailed())
+            return;
 
         // A demo service on the stack's network, routed through the installed proxy as the route
         // editor publishes routes.
@@ -510,6 +673,8 @@ private slots:
         const QMap<QString, QStringList> before = settledSnapshot();
         DaemonInstallSettings settings;
         settings.apiToken = DaemonStackBuilder::newToken();
+        settings.agentToken = DaemonStackBuilder::newToken();
+        settings.agentDockerSocket = m_sandbox.value("CAPE_SANDBOX_NODE_SOCKET_TEMPLATE");
         settings.redisImage = m_sandbox.value("CAPE_SANDBOX_REDIS_IMAGE");
         QString node1;
         for (const QJsonValue &node : ok(m_manager->listNodes()).array()) {
@@ -564,6 +729,9 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("DOCKER_HOST"), host);
         env.insert(QStringLiteral("CAPE_DEPLOYD_TOKEN_FILE"), token);
+        env.insert(QStringLiteral("CAPE_AGENT_TOKEN_FILE"), token);
+        env.insert(QStringLiteral("CAPE_AGENT_DOCKER_SOCKET"),
+                   m_sandbox.value("CAPE_SANDBOX_NODE_SOCKET_TEMPLATE"));
         env.insert(QStringLiteral("CAPE_REDIS_IMAGE"), m_sandbox.value("CAPE_SANDBOX_REDIS_IMAGE"));
         env.insert(QStringLiteral("CAPE_DOCKER_SOCKET"), managerSocket());
         env.insert(QStringLiteral("CAPE_HTTP_PORT"), QString::number(HttpPort));

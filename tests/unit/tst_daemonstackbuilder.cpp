@@ -25,6 +25,8 @@ DaemonInstallSettings everything()
     settings.redisPort = 16379;
     settings.deploydPort = 19470;
     settings.dockerSocket = QStringLiteral("/run/docker.sock");
+    settings.agentToken = DaemonStackBuilder::newToken();
+    settings.agentDockerSocket = QStringLiteral("/run/{{.Node.Hostname}}/docker.sock");
     return settings;
 }
 
@@ -68,12 +70,14 @@ private slots:
         QVERIFY2(plan, qPrintable(errors.join(u'\n')));
         QCOMPARE(plan->stack, QStringLiteral("cape"));
         QCOMPARE(names(plan->services),
-                 (QStringList{QStringLiteral("cape_deployd"), QStringLiteral("cape_eventd"),
-                              QStringLiteral("cape_proxyd"), QStringLiteral("cape_redis")}));
+                 (QStringList{QStringLiteral("cape_agent"), QStringLiteral("cape_deployd"),
+                              QStringLiteral("cape_eventd"), QStringLiteral("cape_proxyd"),
+                              QStringLiteral("cape_redis")}));
         QCOMPARE(names(plan->networks), QStringList{QStringLiteral("cape")});
         QCOMPARE(names(plan->configs), QStringList{QStringLiteral("cape_proxy")});
-        QCOMPARE(names(plan->secrets), (QStringList{QStringLiteral("cape_deployd-api-token"),
-                                                    QStringLiteral("cape_deployd-config")}));
+        QCOMPARE(names(plan->secrets),
+                 (QStringList{QStringLiteral("cape_agent-token"), QStringLiteral("cape_deployd-api-token"),
+                              QStringLiteral("cape_deployd-config")}));
 
         const QJsonObject proxy = plan->service(QStringLiteral("cape_proxyd"));
         QCOMPARE(container(proxy)[L("Image")].toString(),
@@ -105,6 +109,39 @@ private slots:
         QCOMPARE(config[L("redis")].toString(), QStringLiteral("redis:6379"));
         QCOMPARE(config[L("apiTokenFile")].toString(), QStringLiteral("/run/secrets/deployd-api-token"));
         QVERIFY(config[L("repositories")].toArray().isEmpty());
+    }
+
+    // cape-agent: one task per node with that node's socket (a template, as the wizard was
+    // given), root for it, no published port, the token as a secret where the agent reads it,
+    // and the peers and port in the environment that an exec of `cape-agent --stdio` inherits.
+    void theAgentRunsOnEveryNodeClosed()
+    {
+        QStringList errors;
+        const DaemonInstallSettings settings = everything();
+        const auto plan = DaemonStackBuilder::build(settings, &errors);
+        QVERIFY2(plan, qPrintable(errors.join(u'\n')));
+        const QJsonObject agent = plan->service(QStringLiteral("cape_agent"));
+        QVERIFY(agent[L("Mode")].toObject().contains(L("Global")));
+        QCOMPARE(agent[L("Labels")][L("cape.component")].toString(), QStringLiteral("agent"));
+        QCOMPARE(publishedPorts(agent), QStringList{});
+        QCOMPARE(container(agent)[L("User")].toString(), QStringLiteral("0:0"));
+        QCOMPARE(container(agent)[L("Mounts")].toArray().first()[L("Source")].toString(),
+                 QStringLiteral("/run/{{.Node.Hostname}}/docker.sock"));
+        QCOMPARE(container(agent)[L("Mounts")].toArray().first()[L("Target")].toString(),
+                 QStringLiteral("/var/run/docker.sock"));
+        // The stack file's `command` is the container's arguments, as with `docker stack deploy`.
+        const QJsonArray command = container(agent)[L("Args")].toArray();
+        QCOMPARE(command.first().toString(), QStringLiteral("cape-agent"));
+        QVERIFY(command.contains(QStringLiteral("--network")));
+        QVERIFY(!command.contains(QStringLiteral("--listen"))); // only on the overlay
+        const QJsonArray environment = container(agent)[L("Env")].toArray();
+        QVERIFY(environment.contains(QStringLiteral("CAPE_AGENT_PEERS=tasks.{{.Service.Name}}")));
+        const QJsonArray secrets = container(agent)[L("Secrets")].toArray();
+        QCOMPARE(secrets.size(), 1);
+        QCOMPARE(secrets.first()[L("File")][L("Name")].toString(), QStringLiteral("cape_agent_token"));
+        const QJsonObject token = plan->secret(QStringLiteral("cape_agent-token"));
+        QCOMPARE(QByteArray::fromBase64(token[L("Data")].toString().toLatin1()),
+                 settings.agentToken.toUtf8());
     }
 
     void anExistingRedisReplacesTheStacksOwn()
@@ -139,6 +176,7 @@ private slots:
         DaemonInstallSettings settings = everything();
         settings.eventsource = false;
         settings.deploy = false;
+        settings.agent = false;
         QStringList errors;
         const auto plan = DaemonStackBuilder::build(settings, &errors);
         QVERIFY2(plan, qPrintable(errors.join(u'\n')));
@@ -165,6 +203,10 @@ private slots:
                                          << "absolute path";
         QTest::newRow("repository without name") << "repository"
                                                  << "needs a name";
+        QTest::newRow("short agents' token") << "agent token"
+                                             << "agents' token must be at least 16";
+        QTest::newRow("relative agents' socket") << "agent socket"
+                                                 << "agents' Docker socket must be an absolute path";
     }
 
     void badSettingsAreNamed()
@@ -173,7 +215,7 @@ private slots:
         QFETCH(QString, expected);
         DaemonInstallSettings settings = everything();
         if (what == L("nothing"))
-            settings.proxy = settings.eventsource = settings.deploy = false;
+            settings.proxy = settings.eventsource = settings.deploy = settings.agent = false;
         else if (what == L("ingress"))
             settings.ingressNodes.clear();
         else if (what == L("ports"))
@@ -184,6 +226,10 @@ private slots:
             settings.apiToken = QStringLiteral("short");
         else if (what == L("socket"))
             settings.dockerSocket = QStringLiteral("docker.sock");
+        else if (what == L("agent token"))
+            settings.agentToken = QStringLiteral("short");
+        else if (what == L("agent socket"))
+            settings.agentDockerSocket = QStringLiteral("docker.sock");
         else if (what == L("repository"))
             settings.repositoryUrl = QStringLiteral("https://git.example.com/x.git");
         QStringList errors;

@@ -92,7 +92,8 @@ DaemonsView::DaemonsView(ClusterStore *store, QWidget *parent)
            "on the nodes you choose.<br><b>cape-eventd</b> — an eventsource server over Redis streams, for "
            "the Superhero clients.<br><b>cape-deployd</b> — push-to-deploy: watches git repositories and "
            "rolls "
-           "out their templates with zero downtime.</p>"
+           "out their templates with zero downtime.<br><b>cape-agent</b> — on every node: its containers' "
+           "stats and logs reach Cape through the one connection it has to a manager.</p>"
            "<p>Uninstalling removes what the wizard created, and nothing else.</p>"),
         empty);
     emptyText->setWordWrap(true);

@@ -188,10 +188,14 @@ QWizardPage *InstallWizard::componentsPage()
         new QCheckBox(tr("cape-proxyd — the TLS entry point: routes by host and path to services"), page);
     m_eventsource = new QCheckBox(tr("cape-eventd — eventsource over Redis streams (2 replicas)"), page);
     m_deploy = new QCheckBox(tr("cape-deployd — push-to-deploy from git repositories (on a manager)"), page);
+    m_agent = new QCheckBox(tr("cape-agent — every node's containers, stats and logs through this one "
+                               "connection (on every node, nothing published)"),
+                            page);
+    m_agent->setObjectName(QStringLiteral("installAgent"));
     m_proxy->setObjectName(QStringLiteral("installProxy"));
     m_eventsource->setObjectName(QStringLiteral("installEventsource"));
     m_deploy->setObjectName(QStringLiteral("installDeploy"));
-    for (QCheckBox *box : {m_proxy, m_eventsource, m_deploy})
+    for (QCheckBox *box : {m_proxy, m_eventsource, m_deploy, m_agent})
         box->setChecked(true);
 
     auto *redis = new QGroupBox(tr("Redis"), page);
@@ -216,13 +220,14 @@ QWizardPage *InstallWizard::componentsPage()
     redisForm->addRow(tr("Address"), m_redisAddress);
     for (QAbstractButton *box :
          {static_cast<QAbstractButton *>(m_eventsource), static_cast<QAbstractButton *>(m_deploy),
-          static_cast<QAbstractButton *>(m_newRedis)})
+          static_cast<QAbstractButton *>(m_newRedis), static_cast<QAbstractButton *>(m_agent)})
         connect(box, &QAbstractButton::toggled, this, &InstallWizard::updateEnabled);
 
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(m_proxy);
     layout->addWidget(m_eventsource);
     layout->addWidget(m_deploy);
+    layout->addWidget(m_agent);
     layout->addSpacing(12);
     layout->addWidget(redis);
     layout->addStretch(1);
@@ -234,7 +239,8 @@ QWizardPage *InstallWizard::settingsPage()
 {
     auto *page = new QWizardPage(this);
     page->setTitle(tr("Settings"));
-    page->setSubTitle(tr("Ports, the nodes that take the proxy's ports, and cape-deployd's access."));
+    page->setSubTitle(tr("Ports, the nodes that take the proxy's ports, cape-deployd's access, and the "
+                         "agents' Docker socket."));
     const DaemonInstallSettings defaults;
     m_httpPort = portBox(defaults.httpPort, QStringLiteral("httpPort"), page);
     m_httpsPort = portBox(defaults.httpsPort, QStringLiteral("httpsPort"), page);
@@ -257,6 +263,10 @@ QWizardPage *InstallWizard::settingsPage()
     m_branch = lineEdit(defaults.branch, QStringLiteral("branch"), page);
     m_webhookSecret = lineEdit({}, QStringLiteral("webhookSecret"), page);
     m_webhookSecret->setEchoMode(QLineEdit::PasswordEchoOnEdit);
+    m_agentSocket = lineEdit(defaults.agentDockerSocket, QStringLiteral("agentDockerSocket"), page);
+    m_agentSocket->setToolTip(tr("Each node's Docker socket. A service template such as "
+                                 "/run/{{.Node.Hostname}}/docker.sock may name a different one per node."));
+    m_agentToken = DaemonStackBuilder::newToken();
     m_settingsProblem = new MessageLabel(page);
 
     auto *proxy = new QGroupBox(tr("cape-proxyd"), page);
@@ -273,12 +283,17 @@ QWizardPage *InstallWizard::settingsPage()
     deployForm->addRow(tr("Repository URL"), m_repositoryUrl);
     deployForm->addRow(tr("Branch"), m_branch);
     deployForm->addRow(tr("Webhook secret"), m_webhookSecret);
+    auto *agent = new QGroupBox(tr("cape-agent"), page);
+    auto *agentForm = new QFormLayout(agent);
+    agentForm->addRow(tr("Docker socket"), m_agentSocket);
     proxy->setObjectName(QStringLiteral("proxySettings"));
     deploy->setObjectName(QStringLiteral("deploySettings"));
+    agent->setObjectName(QStringLiteral("agentSettings"));
 
     auto *layout = new QVBoxLayout(page);
     layout->addWidget(proxy);
     layout->addWidget(deploy);
+    layout->addWidget(agent);
     layout->addWidget(m_settingsProblem);
     layout->addStretch(1);
     return page;
@@ -310,6 +325,8 @@ void InstallWizard::updateEnabled()
     m_redisImage->setEnabled(redis && m_newRedis->isChecked());
     m_redisPort->setEnabled(redis && m_newRedis->isChecked());
     m_redisAddress->setEnabled(redis && !m_newRedis->isChecked());
+    if (m_agentSocket)
+        m_agentSocket->setEnabled(m_agent->isChecked());
 }
 
 DaemonInstallSettings InstallWizard::settings() const
@@ -318,6 +335,7 @@ DaemonInstallSettings InstallWizard::settings() const
     s.proxy = m_proxy->isChecked();
     s.eventsource = m_eventsource->isChecked();
     s.deploy = m_deploy->isChecked();
+    s.agent = m_agent->isChecked();
     s.newRedis = m_newRedis->isChecked();
     s.redisImage = m_redisImage->text().trimmed();
     s.redisPort = m_redisPort->value();
@@ -335,6 +353,8 @@ DaemonInstallSettings InstallWizard::settings() const
     s.repositoryUrl = m_repositoryUrl->text().trimmed();
     s.branch = m_branch->text().trimmed();
     s.webhookSecret = m_webhookSecret->text();
+    s.agentDockerSocket = m_agentSocket->text().trimmed();
+    s.agentToken = m_agentToken;
     return s;
 }
 
@@ -496,6 +516,11 @@ QString InstallWizard::review(const StackPlan &plan, const DaemonInstallSettings
     if (s.deploy)
         lines << QString()
               << tr("cape-deployd's API: port %1, token %2…").arg(s.deploydPort).arg(s.apiToken.left(8));
+    if (s.agent)
+        lines << QString()
+              << tr("cape-agent: one task on every node with its Docker socket (%1), reached by Cape "
+                    "through this connection; no port published. The agents' token is a swarm secret.")
+                     .arg(s.agentDockerSocket);
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -73,6 +73,7 @@ private:
     QCheckBox *m_proxy;
     QCheckBox *m_eventsource;
     QCheckBox *m_deploy;
+    QCheckBox *m_agent;
     QRadioButton *m_newRedis;
     QRadioButton *m_existingRedis;
     QLineEdit *m_redisImage;
@@ -89,6 +90,8 @@ private:
     QLineEdit *m_repositoryUrl;
     QLineEdit *m_branch;
     QLineEdit *m_webhookSecret;
+    QLineEdit *m_agentSocket = nullptr; // made after the components page
+    QString m_agentToken;               // made once; the agents' secret, never shown
     MessageLabel *m_settingsProblem;
 
     QPlainTextEdit *m_review;

@@ -30,6 +30,7 @@ OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
     , m_services(new StatCard(tr("Services converged"), this))
     , m_tasks(new StatCard(tr("Tasks running"), this))
     , m_taskStates(new QLabel(this))
+    , m_reach(new QLabel(this))
     , m_events(new QTableView(this))
     , m_timer(new QTimer(this))
 {
@@ -47,6 +48,9 @@ OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
     cards->addWidget(m_tasks, 0, 3);
 
     m_taskStates->setTextFormat(Qt::RichText);
+    m_reach->setObjectName(QStringLiteral("nodeReach"));
+    m_reach->setTextFormat(Qt::RichText);
+    m_reach->setWordWrap(true);
     auto *eventsTitle = new QLabel(tr("Recent events"), this);
     eventsTitle->setStyleSheet(QStringLiteral("font-weight: 600; font-size: 11pt"));
     // From when the list is whole: the engine keeps only its last 256 events.
@@ -76,6 +80,7 @@ OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
     layout->addWidget(m_cluster);
     layout->addLayout(cards);
     layout->addWidget(m_taskStates);
+    layout->addWidget(m_reach);
     layout->addLayout(eventsHeader);
     layout->addWidget(m_events, 1);
 
@@ -89,6 +94,7 @@ OverviewView::OverviewView(ClusterStore *store, QWidget *parent)
         connect(model, &QAbstractItemModel::rowsRemoved, this, &OverviewView::scheduleUpdate);
     }
     connect(store, &ClusterStore::stateChanged, this, &OverviewView::scheduleUpdate);
+    connect(store, &ClusterStore::reachChanged, this, &OverviewView::scheduleUpdate);
     update();
 }
 
@@ -116,6 +122,7 @@ bool OverviewView::showConnectionState()
     for (StatCard *card : {m_nodes, m_managers, m_services, m_tasks})
         card->setValue(QStringLiteral("–"), why, severity);
     m_taskStates->clear();
+    m_reach->clear();
     m_cluster->setText(connecting ? m_store->stateMessage()
                                   : tr("%1 — %2").arg(m_store->endpoint().toString(), why));
     return true;
@@ -175,6 +182,8 @@ void OverviewView::update()
                      .arg(it.value());
     m_taskStates->setText(tr("<b>Tasks by state:</b>&nbsp; %1").arg(parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("&nbsp;&nbsp;&nbsp;"))));
 
+    showReach();
+
     // Lost after having been live: the last known figures, marked as such.
     if (m_store->state() == ClusterStore::State::Reconnecting) {
         for (StatCard *card : {m_nodes, m_managers, m_services, m_tasks})
@@ -189,6 +198,59 @@ void OverviewView::update()
                        (swarm.isEmpty()
                             ? QString()
                             : tr("  ·  swarm %1").arg(swarm.value(QLatin1String("ID")).toString().left(12))));
+}
+
+// Per node, how its own engine (container events, stats, logs) is reached:
+// grouped, so that three nodes through the agent read as one line, and what
+// does not answer is in red with its reason.
+void OverviewView::showReach()
+{
+    using Way = ClusterStore::NodeReach::Way;
+    QMap<QString, QStringList> fine; // how -> nodes
+    QStringList trouble;
+    for (const NodeRecord &node : m_store->nodes()->records()) {
+        const ClusterStore::NodeReach reach = m_store->reachOf(node.id);
+        const QString name = node.hostname.toHtmlEscaped();
+        const QString problem = reach.problem.toHtmlEscaped();
+        const auto bad = [&](const QString &text) {
+            trouble << QStringLiteral("<span style='color:%1'>%2</span>")
+                           .arg(StateColors::of(QStringLiteral("failed")).name(), text);
+        };
+        switch (reach.way) {
+        case Way::Connection:
+            fine[tr("this connection")] << name;
+            break;
+        case Way::OwnEndpoint:
+        case Way::Agent: {
+            const QString how = reach.way == Way::Agent ? tr("through cape-agent") : tr("its own endpoint");
+            if (reach.answering)
+                fine[how] << name;
+            else if (reach.problem.isEmpty())
+                fine[how + tr(" (connecting)")] << name;
+            else if (reach.way == Way::Agent)
+                bad(tr("%1: its cape-agent does not answer (%2)").arg(name, problem));
+            else
+                bad(tr("%1: its endpoint does not answer (%2)").arg(name, problem));
+            break;
+        }
+        case Way::None:
+            bad(m_store->agentService().isEmpty()
+                    ? tr("%1: not reached (install cape-agent from the Daemons view, or give its endpoint)")
+                          .arg(name)
+                    : tr("%1: not reached yet").arg(name));
+            break;
+        }
+    }
+    QStringList parts;
+    for (auto it = fine.begin(); it != fine.end(); ++it) {
+        it.value().sort();
+        parts << tr("%1: %2").arg(it.value().join(QStringLiteral(", ")), it.key());
+    }
+    parts << trouble;
+    m_reach->setText(
+        parts.isEmpty()
+            ? QString()
+            : tr("<b>Node engines:</b>&nbsp; %1").arg(parts.join(QStringLiteral(" &nbsp;·&nbsp; "))));
 }
 
 } // namespace cape

@@ -12,7 +12,8 @@ class ClusterStore;
 class StatCard;
 
 // The cluster at a glance: nodes ready, managers and the leader, services
-// converged, tasks by state, and the latest events.
+// converged, tasks by state, how each node's engine is reached, and the
+// latest events.
 class OverviewView : public QWidget
 {
     Q_OBJECT
@@ -29,6 +30,7 @@ private:
     void scheduleUpdate();
     void update();
     bool showConnectionState();
+    void showReach();
 
     ClusterStore *m_store;
     QLabel *m_cluster;
@@ -37,6 +39,7 @@ private:
     StatCard *m_services;
     StatCard *m_tasks;
     QLabel *m_taskStates;
+    QLabel *m_reach; // how Cape reaches each node's own engine
     QTableView *m_events;
     QTimer *m_timer;
 };
