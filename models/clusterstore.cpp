@@ -26,12 +26,16 @@ namespace {
 constexpr int MaxRetryDelayMs = 30000;
 constexpr int MaxTaskSyncAttempts = 14; // about two minutes of back-off
 constexpr int RefusedRetryMs = 30000;
-const QString AllServices;             // the key of a whole-cluster task listing
+const QString AllServices; // the key of a whole-cluster task listing
 
 QString attribute(const QJsonObject &event, const char *key)
 {
-    return event.value(QLatin1String("Actor")).toObject().value(QLatin1String("Attributes")).toObject()
-        .value(QLatin1StringView(key)).toString();
+    return event.value(QLatin1String("Actor"))
+        .toObject()
+        .value(QLatin1String("Attributes"))
+        .toObject()
+        .value(QLatin1StringView(key))
+        .toString();
 }
 QString actorId(const QJsonObject &event)
 {
@@ -392,31 +396,33 @@ void ClusterStore::syncAll()
         m_nodes->setNodes(reply->array());
         done();
     });
-    DockerRequest services = DockerRequest::get(QStringLiteral("/services"),
-                                                QUrlQuery{{QStringLiteral("status"), QStringLiteral("true")}});
+    DockerRequest services = DockerRequest::get(
+        QStringLiteral("/services"), QUrlQuery{{QStringLiteral("status"), QStringLiteral("true")}});
     services.decodeJson = false;
     m_client->send(services)->then(this, [this, generation, done](DockerReply *reply) {
         if (listFailed(generation, reply))
             return;
-        decodeInBackground<ServiceRecord>(this, reply->body(), [this, generation, done](const DecodedList<ServiceRecord> &list) {
-            if (generation != m_generation)
-                return;
-            m_services->replaceAll(list.records);
-            scheduleStacks();
-            done();
-        });
+        decodeInBackground<ServiceRecord>(this, reply->body(),
+                                          [this, generation, done](const DecodedList<ServiceRecord> &list) {
+                                              if (generation != m_generation)
+                                                  return;
+                                              m_services->replaceAll(list.records);
+                                              scheduleStacks();
+                                              done();
+                                          });
     });
     DockerRequest tasks = DockerRequest::get(QStringLiteral("/tasks"));
     tasks.decodeJson = false;
     m_client->send(tasks)->then(this, [this, generation, done](DockerReply *reply) {
         if (listFailed(generation, reply))
             return;
-        decodeInBackground<TaskRecord>(this, reply->body(), [this, generation, done](const DecodedList<TaskRecord> &list) {
-            if (generation != m_generation)
-                return;
-            applyTaskListing(AllServices, list.records);
-            done();
-        });
+        decodeInBackground<TaskRecord>(this, reply->body(),
+                                       [this, generation, done](const DecodedList<TaskRecord> &list) {
+                                           if (generation != m_generation)
+                                               return;
+                                           applyTaskListing(AllServices, list.records);
+                                           done();
+                                       });
     });
     const auto objects = [this, generation, done](DockerReply *listing, ObjectTableModel *model) {
         listing->then(this, [this, generation, done, model](DockerReply *reply) {
@@ -441,8 +447,9 @@ void ClusterStore::syncFinished(int generation)
     recount();
     rebuildStacks();
     QString swarmName = m_info.value(QLatin1String("Name")).toString();
-    setState(State::Live, tr("Connected to %1 (%2) — Docker %3, API %4")
-                              .arg(m_endpoint.toString(), swarmName, m_client->engineVersion(), m_client->apiVersion()));
+    setState(State::Live,
+             tr("Connected to %1 (%2) — Docker %3, API %4")
+                 .arg(m_endpoint.toString(), swarmName, m_client->engineVersion(), m_client->apiVersion()));
     // Services caught mid-update go on being followed. One pass over the
     // tasks: asking each of 1,000 services would scan 10,000 tasks each.
     QSet<QString> settling;
@@ -452,9 +459,9 @@ void ClusterStore::syncFinished(int generation)
     }
     for (const ServiceRecord &service : m_services->records()) {
         const auto replicas = m_services->replicas(service.id);
-        if (settling.contains(service.id) || service.updateState == QLatin1String("updating")
-            || service.updateState == QLatin1String("rollback_started")
-            || (!service.isGlobal() && replicas.running != replicas.desired))
+        if (settling.contains(service.id) || service.updateState == QLatin1String("updating") ||
+            service.updateState == QLatin1String("rollback_started") ||
+            (!service.isGlobal() && replicas.running != replicas.desired))
             scheduleTaskSync(service.id, 500);
     }
     updateAgentEngines();
@@ -492,7 +499,8 @@ void ClusterStore::onEvent(const QJsonObject &event)
         scheduleTaskSync(AllServices, 300);
     } else if (type == QLatin1String("container")) {
         onContainerEvent(event);
-    } else if (type == QLatin1String("network") || type == QLatin1String("config") || type == QLatin1String("secret")) {
+    } else if (type == QLatin1String("network") || type == QLatin1String("config") ||
+               type == QLatin1String("secret")) {
         if (action != QLatin1String("connect") && action != QLatin1String("disconnect"))
             relistObjects(type);
     }
@@ -519,8 +527,9 @@ void ClusterStore::onContainerEvent(const QJsonObject &event)
     if (taskId.isEmpty())
         return;
     const QString action = event.value(QLatin1String("Action")).toString();
-    static const QStringList relevant{QStringLiteral("create"), QStringLiteral("start"), QStringLiteral("die"),
-                                      QStringLiteral("kill"), QStringLiteral("oom"), QStringLiteral("destroy")};
+    static const QStringList relevant{QStringLiteral("create"), QStringLiteral("start"),
+                                      QStringLiteral("die"),    QStringLiteral("kill"),
+                                      QStringLiteral("oom"),    QStringLiteral("destroy")};
     if (!relevant.contains(action) && !action.startsWith(QLatin1String("health_status")))
         return;
     fetchTask(taskId);
@@ -592,10 +601,10 @@ void ClusterStore::relistObjects(const QString &type)
         m_objectsDue.remove(type);
         if (generation != m_generation)
             return;
-        DockerReply *reply = type == QLatin1String("network") ? m_client->listNetworks()
+        DockerReply *reply = type == QLatin1String("network")  ? m_client->listNetworks()
                              : type == QLatin1String("config") ? m_client->listConfigs()
                                                                : m_client->listSecrets();
-        ObjectTableModel *model = type == QLatin1String("network") ? m_networks
+        ObjectTableModel *model = type == QLatin1String("network")  ? m_networks
                                   : type == QLatin1String("config") ? m_configs
                                                                     : m_secrets;
         reply->then(this, [this, generation, model](DockerReply *r) {
@@ -641,22 +650,23 @@ void ClusterStore::runTaskSync(const QString &serviceId)
             m_taskSyncRunning.remove(serviceId);
             return; // the event stream notices a lost engine and resyncs
         }
-        decodeInBackground<TaskRecord>(this, reply->body(), [this, serviceId, generation](const DecodedList<TaskRecord> &list) {
-            if (generation != m_generation)
-                return;
-            m_taskSyncRunning.remove(serviceId);
-            if (list.error.isEmpty())
-                applyTaskListing(serviceId, list.records);
-            // Follow the service until it has converged, backing off.
-            const int attempt = m_taskSyncAttempt.value(serviceId);
-            const bool again = m_taskSyncAgain.remove(serviceId);
-            if (again || (isSettling(serviceId) && attempt < MaxTaskSyncAttempts)) {
-                m_taskSyncAttempt.insert(serviceId, attempt + 1);
-                scheduleTaskSync(serviceId, again ? 100 : std::min(8000, 250 << std::min(attempt, 5)));
-            } else {
-                m_taskSyncAttempt.remove(serviceId);
-            }
-        });
+        decodeInBackground<TaskRecord>(
+            this, reply->body(), [this, serviceId, generation](const DecodedList<TaskRecord> &list) {
+                if (generation != m_generation)
+                    return;
+                m_taskSyncRunning.remove(serviceId);
+                if (list.error.isEmpty())
+                    applyTaskListing(serviceId, list.records);
+                // Follow the service until it has converged, backing off.
+                const int attempt = m_taskSyncAttempt.value(serviceId);
+                const bool again = m_taskSyncAgain.remove(serviceId);
+                if (again || (isSettling(serviceId) && attempt < MaxTaskSyncAttempts)) {
+                    m_taskSyncAttempt.insert(serviceId, attempt + 1);
+                    scheduleTaskSync(serviceId, again ? 100 : std::min(8000, 250 << std::min(attempt, 5)));
+                } else {
+                    m_taskSyncAttempt.remove(serviceId);
+                }
+            });
     });
 }
 
@@ -665,7 +675,8 @@ void ClusterStore::applyTaskListing(const QString &serviceId, const QList<TaskRe
     if (serviceId.isEmpty())
         m_tasks->replaceAll(tasks);
     else
-        m_tasks->replaceAll(tasks, [&serviceId](const TaskRecord &task) { return task.serviceId != serviceId; });
+        m_tasks->replaceAll(tasks,
+                            [&serviceId](const TaskRecord &task) { return task.serviceId != serviceId; });
     recount();
 #ifdef __GLIBC__
     // A whole-cluster listing is tens of megabytes of JSON, decoded on a pool
@@ -688,7 +699,8 @@ bool ClusterStore::isSettling(const QString &serviceId) const
     const ServiceRecord *service = m_services->find(serviceId);
     if (!service)
         return false;
-    if (service->updateState == QLatin1String("updating") || service->updateState == QLatin1String("rollback_started"))
+    if (service->updateState == QLatin1String("updating") ||
+        service->updateState == QLatin1String("rollback_started"))
         return true;
     for (const TaskRecord &task : m_tasks->records()) {
         if (task.serviceId == serviceId && task.isSettling())
@@ -746,8 +758,10 @@ void ClusterStore::rebuildStacks()
         stack.desired += replicas.desired;
     }
     for (const ObjectRecord &network : m_networks->records()) {
-        const QString stack = network.raw.value(QLatin1String("Labels")).toObject()
-                                  .value(QLatin1String("com.docker.stack.namespace")).toString();
+        const QString stack = network.raw.value(QLatin1String("Labels"))
+                                  .toObject()
+                                  .value(QLatin1String("com.docker.stack.namespace"))
+                                  .toString();
         if (stacks.contains(stack))
             ++stacks[stack].networks;
     }

@@ -22,8 +22,7 @@ QString clockText(qint64 ms)
 EventLogModel::EventLogModel(int capacity, QObject *parent)
     : QAbstractTableModel(parent)
     , m_capacity(capacity)
-{
-}
+{}
 
 int EventLogModel::rowCount(const QModelIndex &parent) const
 {
@@ -152,9 +151,12 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     switch (index.column()) {
-    case Time: return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss"));
-    case Type: return e.type;
-    case Action: return e.action;
+    case Time:
+        return QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss"));
+    case Type:
+        return e.type;
+    case Action:
+        return e.action;
     case Object:
         if (e.type == QLatin1String("node") && m_nodeName) {
             if (const QString name = m_nodeName(e.actorId); !name.isEmpty())
@@ -163,7 +165,8 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         return e.object;
     case Node:
         return e.node;
-    case Details: return e.details;
+    case Details:
+        return e.details;
     }
     return {};
 }
@@ -173,13 +176,18 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Type: return tr("Type");
-    case Action: return tr("Action");
-    case Object: return tr("Object");
+    case Time:
+        return tr("Time");
+    case Type:
+        return tr("Type");
+    case Action:
+        return tr("Action");
+    case Object:
+        return tr("Object");
     case Node:
         return tr("Node");
-    case Details: return tr("Details");
+    case Details:
+        return tr("Details");
     }
     return {};
 }

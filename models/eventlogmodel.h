@@ -28,7 +28,7 @@ public:
         QString action;
         QString object; // a task's "web.2", the actor's name, or its short ID
         QString actorId;
-        QString node;   // where a container event happened
+        QString node; // where a container event happened
         QString details;
     };
 

@@ -43,10 +43,7 @@ void AgentExec::start()
 void AgentExec::onCreated(const QString &execId)
 {
     m_hijack = m_manager->startExec(execId, false);
-    // Queued: upgraded() comes while the manager's connection is still
-    // reading the 101, before it takes raw writes; the channel's first
-    // request must wait for that.
-    connect(m_hijack, &DockerHijack::upgraded, m_channel, &DockerChannel::markOpen, Qt::QueuedConnection);
+    connect(m_hijack, &DockerHijack::upgraded, m_channel, &DockerChannel::markOpen);
     connect(m_hijack, &DockerHijack::data, this, &AgentExec::onData);
     connect(m_hijack, &DockerExchange::finished, this, &AgentExec::onFinished);
     connect(m_channel, &DockerChannel::outgoing, this, [this](const QByteArray &bytes) {

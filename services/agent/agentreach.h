@@ -30,7 +30,6 @@ public:
     DockerChannel *open();
 
     const DockerEndpoint &manager() const { return m_endpoint; }
-    const QString &agentService() const { return m_service; }
 
 private:
     AgentReach(const DockerEndpoint &manager, QString agentService);

@@ -19,9 +19,6 @@ public:
     QList<QPair<QByteArray, QByteArray>> headers() const override;
     QString describe() const override;
 
-    const QString &nodeId() const { return m_nodeId; }
-    const std::shared_ptr<AgentReach> &reach() const { return m_reach; }
-
 private:
     std::shared_ptr<AgentReach> m_reach;
     QString m_nodeId;

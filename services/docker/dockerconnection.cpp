@@ -29,6 +29,7 @@ DockerConnection::DockerConnection(const Settings &settings, QObject *parent)
           .onHeaders =
               [this](int status, const HttpResponseParser::Headers &headers) {
                   m_headersSeen = true;
+                  m_switching = status == 101;
                   if (m_exchange)
                       m_exchange->receiveHeaders(status, headers);
               },
@@ -161,22 +162,24 @@ void DockerConnection::connectSocket()
     m_device = socket;
     socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
-        if (error == QAbstractSocket::RemoteHostClosedError && m_state != State::Connecting
-            && m_sslErrors.isEmpty()) {
-            onDisconnected();
-            return;
-        }
-        const bool tlsError = error == QAbstractSocket::SslHandshakeFailedError
-                              || error == QAbstractSocket::SslInternalError
-                              || error == QAbstractSocket::SslInvalidUserDataError || !m_sslErrors.isEmpty()
-                              || (m_settings.endpoint.tls && !m_headersSeen
-                                  && error == QAbstractSocket::RemoteHostClosedError);
-        QString message = socket->errorString();
-        if (!m_sslErrors.isEmpty())
-            message += QStringLiteral(" (") + m_sslErrors.join(QStringLiteral("; ")) + QLatin1Char(')');
-        onSocketError(int(tlsError ? DockerError::Kind::Tls : DockerError::Kind::Connection), message);
-    });
+    connect(
+        socket, &QAbstractSocket::errorOccurred, this, [this, socket](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::RemoteHostClosedError && m_state != State::Connecting &&
+                m_sslErrors.isEmpty()) {
+                onDisconnected();
+                return;
+            }
+            const bool tlsError = error == QAbstractSocket::SslHandshakeFailedError ||
+                                  error == QAbstractSocket::SslInternalError ||
+                                  error == QAbstractSocket::SslInvalidUserDataError ||
+                                  !m_sslErrors.isEmpty() ||
+                                  (m_settings.endpoint.tls && !m_headersSeen &&
+                                   error == QAbstractSocket::RemoteHostClosedError);
+            QString message = socket->errorString();
+            if (!m_sslErrors.isEmpty())
+                message += QStringLiteral(" (") + m_sslErrors.join(QStringLiteral("; ")) + QLatin1Char(')');
+            onSocketError(int(tlsError ? DockerError::Kind::Tls : DockerError::Kind::Connection), message);
+        });
     connect(socket, &QAbstractSocket::disconnected, this, &DockerConnection::onDisconnected);
     connect(socket, &QIODevice::readyRead, this, &DockerConnection::onReadyRead);
     connect(socket, &QIODevice::bytesWritten, this, &DockerConnection::pumpBody);
@@ -269,6 +272,7 @@ void DockerConnection::sendRequest()
     }
     m_state = State::Busy;
     m_headersSeen = false;
+    m_switching = false;
     const DockerRequest &request = m_exchange->request();
     m_responseTimeoutMs = request.timeoutMs >= 0 ? request.timeoutMs : m_settings.responseTimeoutMs;
     m_parser.reset(request.method == "HEAD");
@@ -373,9 +377,10 @@ void DockerConnection::onSocketError(int kind, const QString &message)
     }
     DockerError error;
     error.kind = DockerError::Kind(kind);
-    error.message = m_state == State::Connecting
-                        ? QStringLiteral("cannot connect to %1: %2").arg(m_settings.endpoint.toString(), message)
-                        : message;
+    error.message =
+        m_state == State::Connecting
+            ? QStringLiteral("cannot connect to %1: %2").arg(m_settings.endpoint.toString(), message)
+            : message;
     failExchange(error);
 }
 
@@ -394,7 +399,8 @@ void DockerConnection::onDisconnected()
     }
     if (m_state != State::Busy) {
         if (m_state == State::Connecting)
-            onSocketError(int(DockerError::Kind::Connection), QStringLiteral("connection closed by the engine"));
+            onSocketError(int(DockerError::Kind::Connection),
+                          QStringLiteral("connection closed by the engine"));
         else
             shutDown();
         return;
@@ -426,7 +432,7 @@ void DockerConnection::onDisconnected()
     }
     DockerError error;
     error.kind = m_settings.endpoint.tls && !m_headersSeen && m_served == 0 ? DockerError::Kind::Tls
-                                                                              : DockerError::Kind::Connection;
+                                                                            : DockerError::Kind::Connection;
     error.message = m_parser.error();
     if (error.kind == DockerError::Kind::Tls)
         error.message += QStringLiteral(" (the engine may have rejected the TLS client certificate)");
@@ -442,8 +448,9 @@ void DockerConnection::onTimeout()
                             .arg(m_settings.endpoint.toString())
                             .arg(m_settings.connectTimeoutMs);
     } else if (m_state == State::Busy) {
-        error.message = m_headersSeen ? QStringLiteral("the response stalled for %1 ms").arg(m_responseTimeoutMs)
-                                      : QStringLiteral("no response within %1 ms").arg(m_responseTimeoutMs);
+        error.message = m_headersSeen
+                            ? QStringLiteral("the response stalled for %1 ms").arg(m_responseTimeoutMs)
+                            : QStringLiteral("no response within %1 ms").arg(m_responseTimeoutMs);
     } else {
         return;
     }
@@ -476,7 +483,9 @@ void DockerConnection::close()
 
 bool DockerConnection::writeRaw(const QByteArray &data)
 {
-    if (m_state != State::Raw || !m_device)
+    // From the 101 on, also while its headers are still being handed out
+    // (the exchange's upgraded() may answer at once).
+    if ((m_state != State::Raw && !(m_state == State::Busy && m_switching)) || !m_device)
         return false;
     m_device->write(data);
     return true;

@@ -93,6 +93,7 @@ private:
     int m_responseTimeoutMs = 0; // of the exchange in flight; 0: none
     qint64 m_bodyRemaining = 0;
     bool m_headersSeen = false;
+    bool m_switching = false; // the answer is a 101: the next bytes either way are the new protocol's
     int m_served = 0;
     QByteArray m_sshStderr; // ssh: its own last words
 };

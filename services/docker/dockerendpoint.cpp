@@ -80,8 +80,7 @@ bool DockerEndpoint::parse(const QString &spec, DockerEndpoint *endpoint, QStrin
     return false;
 }
 
-bool DockerEndpoint::fromEnvironment(const QProcessEnvironment &env, DockerEndpoint *endpoint,
-                                     QString *error)
+bool DockerEndpoint::fromEnvironment(const QProcessEnvironment &env, DockerEndpoint *endpoint, QString *error)
 {
     DockerEndpoint result;
     // The CLI turns TLS on when DOCKER_TLS_VERIFY is set to anything non-empty.
@@ -149,7 +148,8 @@ QString DockerEndpoint::toString() const
         return port ? QStringLiteral("ssh://%1%2:%3").arg(who, hostName).arg(port)
                     : QStringLiteral("ssh://%1%2").arg(who, hostName);
     }
-    const QString hostPart = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    const QString hostPart =
+        host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
     return QStringLiteral("tcp://%1:%2").arg(hostPart).arg(port);
 }
 

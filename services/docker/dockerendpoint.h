@@ -29,13 +29,13 @@ struct DockerEndpoint
     quint16 port = 0;   // Tcp; Ssh: 0 leaves it to the ssh configuration
     QString user;       // Ssh: empty leaves it to the ssh configuration
     bool tls = false;
-    bool tlsVerify = false; // verify the engine's certificate against caFile
-    QString caFile;         // ca.pem
-    QString certFile;       // cert.pem (client certificate)
-    QString keyFile;        // key.pem
-    QByteArray caPem;       // PEM in memory: used instead of caFile when non-empty
-    QByteArray certPem;     // ... instead of certFile
-    QByteArray keyPem;      // ... instead of keyFile
+    bool tlsVerify = false;               // verify the engine's certificate against caFile
+    QString caFile;                       // ca.pem
+    QString certFile;                     // cert.pem (client certificate)
+    QString keyFile;                      // key.pem
+    QByteArray caPem;                     // PEM in memory: used instead of caFile when non-empty
+    QByteArray certPem;                   // ... instead of certFile
+    QByteArray keyPem;                    // ... instead of keyFile
     std::shared_ptr<DockerTunnel> tunnel; // Tunnel
 
     static constexpr auto DefaultSocket = "/var/run/docker.sock";

@@ -15,8 +15,7 @@ DockerExchange::DockerExchange(DockerRequest request, QString endpoint, QObject 
     : QObject(parent)
     , m_request(std::move(request))
     , m_endpoint(std::move(endpoint))
-{
-}
+{}
 
 DockerExchange::~DockerExchange()
 {
@@ -95,7 +94,8 @@ void DockerExchange::receiveComplete()
     m_connection = nullptr; // the connection goes back to the pool
     if (m_status >= 400) {
         // The engine answers errors as {"message": "..."}.
-        QString message = QJsonDocument::fromJson(m_errorBody).object().value(QLatin1String("message")).toString();
+        QString message =
+            QJsonDocument::fromJson(m_errorBody).object().value(QLatin1String("message")).toString();
         if (message.isEmpty())
             message = QString::fromUtf8(m_errorBody.trimmed());
         if (message.isEmpty())
